@@ -1,0 +1,195 @@
+"""The one configuration resolver used by the client, the providers and the simulator tools.
+
+Each setting is taken from the first source that has it:
+
+1. explicit arguments;
+2. Pulumi stack config in the ``scpvs`` namespace (``scpvs:accessKey``...), which a
+   dynamic provider receives through ``configure()``;
+3. environment ``SCP_ACCESS_KEY``, ``SCP_SECRET_KEY``, ``SCP_ACCOUNT_ID``,
+   ``SCP_REGION``, ``SCP_ENVIRONMENT``, ``SCP_ENDPOINT``;
+4. the official tools' names: ``SCP_TF_*`` and ``~/.scpconf/credentials.json`` /
+   ``~/.scpconf/config.json``.
+
+With no endpoint, no region and no credentials anywhere, the endpoint is the
+*embedded simulator* (see :mod:`pulumi_scpvs.simulator`): programs and demos run
+offline by default, and a real account is a configuration change away. Credentials
+live only in the process that resolved them; providers resolve them again in the
+provider process instead of pickling them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._errors import ConfigurationError
+
+REGIONS_BY_ENVIRONMENT: dict[str, tuple[str, ...]] = {
+    "s": ("kr-west1", "kr-east1"),
+    "g": ("kr-south1", "kr-south2", "kr-south3"),
+    "e": ("kr-west1", "kr-east1"),
+}
+DEFAULT_ENVIRONMENT = "s"
+EMBEDDED = "embedded"
+"""Endpoint value that runs the simulator inside the provider process (``embedded`` or ``embedded:PATH``)."""
+
+SIMULATOR_ACCESS_KEY = "scpvs-simulator-access-key"
+SIMULATOR_SECRET_KEY = "scpvs-simulator-secret-key"  # noqa: S105 - the simulator's well-known demo key
+
+SETTINGS = ("access_key", "secret_key", "account_id", "region", "environment", "endpoint")
+PULUMI_KEYS = {
+    "access_key": "accessKey",
+    "secret_key": "secretKey",
+    "account_id": "accountId",
+    "region": "region",
+    "environment": "environment",
+    "endpoint": "endpoint",
+}
+ENVIRONMENT_VARIABLES = {name: f"SCP_{name.upper()}" for name in SETTINGS}
+TERRAFORM_VARIABLES = {
+    "access_key": "SCP_TF_ACCESS_KEY",
+    "secret_key": "SCP_TF_SECRET_KEY",
+    "account_id": "SCP_TF_ACCOUNT_ID",
+    "region": "SCP_TF_DEFAULT_REGION",
+    "endpoint": "SCP_TF_ENDPOINT_OVERRIDE",
+}
+SCPCONF_KEYS = {
+    "access_key": ("credentials.json", "access-key"),
+    "secret_key": ("credentials.json", "secret-key"),
+    "account_id": ("config.json", "account-id"),
+    "region": ("config.json", "default-region"),
+    "endpoint": ("config.json", "endpoint-override"),
+}
+
+
+@dataclass(frozen=True)
+class ScpConfig:
+    """Resolved settings. ``repr`` never shows the keys."""
+
+    access_key: str = field(repr=False)
+    secret_key: str = field(repr=False)
+    account_id: str
+    endpoint: str
+    region: str | None = None
+    environment: str | None = None
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def is_embedded(self) -> bool:
+        """Whether requests go to a simulator running in this process."""
+        return self.endpoint == EMBEDDED or self.endpoint.startswith(EMBEDDED + ":")
+
+    @property
+    def embedded_state_path(self) -> str:
+        """SQLite file of the embedded simulator (shared by every process of a deployment)."""
+        if self.endpoint.startswith(EMBEDDED + ":"):
+            return self.endpoint[len(EMBEDDED) + 1 :]
+        return os.environ.get("SCPVS_EMBEDDED_STATE", str(Path(".scpvs") / "embedded-simulator.db"))
+
+
+def endpoint_for(region: str, environment: str) -> str:
+    """The public endpoint of a region, refusing pairs the API document does not list."""
+    regions = REGIONS_BY_ENVIRONMENT.get(environment)
+    if regions is None:
+        known = ", ".join(sorted(REGIONS_BY_ENVIRONMENT))
+        raise ConfigurationError(f"scpvs:environment {environment!r} is unknown; use one of {known}")
+    if region not in regions:
+        raise ConfigurationError(
+            f"scpvs:region {region!r} does not exist in environment {environment!r}; "
+            f"regions there: {', '.join(regions)}"
+        )
+    return f"https://virtualserver.{region}.{environment}.samsungsdscloud.com"
+
+
+def _read_scpconf(home: Path) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for setting, (file_name, key) in SCPCONF_KEYS.items():
+        path = home / ".scpconf" / file_name
+        try:
+            data: Any = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and data.get(key):
+            values[setting] = str(data[key])
+    return values
+
+
+def _from_pulumi(pulumi_config: Mapping[str, Any]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for setting, key in PULUMI_KEYS.items():
+        for candidate in (f"scpvs:{key}", f"scpvs:config:{key}", key):
+            value = pulumi_config.get(candidate)
+            if value not in (None, ""):
+                values[setting] = str(value)
+                break
+    return values
+
+
+def resolve_config(
+    explicit: Mapping[str, str | None] | None = None,
+    pulumi_config: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    home: Path | None = None,
+) -> ScpConfig:
+    """Resolve every setting from the sources in order (see the module docstring)."""
+    environ = os.environ if environ is None else environ
+    home = Path.home() if home is None else home
+    layers: list[tuple[str, dict[str, str]]] = [
+        ("argument", {k: v for k, v in (explicit or {}).items() if v not in (None, "")}),  # type: ignore[misc]
+        ("pulumi config", _from_pulumi(pulumi_config or {})),
+        ("environment", {s: environ[v] for s, v in ENVIRONMENT_VARIABLES.items() if environ.get(v)}),
+        ("SCP_TF_* environment", {s: environ[v] for s, v in TERRAFORM_VARIABLES.items() if environ.get(v)}),
+        ("~/.scpconf", _read_scpconf(home)),
+    ]
+    unknown = set(layers[0][1]) - set(SETTINGS)
+    if unknown:
+        raise ConfigurationError(f"unknown settings {sorted(unknown)}; known: {', '.join(SETTINGS)}")
+    values: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    for source, layer in layers:
+        for setting, value in layer.items():
+            if setting not in values:
+                values[setting] = value
+                sources[setting] = source
+
+    endpoint = values.get("endpoint")
+    region = values.get("region")
+    environment = values.get("environment")
+    has_credentials = "access_key" in values or "secret_key" in values
+    if endpoint is None and region is None and not has_credentials:
+        endpoint = EMBEDDED
+        sources["endpoint"] = "default (no region or credentials configured)"
+    if endpoint is None:
+        if region is None:
+            raise ConfigurationError(
+                "scpvs:region is not set (nor SCP_REGION, SCP_TF_DEFAULT_REGION or ~/.scpconf/config.json "
+                "default-region); set it, or set scpvs:endpoint"
+            )
+        environment = environment or DEFAULT_ENVIRONMENT
+        endpoint = endpoint_for(region, environment)
+    endpoint = endpoint.rstrip("/")
+
+    is_embedded = endpoint == EMBEDDED or endpoint.startswith(EMBEDDED + ":")
+    access_key = values.get("access_key") or (SIMULATOR_ACCESS_KEY if is_embedded else None)
+    secret_key = values.get("secret_key") or (SIMULATOR_SECRET_KEY if is_embedded else None)
+    missing = [
+        f"scpvs:{PULUMI_KEYS[name]} (or {ENVIRONMENT_VARIABLES[name]})"
+        for name, value in (("access_key", access_key), ("secret_key", secret_key))
+        if not value
+    ]
+    if missing:
+        raise ConfigurationError(f"missing credentials for {endpoint}: set {' and '.join(missing)}")
+    assert access_key is not None and secret_key is not None
+    return ScpConfig(
+        access_key=access_key,
+        secret_key=secret_key,
+        account_id=values.get("account_id", ""),
+        endpoint=endpoint,
+        region=region,
+        environment=environment,
+        sources=sources,
+    )

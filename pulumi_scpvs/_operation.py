@@ -1,0 +1,44 @@
+"""The description of one API operation, as the generated table lists it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Pagination = Literal["offset", "marker", "page"]
+
+CURRENT_VERSION = "1.1"
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation of the API document: everything the client and simulator need to agree on."""
+
+    name: str
+    area: str
+    title: str
+    method: str
+    path: str
+    versions: tuple[str, ...]
+    success_status: int
+    error_statuses: tuple[int, ...]
+    body_model: str | None
+    response_model: str | None
+    query_model: str | None
+    path_params: tuple[str, ...]
+    pagination: Pagination | None
+    items_field: str | None
+
+    @property
+    def version(self) -> str:
+        """The version the client speaks: 1.1, or 1.0 for the operations that exist only there."""
+        return CURRENT_VERSION if CURRENT_VERSION in self.versions else self.versions[-1]
+
+    def url_path(self, **path_values: str) -> str:
+        """The path with its ``{placeholders}`` filled in (values are percent-encoded)."""
+        from urllib.parse import quote
+
+        path = self.path
+        for name in self.path_params:
+            path = path.replace("{" + name + "}", quote(str(path_values[name]), safe=""))
+        return path

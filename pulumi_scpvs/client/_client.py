@@ -1,0 +1,257 @@
+"""The signed HTTP client: one class, explicit timeouts, a swappable transport."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+import httpx
+from pydantic import BaseModel
+
+from .. import models
+from .._config import ScpConfig
+from .._errors import ScpApiError, ScpConnectionError, error_class, error_detail
+from .._operation import Operation
+from .._signing import CLIENT_TYPE, sign, timestamp_now
+from ._areas import AreaAccessors
+
+log = logging.getLogger("pulumi_scpvs.client")
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+EMBEDDED_BASE_URL = "http://embedded-simulator.scpvs.internal"
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """When and how long to retry.
+
+    429 is retried for every method (the request was refused, not run); 502/503/504 and
+    lost connections only for idempotent methods, because a POST may have been committed
+    before the failure and retrying it could create a second object.
+    """
+
+    attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 20.0
+    max_retry_after: float = 60.0
+    retry_statuses: frozenset[int] = frozenset({502, 503, 504})
+
+    def backoff(self, attempt: int) -> float:
+        """Full-jitter exponential backoff for the given retry number (0-based)."""
+        return random.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))  # noqa: S311
+
+
+@dataclass
+class ClientStats:
+    """Counters a benchmark or test can read."""
+
+    requests: int = 0
+    retries: int = 0
+
+
+def encode_query(query: Mapping[str, Any] | None) -> str:
+    """The query string as sent and signed: sorted keys, lists repeated, booleans lower-case."""
+    pairs: list[tuple[str, str]] = []
+    for key in sorted(query or {}):
+        value = (query or {})[key]
+        if value is None:
+            continue
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            pairs.append((key, str(item).lower() if isinstance(item, bool) else str(item)))
+    return urlencode(pairs)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+class ScpClient(AreaAccessors):
+    """Signed client for the SCP Virtual Server API.
+
+    Every operation of the API document is a typed method on an area attribute, e.g.
+    ``client.servers.show_server(server_id)``; :meth:`call` is the untyped way in.
+    Pass ``transport`` to talk to an in-process app (tests, the embedded simulator).
+    """
+
+    def __init__(
+        self,
+        config: ScpConfig,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        language: str = "en-US",
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.config = config
+        self.retry = retry or RetryPolicy()
+        self.language = language
+        self.stats = ClientStats()
+        self._sleep = sleep
+        base_url = config.endpoint
+        if config.is_embedded:
+            base_url = EMBEDDED_BASE_URL
+            if transport is None:
+                from ..simulator import embedded_transport
+
+                transport = embedded_transport(config.embedded_state_path, config.access_key, config.secret_key)
+        self.base_url = base_url
+        self._http = httpx.Client(transport=transport, timeout=timeout)
+        self._init_areas(self)
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def __enter__(self) -> ScpClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def signed_headers(self, method: str, url: str, version: str) -> dict[str, str]:
+        """Every header SCP expects, with a fresh timestamp and signature for ``url``."""
+        timestamp = timestamp_now()
+        cfg = self.config
+        return {
+            "Scp-AccessKey": cfg.access_key,
+            "Scp-Signature": sign(cfg.secret_key, method, url, timestamp, cfg.access_key, cfg.account_id),
+            "Scp-Timestamp": timestamp,
+            "Scp-ClientType": CLIENT_TYPE,
+            "Scp-AccountId": cfg.account_id,
+            "Scp-API-Version": f"virtualserver {version}",
+            "Accept-Language": self.language,
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        }
+
+    def _body(self, operation: Operation, body: BaseModel | Mapping[str, Any] | None) -> bytes | None:
+        if body is None:
+            return None
+        if not isinstance(body, BaseModel) and operation.body_model:
+            body = models.MODELS[operation.body_model].model_validate(body)
+        data = body.model_dump(mode="json", by_alias=True, exclude_none=True) if isinstance(body, BaseModel) else body
+        return json.dumps(data).encode("utf-8")
+
+    def call(
+        self,
+        operation: Operation,
+        *,
+        path: Mapping[str, str] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: BaseModel | Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Send one operation (retrying as :class:`RetryPolicy` says); return the parsed JSON body."""
+        query_string = encode_query(query)
+        url = self.base_url + operation.url_path(**(path or {})) + (f"?{query_string}" if query_string else "")
+        content = self._body(operation, body)
+        method = operation.method
+        attempt = 0
+        while True:
+            self.stats.requests += 1
+            headers = self.signed_headers(method, url, operation.version)
+            try:
+                response = self._http.request(method, url, content=content, headers=headers)
+            except httpx.TransportError as exc:
+                never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+                if attempt + 1 < self.retry.attempts and (method in IDEMPOTENT_METHODS or never_sent):
+                    self._pause(self.retry.backoff(attempt), f"{type(exc).__name__} on {method} {url}")
+                    attempt += 1
+                    continue
+                raise ScpConnectionError(f"{type(exc).__name__}: {exc}", method=method, url=url) from exc
+            if response.is_success:
+                return response.json() if response.content else None
+            retry_after = _retry_after(response)
+            retryable = response.status_code == 429 or (
+                response.status_code in self.retry.retry_statuses and method in IDEMPOTENT_METHODS
+            )
+            if retryable and attempt + 1 < self.retry.attempts:
+                delay = self.retry.backoff(attempt)
+                if retry_after is not None:
+                    delay = min(max(delay, retry_after), self.retry.max_retry_after)
+                self._pause(delay, f"{response.status_code} on {method} {url}")
+                attempt += 1
+                continue
+            raise self._error(response, method, url, retry_after)
+
+    def _pause(self, delay: float, reason: str) -> None:
+        self.stats.retries += 1
+        log.info("retrying in %.2fs after %s", delay, reason)
+        self._sleep(delay)
+
+    @staticmethod
+    def _error(response: httpx.Response, method: str, url: str, retry_after: float | None) -> ScpApiError:
+        try:
+            body: Any = response.json()
+        except ValueError:
+            body = response.text
+        detail, items = error_detail(body)
+        return error_class(response.status_code)(
+            response.status_code, detail, method=method, url=url, errors=items, retry_after=retry_after
+        )
+
+    def call_model(
+        self,
+        model: type[ModelT],
+        operation: Operation,
+        *,
+        path: Mapping[str, str] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: BaseModel | Mapping[str, Any] | None = None,
+    ) -> ModelT:
+        """:meth:`call`, parsed into the operation's response model."""
+        return model.model_validate(self.call(operation, path=path, query=query, body=body))
+
+    def paginate(
+        self,
+        operation: Operation,
+        item_model: type[ModelT],
+        *,
+        path: Mapping[str, str] | None = None,
+        query: Mapping[str, Any] | None = None,
+    ) -> Iterator[ModelT]:
+        """Yield every item of a list operation, following its pagination style.
+
+        ``marker`` lists continue from the last item's id (a keypair's name);
+        ``offset`` lists advance by the page length; ``page`` lists count pages from 0.
+        """
+        if operation.pagination is None or operation.items_field is None:
+            raise ValueError(f"{operation.name} is not a paginated list")
+        base = {k: v for k, v in (query or {}).items() if v is not None}
+        size_key = "size" if operation.pagination == "page" else "limit"
+        size = int(base.pop(size_key, 20) or 20)
+        position: dict[str, Any] = {"page": 0} if operation.pagination == "page" else {}
+        seen = 0
+        while True:
+            data = self.call(operation, path=path, query={**base, size_key: size, **position})
+            items = data.get(operation.items_field) or []
+            for item in items:
+                yield item_model.model_validate(item)
+            seen += len(items)
+            total = data.get("count")
+            if len(items) < size or (isinstance(total, int) and seen >= total):
+                return
+            if operation.pagination == "marker":
+                last = items[-1]
+                position = {"marker": last.get("id") or last.get("name")}
+            elif operation.pagination == "offset":
+                position = {"offset": seen}
+            else:
+                position = {"page": position["page"] + 1}

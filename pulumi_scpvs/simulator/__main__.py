@@ -1,0 +1,7 @@
+"""``python -m pulumi_scpvs.simulator``."""
+
+import sys
+
+from ._serve import main
+
+sys.exit(main())

@@ -1,0 +1,234 @@
+"""The simulator as a WSGI application: routing, signature checks, validation, error bodies.
+
+Being WSGI, the same app is served over real HTTP by ``scpvs-simulator`` and called
+in-process by httpx's ``WSGITransport`` for the embedded simulator.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, quote
+
+from pydantic import BaseModel, ValidationError
+
+from .._operation import Operation
+from .._operations import OPERATIONS
+from .._signing import CLIENT_TYPE, verify
+from ..models import MODELS, QUERIES, unknown_fields
+from . import _account, _images, _scaling, _servers, _storage  # noqa: F401 - they register the handlers
+from ._catalogue import seed
+from ._context import Context, SimulatorError, SimulatorSettings
+from ._registry import HANDLERS
+from ._world import World
+
+log = logging.getLogger("pulumi_scpvs.simulator")
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
+           403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict", 500: "Internal Server Error"}
+VERSION_PATTERN = re.compile(r"^virtualserver (\d+\.\d+)$")
+
+
+@dataclass(frozen=True)
+class Route:
+    operation: Operation
+    pattern: re.Pattern[str]
+    literal_segments: int
+
+
+def _compile(operation: Operation) -> Route:
+    regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(operation.path))
+    literals = sum(1 for part in operation.path.split("/") if part and not part.startswith("{"))
+    return Route(operation, re.compile(f"^{regex}$"), literals)
+
+
+ROUTES = sorted((_compile(op) for op in OPERATIONS.values()), key=lambda r: -r.literal_segments)
+
+
+def error_body(status: int, code: str, detail: str | list[Any]) -> dict[str, Any]:
+    """SCP's error body shape: ``{"errors": [{"status", "code", "detail"}]}``."""
+    return {"errors": [{"status": status, "code": code, "detail": detail}]}
+
+
+def _validation_detail(error: ValidationError, where: str) -> list[dict[str, Any]]:
+    return [
+        {"msg": item["msg"], "loc": [where, *item["loc"]], "type": item["type"], "ctx": {k: str(v) for k, v in (item.get("ctx") or {}).items()}}
+        for item in error.errors()
+    ]
+
+
+class SimulatorApp:
+    """A WSGI app that answers every operation of the API document, versions 1.0 and 1.1."""
+
+    def __init__(self, world: World, settings: SimulatorSettings) -> None:
+        self.world = world
+        self.settings = settings
+        with world.transaction():
+            seed(world)
+        missing = set(OPERATIONS) - set(HANDLERS)
+        if missing:
+            raise RuntimeError(f"simulator has no handler for {sorted(missing)}")
+
+    # -- WSGI entry point ---------------------------------------------------------------
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            status, body, headers = self.handle(environ)
+        except Exception:  # a bug in a handler must still answer like a server would
+            log.exception("simulator error")
+            status, body, headers = 500, error_body(500, "INTERNAL_ERROR", "simulator internal error"), []
+        payload = b"" if body is None else json.dumps(body).encode("utf-8")
+        response_headers = [("Content-Type", "application/json"), ("Content-Length", str(len(payload))), *headers]
+        start_response(f"{status} {REASONS.get(status, 'Status')}", response_headers)
+        return [payload]
+
+    def handle(self, environ: dict[str, Any]) -> tuple[int, Any, list[tuple[str, str]]]:
+        method = environ["REQUEST_METHOD"].upper()
+        path = environ.get("PATH_INFO", "")
+        raw_query = environ.get("QUERY_STRING", "")
+        if path.startswith("/_admin/"):
+            return self._admin(method, path)
+        try:
+            route, path_values = self._route(method, path)
+            version = self._version(environ, route.operation)
+            self._authenticate(environ, method, path, raw_query)
+            query = self._query(route.operation, raw_query)
+            body = self._body(route.operation, environ)
+            context = Context(self.world, self.settings, route.operation.name, version, path_values, query, body)
+            with self.world.transaction():
+                self.world.next_number(f"requests:{route.operation.name}")
+                result = HANDLERS[route.operation.name](context)
+            return route.operation.success_status, self._response(route.operation, result), []
+        except SimulatorError as error:
+            return error.status, error_body(error.status, error.code, error.detail), []
+
+    # -- steps ---------------------------------------------------------------------------
+
+    def _route(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
+        allowed = False
+        for route in ROUTES:
+            match = route.pattern.match(path)
+            if match is None:
+                continue
+            if route.operation.method == method:
+                return route, match.groupdict()
+            allowed = True
+        if allowed:
+            raise SimulatorError(405, f"{method} is not allowed on {path}", "METHOD_NOT_ALLOWED")
+        raise SimulatorError(404, f"no operation at {path}")
+
+    @staticmethod
+    def _version(environ: dict[str, Any], operation: Operation) -> str:
+        header = environ.get("HTTP_SCP_API_VERSION", "virtualserver 1.1")
+        match = VERSION_PATTERN.match(header.strip())
+        if match is None or match.group(1) not in ("1.0", "1.1"):
+            raise SimulatorError(400, f"Scp-API-Version {header!r} is not supported; use 'virtualserver 1.1'")
+        version = match.group(1)
+        if version not in operation.versions:
+            raise SimulatorError(404, f"{operation.title} does not exist in version {version}; it is only in {', '.join(operation.versions)}")
+        return version
+
+    def _authenticate(self, environ: dict[str, Any], method: str, path: str, raw_query: str) -> None:
+        def header(name: str) -> str | None:
+            value = environ.get("HTTP_" + name.upper().replace("-", "_"))
+            return None if value is None else str(value)
+
+        access_key = header("Scp-AccessKey")
+        signature = header("Scp-Signature")
+        timestamp = header("Scp-Timestamp")
+        if not access_key or not signature or not timestamp:
+            missing = [n for n, v in (("Scp-AccessKey", access_key), ("Scp-Signature", signature), ("Scp-Timestamp", timestamp)) if not v]
+            raise SimulatorError(401, f"missing authentication header(s): {', '.join(missing)}", "MISSING_AUTHENTICATION")
+        if header("Scp-ClientType") not in (None, CLIENT_TYPE):
+            raise SimulatorError(401, f"Scp-ClientType must be {CLIENT_TYPE!r}", "INVALID_CLIENT_TYPE")
+        if access_key != self.settings.access_key:
+            raise SimulatorError(401, "the access key is not known (Scp-AccessKey)", "INVALID_ACCESS_KEY")
+        try:
+            sent_at = int(timestamp) / 1000
+        except ValueError:
+            raise SimulatorError(401, "Scp-Timestamp must be epoch milliseconds", "INVALID_TIMESTAMP") from None
+        skew = abs(time.time() - sent_at)
+        if skew > self.settings.max_clock_skew_seconds:
+            raise SimulatorError(
+                401,
+                f"request timestamp is {skew:.0f} s away from the server clock (more than "
+                f"{self.settings.max_clock_skew_seconds:.0f} s); check the client's clock",
+                "TIMESTAMP_EXPIRED",
+            )
+        scheme = environ.get("wsgi.url_scheme", "http")
+        host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
+        url = f"{scheme}://{host}{quote(path, safe='/')}" + (f"?{raw_query}" if raw_query else "")
+        account_id = header("Scp-AccountId") or ""
+        if not verify(self.settings.secret_key, signature, method, url, timestamp, access_key, account_id):
+            raise SimulatorError(401, "the signature does not match the request (Scp-Signature); check the secret key", "INVALID_SIGNATURE")
+
+    @staticmethod
+    def _query(operation: Operation, raw_query: str) -> BaseModel | None:
+        pairs = parse_qsl(raw_query, keep_blank_values=True)
+        if operation.query_model is None:
+            if pairs:
+                raise SimulatorError(400, [{"msg": "unexpected query parameter", "loc": ["query", k], "type": "extra_forbidden"} for k, _ in pairs])
+            return None
+        model = QUERIES[operation.query_model]
+        values: dict[str, Any] = {}
+        for key, value in pairs:
+            info = model.model_fields.get(key)
+            if info is None:
+                raise SimulatorError(400, [{"msg": "unexpected query parameter", "loc": ["query", key], "type": "extra_forbidden"}])
+            if "list[" in str(info.annotation):
+                values.setdefault(key, []).append(value)
+            else:
+                values[key] = value
+        try:
+            return model.model_validate(values)
+        except ValidationError as error:
+            raise SimulatorError(400, _validation_detail(error, "query"), "VALIDATION_ERROR") from None
+
+    @staticmethod
+    def _body(operation: Operation, environ: dict[str, Any]) -> BaseModel | None:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        if operation.body_model is None:
+            return None
+        if not raw:
+            if operation.body_model == "ServerRebootRequestBody":
+                return MODELS[operation.body_model]()
+            raise SimulatorError(400, [{"msg": "request body is required", "loc": ["body"], "type": "missing"}], "VALIDATION_ERROR")
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            raise SimulatorError(400, [{"msg": "body is not valid JSON", "loc": ["body"], "type": "json_invalid"}], "VALIDATION_ERROR") from None
+        try:
+            body = MODELS[operation.body_model].model_validate(data)
+        except ValidationError as error:
+            raise SimulatorError(400, _validation_detail(error, "body"), "VALIDATION_ERROR") from None
+        extra = unknown_fields(body)
+        if extra:
+            raise SimulatorError(
+                400, [{"msg": "extra fields not permitted", "loc": ["body", *name.split(".")], "type": "extra_forbidden"} for name in extra], "VALIDATION_ERROR"
+            )
+        return body
+
+    @staticmethod
+    def _response(operation: Operation, result: Any) -> Any:
+        if operation.response_model is None:
+            return None
+        # Every answer is checked against the documented model: a mismatch is a simulator bug.
+        MODELS[operation.response_model].model_validate(result)
+        return result
+
+    # -- admin endpoints for tests and benchmarks ----------------------------------------------
+
+    def _admin(self, method: str, path: str) -> tuple[int, Any, list[tuple[str, str]]]:
+        with self.world.transaction():
+            if path == "/_admin/objects" and method == "GET":
+                return 200, self.world.kinds(), []
+            if path == "/_admin/requests" and method == "GET":
+                return 200, {k.split(":", 1)[1]: v for k, v in self.world.counters("requests:").items()}, []
+        return 404, error_body(404, "NOT_FOUND", f"no admin endpoint {method} {path}"), []

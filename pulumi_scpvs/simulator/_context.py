@@ -1,0 +1,128 @@
+"""What a simulator handler gets, and the helpers every handler shares."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..models import MODELS
+from ._world import Record, World
+
+
+class SimulatorError(Exception):
+    """An error answer: status plus the detail SCP would give."""
+
+    def __init__(self, status: int, detail: str | list[Any], code: str | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.code = code or {
+            400: "BAD_REQUEST",
+            401: "UNAUTHORIZED",
+            403: "FORBIDDEN",
+            404: "NOT_FOUND",
+            409: "CONFLICT",
+        }.get(status, "ERROR")
+
+
+@dataclass(frozen=True)
+class SimulatorSettings:
+    """Knobs of a simulator instance."""
+
+    access_key: str
+    secret_key: str
+    transition_seconds: float = 2.0
+    max_clock_skew_seconds: float = 300.0
+
+
+@dataclass
+class Context:
+    """One request as a handler sees it: validated inputs and the world to act on."""
+
+    world: World
+    settings: SimulatorSettings
+    operation: str
+    version: str
+    path: dict[str, str]
+    query: BaseModel | None
+    body: BaseModel | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def delay(self) -> float:
+        """How long transitional states last."""
+        return self.settings.transition_seconds
+
+    def now(self) -> str:
+        return datetime.fromtimestamp(self.world.clock(), tz=timezone.utc).isoformat(timespec="milliseconds").replace(
+            "+00:00", "Z"
+        )
+
+    def q(self, name: str) -> Any:
+        return getattr(self.query, name, None) if self.query is not None else None
+
+    def b(self) -> Any:
+        if self.body is None:
+            raise SimulatorError(400, "request body is required")
+        return self.body
+
+    def require(self, kind: str, object_id: str, what: str | None = None) -> Record:
+        record = self.world.get(kind, object_id)
+        if record is None:
+            raise SimulatorError(404, f"{what or kind.replace('_', ' ')} {object_id!r} not found")
+        return record
+
+
+Handler = Callable[[Context], Any]
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def new_hex_id() -> str:
+    return uuid.uuid4().hex
+
+
+def random_token(n_bytes: int = 8) -> str:
+    return secrets.token_hex(n_bytes)
+
+
+def view(record: Record, model_name: str) -> Record:
+    """The record projected onto a response model's fields (private ``_`` fields dropped)."""
+    fields = MODELS[model_name].model_fields
+    names = [info.alias or name for name, info in fields.items()]
+    return {name: record.get(name) for name in names}
+
+
+def page_marker(items: Sequence[Record], limit: int | None, marker: str | None, key: str = "id") -> list[Record]:
+    start = 0
+    if marker:
+        keys = [str(item.get(key)) for item in items]
+        if marker not in keys:
+            raise SimulatorError(400, f"marker {marker!r} not found")
+        start = keys.index(marker) + 1
+    return list(items[start : start + (limit if limit is not None else 20)])
+
+
+def page_offset(items: Sequence[Record], limit: int | None, offset: int | None) -> list[Record]:
+    start = offset or 0
+    return list(items[start : start + (limit if limit is not None else 20)])
+
+
+def sort_records(items: list[Record], sort: str | None, default: str) -> list[Record]:
+    """Apply an SCP ``field:dir,field:dir`` sort (unknown fields sort as empty)."""
+    for part in reversed((sort or default).split(",")):
+        name, _, direction = part.partition(":")
+        items = sorted(items, key=lambda r: (r.get(name) is None, str(r.get(name) or "")), reverse=direction == "desc")
+    return items
+
+
+def matches(record: Record, **filters: Any) -> bool:
+    return all(value is None or record.get(name) == value for name, value in filters.items())
