@@ -1,0 +1,50 @@
+"""Pulumi resources for Samsung Cloud Platform Virtual Server, with a local SCP simulator.
+
+``pulumi_scpvs.Keypair(...)`` and ``pulumi_scpvs.Server(...)`` are dynamic resources;
+configuration comes from the ``scpvs`` stack config namespace or the environment (see
+:mod:`pulumi_scpvs._config`). With nothing configured, they talk to the embedded
+simulator.
+"""
+
+from ._config import ScpConfig, resolve_config
+from ._errors import (
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ResourceFailedError,
+    ScpApiError,
+    ScpConnectionError,
+    ScpError,
+    ServerError,
+    WaitTimeoutError,
+)
+from .client import ScpClient
+from .resources import Keypair, Server
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "Keypair",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitedError",
+    "ResourceFailedError",
+    "ScpApiError",
+    "ScpClient",
+    "ScpConfig",
+    "ScpConnectionError",
+    "ScpError",
+    "Server",
+    "ServerError",
+    "WaitTimeoutError",
+    "__version__",
+    "resolve_config",
+]

@@ -1,0 +1,139 @@
+"""One poller for every asynchronous (202) operation.
+
+It looks once at once, then backs off from half a second to at most ten seconds
+between looks, stops at a deadline, raises with the object's id and last state on a
+failure state, treats "gone" as success when waiting for a delete, and rides out a
+few transient read errors (lost connections, 5xx, 429) in a row.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from ._errors import (
+    NotFoundError,
+    RateLimitedError,
+    ResourceFailedError,
+    ScpConnectionError,
+    ServerError,
+    WaitTimeoutError,
+)
+
+log = logging.getLogger("pulumi_scpvs.waiting")
+
+T = TypeVar("T")
+TRANSIENT_ERRORS = (ScpConnectionError, ServerError, RateLimitedError)
+
+
+@dataclass(frozen=True)
+class PollSchedule:
+    """How often to look: ``first`` seconds after the first look, growing by ``factor`` up to ``cap``."""
+
+    first: float = 0.5
+    factor: float = 1.6
+    cap: float = 10.0
+    max_transient_errors: int = 3
+
+    def intervals(self) -> Callable[[], float]:
+        current = [self.first]
+
+        def next_interval() -> float:
+            value = current[0]
+            current[0] = min(value * self.factor, self.cap)
+            return value
+
+        return next_interval
+
+
+@dataclass
+class WaitStats:
+    """What a wait cost: the benchmark reports polls per wait."""
+
+    polls: int = 0
+    waits: int = 0
+    transient_errors: int = 0
+    history: list[str] = field(default_factory=list)
+
+
+STATS = WaitStats()
+
+
+@dataclass(frozen=True)
+class Waiter(Generic[T]):
+    """Waits for one object, read by ``read`` (``None`` or :class:`NotFoundError` means gone)."""
+
+    read: Callable[[], T | None]
+    state_of: Callable[[T], str | None]
+    description: str
+    object_id: str
+    schedule: PollSchedule = PollSchedule()
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+
+    def _look(self) -> tuple[bool, T | None]:
+        try:
+            return True, self.read()
+        except NotFoundError:
+            return True, None
+
+    def until(
+        self,
+        targets: Collection[str],
+        *,
+        deadline: float,
+        failures: Collection[str] = (),
+        gone_is_done: bool = False,
+    ) -> T | None:
+        """Poll until the state is in ``targets`` (or the object is gone, when ``gone_is_done``)."""
+        STATS.waits += 1
+        next_interval = self.schedule.intervals()
+        errors_in_a_row = 0
+        last_state: str | None = None
+        while True:
+            STATS.polls += 1
+            try:
+                _, current = self._look()
+                errors_in_a_row = 0
+            except TRANSIENT_ERRORS as error:
+                errors_in_a_row += 1
+                STATS.transient_errors += 1
+                if errors_in_a_row > self.schedule.max_transient_errors:
+                    raise
+                log.info("transient error reading %s %s: %s", self.description, self.object_id, error)
+                current = None
+            else:
+                if current is None:
+                    if gone_is_done:
+                        return None
+                    raise ResourceFailedError(
+                        f"{self.description} {self.object_id} disappeared while waiting for {'/'.join(targets)} "
+                        f"(last state {last_state})",
+                        object_id=self.object_id,
+                        last_state=last_state,
+                    )
+                last_state = self.state_of(current)
+                if last_state in targets:
+                    return current
+                if last_state in failures:
+                    raise ResourceFailedError(
+                        f"{self.description} {self.object_id} reached the failure state {last_state}",
+                        object_id=self.object_id,
+                        last_state=last_state,
+                    )
+            interval = next_interval()
+            if self.clock() + interval > deadline:
+                goal = "to be deleted" if gone_is_done and not targets else f"to reach {'/'.join(targets)}"
+                raise WaitTimeoutError(
+                    f"timed out waiting for {self.description} {self.object_id} {goal}; last state {last_state}",
+                    object_id=self.object_id,
+                    last_state=last_state,
+                )
+            self.sleep(interval)
+
+    def until_gone(self, *, deadline: float, failures: Collection[str] = ()) -> None:
+        """Poll until the object no longer exists."""
+        self.until((), deadline=deadline, failures=failures, gone_is_done=True)

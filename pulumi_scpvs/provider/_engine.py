@@ -1,0 +1,340 @@
+"""The generic provider engine every resource is declared on.
+
+A resource supplies a :class:`ResourceSpec` (its input model, which inputs update in
+place, how it is autonamed, its default timeouts, its secret outputs) and four small
+hooks: ``create_object``, ``read_object``, ``update_object`` and ``delete_object``.
+This module turns that into Pulumi's dynamic provider protocol:
+
+* ``check`` validates the inputs against the model and returns one ``CheckFailure``
+  per bad field, skipping fields whose value is not known yet (preview);
+* ``diff`` compares input fields only (never ``__provider`` or ``timeouts``) and splits
+  them into in-place updates and replacements;
+* ``create``/``update`` return complete outputs (inputs plus every field of the show
+  response), waiting for 202 operations against the ``timeouts`` deadline;
+* ``read`` returns outputs *and* inputs, with an empty id when the object is gone, so
+  ``pulumi refresh`` drops it and later diffs see the drift;
+* ``delete`` waits until the object is gone and treats 404 as done.
+
+Credentials never live on the provider object: ``configure`` keeps the stack config
+in the provider process, and ``__getstate__`` pickles nothing but the class.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import string
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+from pulumi.output import Unknown
+from pydantic import BaseModel, ValidationError
+
+from .._config import PULUMI_KEYS, ScpConfig, resolve_config
+from .._errors import NotFoundError
+from .._waiting import Waiter
+from ..client import ScpClient
+from ._timeouts import Timeouts
+
+log = logging.getLogger("pulumi_scpvs.provider")
+
+PROVIDER_KEY = "__provider"
+RESOURCE_NAME_KEY = "__resource_name"
+AUTONAMED_KEY = "__autonamed"
+TIMEOUTS_KEY = "timeouts"
+# Pulumi resources already have these; a show response's ``id`` is the resource id itself.
+RESERVED_OUTPUTS = frozenset({"id", "urn"})
+Props = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AutoName:
+    """Pulumi-style autonaming: ``<resource name>-<random suffix>``, fitted to the API's rules."""
+
+    max_length: int
+    allowed: str = string.ascii_letters + string.digits + "-_"
+    suffix_length: int = 7
+
+    def make(self, resource_name: str) -> str:
+        alphabet = string.ascii_lowercase + string.digits
+        suffix = "".join(random.choice(alphabet) for _ in range(self.suffix_length))  # noqa: S311 - not a secret
+        base = "".join(c if c in self.allowed else "-" for c in resource_name) or "res"
+        base = base[: self.max_length - self.suffix_length - 1]
+        return f"{base}-{suffix}"
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """What the engine needs to know about one kind of resource."""
+
+    type_name: str
+    inputs: type[BaseModel]
+    update_in_place: frozenset[str] = frozenset()
+    autoname: AutoName | None = None
+    timeouts: Timeouts = Timeouts()
+    secret_outputs: tuple[str, ...] = ()
+    output_fields: tuple[str, ...] = ()
+    # Inputs the live object tells us about, so refresh records drift: name -> getter(show output).
+    observed_inputs: Mapping[str, Callable[[Props], Any]] = field(default_factory=dict)
+    delete_before_replace: bool = False
+    # The API model the create request must satisfy, and where its fields come from.
+    request_model: type[BaseModel] | None = None
+    request_fields: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def input_fields(self) -> tuple[str, ...]:
+        return tuple(self.inputs.model_fields)
+
+
+@dataclass
+class Operation:
+    """One create/update/delete in progress: the client to use and the deadline to meet."""
+
+    client: ScpClient
+    deadline: float
+    resource_type: str
+
+    def waiter(self, read: Callable[[], Any], state_of: Callable[[Any], str | None], object_id: str) -> Waiter[Any]:
+        return Waiter(read=read, state_of=state_of, description=self.resource_type, object_id=object_id)
+
+
+def _is_unknown(value: Any) -> bool:
+    if isinstance(value, Unknown):
+        return True
+    if isinstance(value, Mapping):
+        return any(_is_unknown(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_is_unknown(v) for v in value)
+    return False
+
+
+def _failure_path(location: tuple[Any, ...]) -> str:
+    path = ""
+    for part in location:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def validation_failures(error: ValidationError, skip: set[str] = frozenset()) -> list[CheckFailure]:  # type: ignore[assignment]
+    """One ``CheckFailure`` per invalid field, naming the field and the rule it broke."""
+    failures = []
+    for item in error.errors():
+        location = tuple(item["loc"])
+        if location and location[0] in skip:
+            continue
+        message = item["msg"]
+        if item["type"] == "string_pattern_mismatch":
+            message = f"must match the pattern {item['ctx']['pattern']}"
+        elif item["type"] == "extra_forbidden":
+            message = "is not an input of this resource"
+        failures.append(CheckFailure(_failure_path(location) or "(inputs)", message))
+    return failures
+
+
+_CLIENTS: dict[tuple[str, ...], ScpClient] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
+class ScpProvider(ResourceProvider):
+    """Base of every resource provider: implements the protocol once, from the spec and hooks."""
+
+    spec: ClassVar[ResourceSpec]
+
+    def __init__(self) -> None:
+        self._stack_config: dict[str, Any] = {}
+
+    # -- pickling: the class travels, nothing else --------------------------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._stack_config = {}
+
+    # -- configuration and client -----------------------------------------------------------
+
+    def configure(self, req: ConfigureRequest) -> None:
+        self._stack_config = {
+            f"scpvs:{key}": value for key in PULUMI_KEYS.values() if (value := req.config.get(f"scpvs:{key}")) is not None
+        }
+
+    def config(self) -> ScpConfig:
+        return resolve_config(pulumi_config=getattr(self, "_stack_config", {}))
+
+    def client(self) -> ScpClient:
+        """One client (one connection pool) per configuration per provider process."""
+        cfg = self.config()
+        key = (cfg.endpoint, cfg.access_key, cfg.secret_key, cfg.account_id)
+        with _CLIENTS_LOCK:
+            if key not in _CLIENTS:
+                _CLIENTS[key] = ScpClient(cfg)
+            return _CLIENTS[key]
+
+    def _operation(self, props: Props, phase: str) -> Operation:
+        timeouts = self.spec.timeouts.merged(props.get(TIMEOUTS_KEY))
+        return Operation(self.client(), time.monotonic() + getattr(timeouts, phase), self.spec.type_name)
+
+    # -- hooks a resource implements ----------------------------------------------------------
+
+    def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
+        """Create the object, wait until it is usable; return its id and extra outputs."""
+        raise NotImplementedError
+
+    def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
+        """The show response as plain JSON data, or ``None`` when the object is gone."""
+        raise NotImplementedError
+
+    def update_object(self, op: Operation, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
+        """Apply in-place changes (only fields in ``spec.update_in_place``); return extra outputs."""
+        raise NotImplementedError(f"{self.spec.type_name} has no in-place updates")
+
+    def delete_object(self, op: Operation, object_id: str, outputs: Props) -> None:
+        """Start deleting and wait until the object is gone (404 is success)."""
+        raise NotImplementedError
+
+    def create_request(self, inputs: Props) -> Props:
+        """The create request body built from the inputs (validated by ``check`` against the API model)."""
+        raise NotImplementedError
+
+    def validate(self, inputs: BaseModel) -> list[CheckFailure]:
+        """Check the create request against the API document's model, naming input fields.
+
+        A resource may extend this with rules the document does not state.
+        """
+        model = self.spec.request_model
+        if model is None:
+            return []
+        try:
+            model.model_validate(self.create_request(inputs.model_dump(mode="json")))
+        except ValidationError as error:
+            failures = validation_failures(error)
+            return [
+                CheckFailure(self._input_path(f.property), f.reason) for f in failures
+            ]
+        return []
+
+    def _input_path(self, request_path: str) -> str:
+        head, dot, rest = request_path.partition(".")
+        name, bracket, index = head.partition("[")
+        mapped = self.spec.request_fields.get(name, name)
+        return mapped + (bracket + index if bracket else "") + (dot + rest if dot else "")
+
+    # -- the protocol ---------------------------------------------------------------------------
+
+    def check(self, olds: Props, news: Props) -> CheckResult:
+        inputs = {k: v for k, v in news.items() if k not in (PROVIDER_KEY, RESOURCE_NAME_KEY, AUTONAMED_KEY)}
+        autonamed = self._autoname(olds, news, inputs)
+        unknown = {name for name, value in inputs.items() if _is_unknown(value)}
+        known = {name: value for name, value in inputs.items() if name not in unknown}
+        failures: list[CheckFailure] = []
+        try:
+            model = self.spec.inputs.model_validate(known)
+        except ValidationError as error:
+            failures = validation_failures(error, skip=unknown)
+        else:
+            if not unknown:
+                failures = self.validate(model)
+            inputs = {**model.model_dump(mode="json"), **{k: inputs[k] for k in unknown}}
+        if autonamed:
+            inputs[AUTONAMED_KEY] = True
+        return CheckResult(inputs, failures)
+
+    def _autoname(self, olds: Props, news: Props, inputs: Props) -> bool:
+        """Fill in ``name`` when omitted, keeping the name generated on an earlier run."""
+        if self.spec.autoname is None or inputs.get("name") not in (None, ""):
+            return False
+        if olds.get(AUTONAMED_KEY) and olds.get("name"):
+            inputs["name"] = olds["name"]
+        else:
+            inputs["name"] = self.spec.autoname.make(str(news.get(RESOURCE_NAME_KEY) or self.spec.type_name.lower()))
+        return True
+
+    def diff(self, _id: str, olds: Props, news: Props) -> DiffResult:
+        changed = [
+            name
+            for name in self.spec.input_fields
+            if name != TIMEOUTS_KEY and _normalise(olds.get(name)) != _normalise(news.get(name))
+        ]
+        replaces = [name for name in changed if name not in self.spec.update_in_place]
+        return DiffResult(
+            changes=bool(changed),
+            replaces=replaces,
+            stables=[name for name in self.spec.input_fields if name not in changed],
+            delete_before_replace=self.spec.delete_before_replace and bool(replaces),
+        )
+
+    def create(self, props: Props) -> CreateResult:
+        inputs = {k: v for k, v in props.items() if k != PROVIDER_KEY}
+        op = self._operation(inputs, "create")
+        object_id, extra = self.create_object(op, inputs)
+        live = self.read_object(op.client, object_id, {})
+        if live is None:
+            raise NotFoundError(404, f"{self.spec.type_name} {object_id} vanished right after creation", method="GET", url="")
+        return CreateResult(object_id, self._outputs(inputs, live, extra))
+
+    def read(self, id_: str, props: Props) -> ReadResult:
+        outputs = {k: v for k, v in props.items() if k != PROVIDER_KEY}
+        try:
+            live = self.read_object(self.client(), id_, outputs)
+        except NotFoundError:
+            live = None
+        if live is None:
+            return ReadResult(id_="", outs={})
+        inputs = {name: outputs.get(name) for name in self.spec.input_fields if name in outputs}
+        for name, observe in self.spec.observed_inputs.items():
+            inputs[name] = observe(live)
+        result = self._outputs(inputs, live, {k: v for k, v in outputs.items() if k in self.spec.secret_outputs})
+        return ReadResult(id_=id_, outs=result, inputs=inputs)
+
+    def update(self, id_: str, olds: Props, news: Props) -> UpdateResult:
+        inputs = {k: v for k, v in news.items() if k != PROVIDER_KEY}
+        changed = [name for name in self.spec.input_fields if _normalise(olds.get(name)) != _normalise(inputs.get(name))]
+        op = self._operation(inputs, "update")
+        extra = {k: v for k, v in olds.items() if k in self.spec.secret_outputs}
+        if [name for name in changed if name != TIMEOUTS_KEY]:
+            extra.update(self.update_object(op, id_, olds, inputs, changed))
+        live = self.read_object(op.client, id_, olds)
+        if live is None:
+            raise NotFoundError(404, f"{self.spec.type_name} {id_} disappeared during update", method="GET", url="")
+        return UpdateResult(self._outputs(inputs, live, extra))
+
+    def delete(self, id_: str, props: Props) -> None:
+        op = self._operation(props, "delete")
+        try:
+            self.delete_object(op, id_, props)
+        except NotFoundError:
+            log.info("%s %s was already gone", self.spec.type_name, id_)
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _outputs(self, inputs: Props, live: Props, extra: Props) -> Props:
+        """Every show field, then the inputs (authoritative for their own names), then extras."""
+        outputs: Props = {name: None for name in self.spec.output_fields}
+        outputs.update({k: v for k, v in live.items() if k not in RESERVED_OUTPUTS})
+        outputs.update({k: v for k, v in inputs.items() if k in self.spec.input_fields})
+        outputs.update(extra)
+        return outputs
+
+
+def _normalise(value: Any) -> Any:
+    """Treat ``[]``/``{}``/``None`` as the same absence and ignore dict ordering."""
+    if value in (None, [], {}):
+        return None
+    if isinstance(value, Mapping):
+        return {k: _normalise(v) for k, v in sorted(value.items()) if _normalise(v) is not None}
+    if isinstance(value, list):
+        return [_normalise(v) for v in value]
+    return value

@@ -1,0 +1,24 @@
+"""The program-side half: a ``pulumi.dynamic.Resource`` that registers a provider's inputs and outputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import Resource
+
+from ._engine import RESERVED_OUTPUTS, RESOURCE_NAME_KEY, ScpProvider
+
+
+class ScpResource(Resource):
+    """Base of every resource class: declares every output, marks secrets, passes the name for autonaming."""
+
+    _provider_class: type[ScpProvider]
+
+    def __init__(self, resource_name: str, inputs: dict[str, Any], opts: pulumi.ResourceOptions | None) -> None:
+        spec = self._provider_class.spec
+        props: dict[str, Any] = {name: None for name in spec.output_fields if name not in RESERVED_OUTPUTS}
+        props.update({k: v for k, v in inputs.items() if v is not None or k not in props})
+        props[RESOURCE_NAME_KEY] = resource_name
+        secrets = pulumi.ResourceOptions(additional_secret_outputs=list(spec.secret_outputs))
+        super().__init__(self._provider_class(), resource_name, props, pulumi.ResourceOptions.merge(secrets, opts))

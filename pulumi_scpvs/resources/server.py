@@ -1,0 +1,250 @@
+"""``Server``: a virtual server with its boot and data volumes, networks and power state."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from typing import Any, Literal
+
+import pulumi
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..client import ScpClient
+from ..models import ServerCreateRequest, ServerShowResponse
+from ..provider import AutoName, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, TagInput
+from ..provider._timeouts import Timeouts
+
+log = logging.getLogger("pulumi_scpvs.resources.server")
+
+STABLE_STATES = ("ACTIVE", "SHUTOFF")
+FAILED_STATES = ("ERROR",)
+
+
+def _multiple_of_8(size: int) -> int:
+    if size % 8:
+        raise ValueError(f"{size} GiB is not a multiple of 8 (SCP volume sizes are multiples of 8 GiB)")
+    return size
+
+
+class NetworkInput(BaseModel):
+    """One NIC: a subnet (optionally a fixed IP), or an existing port; optionally a public IP for static NAT."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    subnet_id: str | None = None
+    fixed_ip: str | None = None
+    port_id: str | None = None
+    public_ip_id: str | None = None
+
+
+class VolumeInput(BaseModel):
+    """A volume created with the server."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    size: int = Field(ge=8, description="GiB, a multiple of 8")
+    type: str | None = Field(default=None, description="volume type name, e.g. SSD (default: the region's default)")
+    delete_on_termination: bool = True
+
+    _size_rule = field_validator("size")(_multiple_of_8)
+
+
+class ServerInputs(ResourceInputs):
+    name: str | None = None
+    image_id: str
+    keypair_name: str
+    server_type_id: str
+    networks: list[NetworkInput] = Field(min_length=1)
+    boot_volume: VolumeInput | None = None
+    data_volumes: list[VolumeInput] | None = None
+    security_group_ids: list[str] | None = None
+    server_group_id: str | None = None
+    partition_number: int | None = None
+    product_category: Literal["compute", "container"] | None = None
+    product_offering: Literal["virtual_server", "gpu_server", "k8s_vm", "k8s_gpu_vm"] | None = None
+    metadata: dict[str, str] | None = None
+    user_data: str | None = Field(default=None, description="cloud-init user data (plain text; sent base64-encoded)")
+    tags: list[TagInput] | None = None
+    power_state: Literal["ACTIVE", "SHUTOFF"] = "ACTIVE"
+    lock: bool = False
+
+
+def _encode_user_data(user_data: str | None) -> str | None:
+    if user_data is None:
+        return None
+    try:
+        base64.b64decode(user_data, validate=True)
+        return user_data  # already base64
+    except (binascii.Error, ValueError):
+        return base64.b64encode(user_data.encode("utf-8")).decode("ascii")
+
+
+def _power_state(live: Props) -> str:
+    return "SHUTOFF" if live.get("state") == "SHUTOFF" else "ACTIVE"
+
+
+class ServerProvider(ScpProvider):
+    spec = ResourceSpec(
+        type_name="Server",
+        inputs=ServerInputs,
+        update_in_place=frozenset({"name", "server_type_id", "power_state", "lock", "security_group_ids"}),
+        autoname=AutoName(max_length=63),
+        timeouts=Timeouts(create=1800, update=1800, delete=1800),
+        secret_outputs=("user_data",),
+        output_fields=tuple(ServerShowResponse.model_fields),
+        observed_inputs={
+            "name": lambda live: live["name"],
+            "server_type_id": lambda live: (live.get("server_type") or {}).get("id"),
+            "power_state": _power_state,
+            "lock": lambda live: live["locked"],
+        },
+        request_model=ServerCreateRequest,
+        request_fields={"security_groups": "security_group_ids", "volumes": "boot_volume"},
+    )
+
+    def create_request(self, inputs: Props) -> Props:
+        volumes = []
+        if inputs.get("boot_volume"):
+            volumes.append({**inputs["boot_volume"], "boot_index": 0, "source_type": "image"})
+        for index, volume in enumerate(inputs.get("data_volumes") or [], start=1):
+            volumes.append({**volume, "boot_index": index, "source_type": "blank"})
+        request = {
+            "name": inputs.get("name"),
+            "image_id": inputs.get("image_id"),
+            "keypair_name": inputs.get("keypair_name"),
+            "server_type_id": inputs.get("server_type_id"),
+            "networks": [{k: v for k, v in n.items() if v is not None} for n in inputs.get("networks") or []],
+            "security_groups": inputs.get("security_group_ids"),
+            "server_group_id": inputs.get("server_group_id"),
+            "partition_number": inputs.get("partition_number"),
+            "product_category": inputs.get("product_category"),
+            "product_offering": inputs.get("product_offering"),
+            "metadata": inputs.get("metadata"),
+            "user_data": _encode_user_data(inputs.get("user_data")),
+            "tags": inputs.get("tags"),
+            "lock": inputs.get("lock") or None,
+            "volumes": volumes or None,
+            "max_count": 1,
+        }
+        return {k: v for k, v in request.items() if v is not None}
+
+    def _wait(self, op: Operation, server_id: str, targets: tuple[str, ...] = STABLE_STATES) -> Any:
+        waiter = op.waiter(lambda: op.client.servers.show_server(server_id), lambda s: s.state, server_id)
+        return waiter.until(targets, deadline=op.deadline, failures=FAILED_STATES)
+
+    def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
+        created = op.client.servers.create_server(self.create_request(inputs))
+        server_id = created.servers[0].id
+        self._wait(op, server_id, ("ACTIVE",))
+        if inputs.get("power_state") == "SHUTOFF":
+            op.client.servers.stop_server(server_id)
+            self._wait(op, server_id, ("SHUTOFF",))
+        return server_id, {}
+
+    def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
+        return client.servers.show_server(object_id).model_dump(mode="json")
+
+    def update_object(self, op: Operation, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
+        servers = op.client.servers
+        if "lock" in changed and not news["lock"]:
+            servers.unlock_server(object_id)
+        if "name" in changed:
+            servers.update_server(object_id, {"name": news["name"]})
+        if "server_type_id" in changed:
+            servers.update_server_type(object_id, {"server_type": news["server_type_id"]})
+            self._wait(op, object_id)
+        if "security_group_ids" in changed:
+            log.warning("changing security groups uses the deprecated API 1.0 attach/detach operations")
+            old, new = set(olds.get("security_group_ids") or []), set(news.get("security_group_ids") or [])
+            for group_id in sorted(new - old):
+                servers.attach_server_security_group(object_id, {"security_group_id": group_id})
+            for group_id in sorted(old - new):
+                servers.detach_server_security_group(object_id, group_id)
+        if "power_state" in changed:
+            if news["power_state"] == "SHUTOFF":
+                servers.stop_server(object_id)
+            else:
+                servers.start_server(object_id)
+            self._wait(op, object_id, (news["power_state"],))
+        if "lock" in changed and news["lock"]:
+            servers.lock_server(object_id)
+        return {}
+
+    def delete_object(self, op: Operation, object_id: str, outputs: Props) -> None:
+        server = op.client.servers.show_server(object_id)
+        if server.locked:
+            op.client.servers.unlock_server(object_id)
+        if server.state != "DELETING":
+            op.client.servers.delete_server(object_id)
+        waiter = op.waiter(lambda: op.client.servers.show_server(object_id), lambda s: s.state, object_id)
+        waiter.until_gone(deadline=op.deadline, failures=FAILED_STATES)
+
+
+class Server(ScpResource):
+    """A virtual server. ``name``, ``server_type_id``, ``power_state``, ``lock`` and
+    ``security_group_ids`` change in place; every other input replaces the server."""
+
+    _provider_class = ServerProvider
+
+    name: pulumi.Output[str]
+    state: pulumi.Output[str]
+    image_id: pulumi.Output[str]
+    keypair_name: pulumi.Output[str]
+    server_type_id: pulumi.Output[str]
+    server_type: pulumi.Output[dict[str, Any]]
+    addresses: pulumi.Output[list[dict[str, Any]]]
+    volumes: pulumi.Output[list[dict[str, Any]]]
+    security_groups: pulumi.Output[list[dict[str, Any]]]
+    vpc_id: pulumi.Output[str]
+    locked: pulumi.Output[bool]
+    power_state: pulumi.Output[str]
+    account_id: pulumi.Output[str]
+    created_at: pulumi.Output[str]
+    modified_at: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        image_id: pulumi.Input[str],
+        keypair_name: pulumi.Input[str],
+        server_type_id: pulumi.Input[str],
+        networks: pulumi.Input[list[pulumi.Input[dict[str, Any]]]],
+        name: pulumi.Input[str] | None = None,
+        boot_volume: pulumi.Input[dict[str, Any]] | None = None,
+        data_volumes: pulumi.Input[list[pulumi.Input[dict[str, Any]]]] | None = None,
+        security_group_ids: pulumi.Input[list[pulumi.Input[str]]] | None = None,
+        server_group_id: pulumi.Input[str] | None = None,
+        partition_number: pulumi.Input[int] | None = None,
+        product_category: pulumi.Input[str] | None = None,
+        product_offering: pulumi.Input[str] | None = None,
+        metadata: pulumi.Input[dict[str, pulumi.Input[str]]] | None = None,
+        user_data: pulumi.Input[str] | None = None,
+        tags: pulumi.Input[list[pulumi.Input[dict[str, Any]]]] | None = None,
+        power_state: pulumi.Input[str] | None = None,
+        lock: pulumi.Input[bool] | None = None,
+        timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        inputs = {
+            "name": name,
+            "image_id": image_id,
+            "keypair_name": keypair_name,
+            "server_type_id": server_type_id,
+            "networks": networks,
+            "boot_volume": boot_volume,
+            "data_volumes": data_volumes,
+            "security_group_ids": security_group_ids,
+            "server_group_id": server_group_id,
+            "partition_number": partition_number,
+            "product_category": product_category,
+            "product_offering": product_offering,
+            "metadata": metadata,
+            "user_data": pulumi.Output.secret(user_data) if user_data is not None else None,
+            "tags": tags,
+            "power_state": power_state,
+            "lock": lock,
+            "timeouts": timeouts,
+        }
+        super().__init__(resource_name, inputs, opts)
