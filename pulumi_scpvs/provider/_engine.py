@@ -21,8 +21,9 @@ in the provider process, and ``__getstate__`` pickles nothing but the class.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
-import random
 import string
 import threading
 import time
@@ -54,6 +55,10 @@ log = logging.getLogger("pulumi_scpvs.provider")
 PROVIDER_KEY = "__provider"
 RESOURCE_NAME_KEY = "__resource_name"
 AUTONAMED_KEY = "__autonamed"
+# Outputs carry the inputs they were made from: the engine hands ``diff`` and ``update``
+# the old *outputs*, where a live value (a generated public key, a default category)
+# must not be mistaken for a changed input.
+INPUTS_KEY = "__inputs"
 TIMEOUTS_KEY = "timeouts"
 # Pulumi resources already have these; a show response's ``id`` is the resource id itself.
 RESERVED_OUTPUTS = frozenset({"id", "urn"})
@@ -68,9 +73,13 @@ class AutoName:
     allowed: str = string.ascii_letters + string.digits + "-_"
     suffix_length: int = 7
 
-    def make(self, resource_name: str) -> str:
+    def make(self, resource_name: str, seed: str) -> str:
         alphabet = string.ascii_lowercase + string.digits
-        suffix = "".join(random.choice(alphabet) for _ in range(self.suffix_length))  # noqa: S311 - not a secret
+        number = int.from_bytes(hashlib.sha256(seed.encode("utf-8")).digest()[:8], "big")
+        suffix = ""
+        for _ in range(self.suffix_length):
+            number, digit = divmod(number, len(alphabet))
+            suffix += alphabet[digit]
         base = "".join(c if c in self.allowed else "-" for c in resource_name) or "res"
         base = base[: self.max_length - self.suffix_length - 1]
         return f"{base}-{suffix}"
@@ -86,6 +95,8 @@ class ResourceSpec:
     autoname: AutoName | None = None
     timeouts: Timeouts = Timeouts()
     secret_outputs: tuple[str, ...] = ()
+    # Outputs only create knows (a generated private key): carried over by read and update.
+    kept_outputs: tuple[str, ...] = ()
     output_fields: tuple[str, ...] = ()
     # Inputs the live object tells us about, so refresh records drift: name -> getter(show output).
     observed_inputs: Mapping[str, Callable[[Props], Any]] = field(default_factory=dict)
@@ -253,16 +264,29 @@ class ScpProvider(ResourceProvider):
         return CheckResult(inputs, failures)
 
     def _autoname(self, olds: Props, news: Props, inputs: Props) -> bool:
-        """Fill in ``name`` when omitted, keeping the name generated on an earlier run."""
-        if self.spec.autoname is None or inputs.get("name") not in (None, ""):
+        """Fill in ``name`` when omitted.
+
+        The name must be stable across runs (the engine may check the same resource
+        more than once, sometimes without its old inputs) yet new when the resource is
+        replaced, or a create-before-delete replacement would collide with its own
+        name. So the suffix is a hash of the resource's identity and of the inputs that
+        force replacement, and an earlier autoname is kept while those are unchanged.
+        """
+        autoname = self.spec.autoname
+        if autoname is None or inputs.get("name") not in (None, ""):
             return False
-        if olds.get(AUTONAMED_KEY) and olds.get("name"):
+        triggers = [n for n in self.spec.input_fields if n not in self.spec.update_in_place and n not in ("name", TIMEOUTS_KEY)]
+        unchanged = all(_is_unknown(inputs.get(n)) or _normalise(olds.get(n)) == _normalise(inputs.get(n)) for n in triggers)
+        if olds.get(AUTONAMED_KEY) and olds.get("name") and unchanged:
             inputs["name"] = olds["name"]
         else:
-            inputs["name"] = self.spec.autoname.make(str(news.get(RESOURCE_NAME_KEY) or self.spec.type_name.lower()))
+            identity = str(news.get(RESOURCE_NAME_KEY) or self.spec.type_name.lower())
+            seed = json.dumps([identity, [_normalise(inputs.get(n)) for n in triggers]], sort_keys=True, default=str)
+            inputs["name"] = autoname.make(identity.split("/", 2)[-1], seed)
         return True
 
     def diff(self, _id: str, olds: Props, news: Props) -> DiffResult:
+        olds = _old_inputs(olds)
         changed = [
             name
             for name in self.spec.input_fields
@@ -293,19 +317,20 @@ class ScpProvider(ResourceProvider):
             live = None
         if live is None:
             return ReadResult(id_="", outs={})
-        inputs = {name: outputs.get(name) for name in self.spec.input_fields if name in outputs}
+        inputs = dict(_old_inputs(outputs))
         for name, observe in self.spec.observed_inputs.items():
             inputs[name] = observe(live)
-        result = self._outputs(inputs, live, {k: v for k, v in outputs.items() if k in self.spec.secret_outputs})
+        result = self._outputs(inputs, live, {k: v for k, v in outputs.items() if k in self.spec.kept_outputs})
         return ReadResult(id_=id_, outs=result, inputs=inputs)
 
     def update(self, id_: str, olds: Props, news: Props) -> UpdateResult:
         inputs = {k: v for k, v in news.items() if k != PROVIDER_KEY}
-        changed = [name for name in self.spec.input_fields if _normalise(olds.get(name)) != _normalise(inputs.get(name))]
+        old_inputs = _old_inputs(olds)
+        changed = [n for n in self.spec.input_fields if _normalise(old_inputs.get(n)) != _normalise(inputs.get(n))]
         op = self._operation(inputs, "update")
-        extra = {k: v for k, v in olds.items() if k in self.spec.secret_outputs}
+        extra = {k: v for k, v in olds.items() if k in self.spec.kept_outputs}
         if [name for name in changed if name != TIMEOUTS_KEY]:
-            extra.update(self.update_object(op, id_, olds, inputs, changed))
+            extra.update(self.update_object(op, id_, old_inputs, inputs, changed))
         live = self.read_object(op.client, id_, olds)
         if live is None:
             raise NotFoundError(404, f"{self.spec.type_name} {id_} disappeared during update", method="GET", url="")
@@ -321,12 +346,19 @@ class ScpProvider(ResourceProvider):
     # -- helpers ---------------------------------------------------------------------------------
 
     def _outputs(self, inputs: Props, live: Props, extra: Props) -> Props:
-        """Every show field, then the inputs (authoritative for their own names), then extras."""
+        """Inputs, overridden by every field of the live object, then extras, plus the inputs' record."""
         outputs: Props = {name: None for name in self.spec.output_fields}
-        outputs.update({k: v for k, v in live.items() if k not in RESERVED_OUTPUTS})
         outputs.update({k: v for k, v in inputs.items() if k in self.spec.input_fields})
+        outputs.update({k: v for k, v in live.items() if k not in RESERVED_OUTPUTS})
         outputs.update(extra)
+        outputs[INPUTS_KEY] = {k: v for k, v in inputs.items() if k in self.spec.input_fields or k == AUTONAMED_KEY}
         return outputs
+
+
+def _old_inputs(olds: Props) -> Props:
+    """The inputs recorded in old outputs (older states without the record: the outputs themselves)."""
+    recorded = olds.get(INPUTS_KEY)
+    return dict(recorded) if isinstance(recorded, Mapping) else olds
 
 
 def _normalise(value: Any) -> Any:

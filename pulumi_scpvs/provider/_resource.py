@@ -19,6 +19,7 @@ class ScpResource(Resource):
         spec = self._provider_class.spec
         props: dict[str, Any] = {name: None for name in spec.output_fields if name not in RESERVED_OUTPUTS}
         props.update({k: v for k, v in inputs.items() if v is not None or k not in props})
-        props[RESOURCE_NAME_KEY] = resource_name
+        # project/stack/name: seeds a stable autoname that differs between stacks.
+        props[RESOURCE_NAME_KEY] = f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
         secrets = pulumi.ResourceOptions(additional_secret_outputs=list(spec.secret_outputs))
         super().__init__(self._provider_class(), resource_name, props, pulumi.ResourceOptions.merge(secrets, opts))

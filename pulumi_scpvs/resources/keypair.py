@@ -28,6 +28,7 @@ class KeypairProvider(ScpProvider):
         autoname=AutoName(max_length=255),
         timeouts=Timeouts(create=120, update=120, delete=120),
         secret_outputs=("private_key",),
+        kept_outputs=("private_key",),
         output_fields=(*KeypairShowResponse.model_fields, "private_key"),
         request_model=KeypairCreateRequest,
     )

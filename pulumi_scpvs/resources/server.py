@@ -91,7 +91,7 @@ class ServerProvider(ScpProvider):
         update_in_place=frozenset({"name", "server_type_id", "power_state", "lock", "security_group_ids"}),
         autoname=AutoName(max_length=63),
         timeouts=Timeouts(create=1800, update=1800, delete=1800),
-        secret_outputs=("user_data",),
+        secret_outputs=("user_data", "__inputs"),
         output_fields=tuple(ServerShowResponse.model_fields),
         observed_inputs={
             "name": lambda live: live["name"],
