@@ -87,7 +87,8 @@ class ScpClient(AreaAccessors):
 
     Every operation of the API document is a typed method on an area attribute, e.g.
     ``client.servers.show_server(server_id)``; :meth:`call` is the untyped way in.
-    Pass ``transport`` to talk to an in-process app (tests, the embedded simulator).
+    Pass ``transport`` to talk to an in-process app (tests, the embedded simulator), and
+    ``api_version="1.0"`` to speak the deprecated version wherever an operation has it.
     """
 
     def __init__(
@@ -98,9 +99,12 @@ class ScpClient(AreaAccessors):
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         language: str = "en-US",
+        api_version: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
     ) -> None:
         self.config = config
+        self.api_version = api_version
         self.retry = retry or RetryPolicy()
         self.language = language
         self.stats = ClientStats()
@@ -113,7 +117,7 @@ class ScpClient(AreaAccessors):
 
                 transport = embedded_transport(config.embedded_state_path, config.access_key, config.secret_key)
         self.base_url = base_url
-        self._http = httpx.Client(transport=transport, timeout=timeout)
+        self._http = httpx.Client(transport=transport, timeout=timeout, event_hooks=dict(event_hooks or {}))
         self._init_areas(self)
 
     def close(self) -> None:
@@ -166,7 +170,8 @@ class ScpClient(AreaAccessors):
         attempt = 0
         while True:
             self.stats.requests += 1
-            headers = self.signed_headers(method, url, operation.version)
+            version = self.api_version if self.api_version in operation.versions else operation.version
+            headers = self.signed_headers(method, url, version)
             try:
                 response = self._http.request(method, url, content=content, headers=headers)
             except httpx.TransportError as exc:

@@ -1,0 +1,60 @@
+"""Shared fixtures: a simulator running as a real process on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pulumi_scpvs._config import ScpConfig, resolve_config
+from pulumi_scpvs.client import RetryPolicy, ScpClient
+
+ROOT = Path(__file__).resolve().parent.parent
+ACCESS_KEY = "test-access-key"
+SECRET_KEY = "test-secret-key-Do-Not-Leak-7f3a9c"
+
+
+@dataclass
+class RunningSimulator:
+    url: str
+    process: subprocess.Popen[str]
+    state: Path | None
+
+    def config(self, **overrides: str) -> ScpConfig:
+        explicit = {"endpoint": self.url, "access_key": ACCESS_KEY, "secret_key": SECRET_KEY, **overrides}
+        return resolve_config(explicit, environ={}, home=Path("/nonexistent"))
+
+    def client(self, **kwargs: object) -> ScpClient:
+        kwargs.setdefault("retry", RetryPolicy(attempts=2, base_delay=0.01))
+        return ScpClient(self.config(), **kwargs)  # type: ignore[arg-type]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def start_simulator(state: Path | None = None, transition_seconds: float = 0.0, extra_env: dict[str, str] | None = None) -> RunningSimulator:
+    """Start ``python -m pulumi_scpvs.simulator --port 0`` and read the port it printed."""
+    command = [sys.executable, "-m", "pulumi_scpvs.simulator", "--port", "0", "--transition-seconds", str(transition_seconds)]
+    if state is not None:
+        command += ["--state", str(state)]
+    env = {**os.environ, "SCP_ACCESS_KEY": ACCESS_KEY, "SCP_SECRET_KEY": SECRET_KEY, **(extra_env or {})}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if "listening on" not in line:
+        process.kill()
+        raise RuntimeError(f"simulator did not start: {line}{process.stdout.read()}")
+    return RunningSimulator(line.rsplit(" ", 1)[-1].strip(), process, state)
+
+
+@pytest.fixture
+def simulator() -> Iterator[RunningSimulator]:
+    running = start_simulator()
+    yield running
+    running.stop()
