@@ -1,0 +1,75 @@
+"""The real engine: up, preview of a code change, up, out-of-band deletion and refresh, destroy."""
+
+from __future__ import annotations
+
+import pytest
+
+from pulumi_scpvs._errors import NotFoundError
+from pulumi_scpvs.simulator import catalogue
+
+from ..conftest import SECRET_KEY, RunningSimulator
+from .conftest import PulumiProject
+
+pytestmark = pytest.mark.engine
+
+DYNAMIC = "pulumi-python:dynamic:Resource"
+
+
+def test_full_lifecycle_under_the_engine(project: PulumiProject, engine_simulator: RunningSimulator) -> None:
+    client = engine_simulator.client()
+
+    # up: everything is created in the simulator, outputs are typed and the private key is a secret
+    project.run("up", "--yes")
+    outputs = project.outputs()
+    servers = {s.id: s for s in client.servers.list_servers().servers}
+    assert set(servers) == {outputs["app_id"], outputs["db_id"]}
+    assert servers[outputs["app_id"]].name == "app-1"
+    assert servers[outputs["db_id"]].name.startswith("db-")
+    assert all(s.state == "ACTIVE" for s in servers.values())
+    assert client.keypairs.show_keypair(outputs["keypair_name"]).name == outputs["keypair_name"]
+    assert outputs["private_key"].startswith("-----BEGIN OPENSSH PRIVATE KEY-----")
+    exported = str(project.export())
+    assert outputs["private_key"].splitlines()[1] not in exported, "the private key is stored in plain text"
+    assert SECRET_KEY not in exported, "the secret key leaked into the state"
+
+    # nothing to do: a preview plans no change at all
+    assert {step["op"] for step in project.preview_steps().values()} == {"same"}
+
+    # a code change: the preview shows an in-place update and a replacement
+    project.use_program("stack_v2.py")
+    steps = project.preview_steps()
+    assert steps["app"]["op"] == "update"
+    old_inputs, new_inputs = steps["app"]["oldState"]["inputs"], steps["app"]["newState"]["inputs"]
+    changed = {k for k in old_inputs.keys() | new_inputs.keys() if old_inputs.get(k) != new_inputs.get(k) and k != "__provider"}
+    assert changed == {"name"}
+    assert steps["db"]["op"] == "replace"
+    assert "image_id" in steps["db"]["replaceReasons"]
+    assert steps.get("key", {"op": "same"})["op"] == "same"  # unchanged resources may be omitted
+
+    project.run("up", "--yes")
+    outputs_v2 = project.outputs()
+    assert outputs_v2["app_id"] == outputs["app_id"], "an in-place update must keep the server"
+    assert client.servers.show_server(outputs["app_id"]).name == "app-renamed"
+    assert outputs_v2["db_id"] != outputs["db_id"]
+    assert client.servers.show_server(outputs_v2["db_id"]).image_id == catalogue.IMAGE_ROCKY
+    with pytest.raises(NotFoundError):
+        client.servers.show_server(outputs["db_id"])
+
+    # drift: a rename outside Pulumi shows up on refresh and is converged by up
+    client.servers.update_server(outputs_v2["db_id"], {"name": "renamed-by-hand"})
+    project.run("refresh", "--yes")
+    assert project.preview_steps()["db"]["op"] == "update"
+    project.run("up", "--yes")
+    assert client.servers.show_server(outputs_v2["db_id"]).name == outputs_v2["db_name"]
+
+    # out-of-band deletion: refresh drops the server from the state
+    client.servers.delete_server(outputs["app_id"])
+    project.run("refresh", "--yes")
+    names = {r["urn"].rsplit("::", 1)[-1] for r in project.export()["deployment"]["resources"] if r["type"] == DYNAMIC}
+    assert names == {"key", "db"}
+
+    # destroy: the simulator is left empty
+    project.run("destroy", "--yes")
+    assert client.servers.list_servers().servers == []
+    assert client.keypairs.list_keypairs().keypairs == []
+    assert client.volumes.list_volumes().volumes == []
