@@ -139,7 +139,7 @@ def resolve_config(
     environ = os.environ if environ is None else environ
     home = Path.home() if home is None else home
     layers: list[tuple[str, dict[str, str]]] = [
-        ("argument", {k: v for k, v in (explicit or {}).items() if v not in (None, "")}),  # type: ignore[misc]
+        ("argument", {k: v for k, v in (explicit or {}).items() if v not in (None, "")}),
         ("pulumi config", _from_pulumi(pulumi_config or {})),
         ("environment", {s: environ[v] for s, v in ENVIRONMENT_VARIABLES.items() if environ.get(v)}),
         ("SCP_TF_* environment", {s: environ[v] for s, v in TERRAFORM_VARIABLES.items() if environ.get(v)}),

@@ -33,7 +33,9 @@ def timestamp_now() -> str:
     return str(int(time.time() * 1000))
 
 
-def verify(secret_key: str, signature: str, method: str, url: str, timestamp: str, access_key: str, account_id: str) -> bool:
+def verify(
+    secret_key: str, signature: str, method: str, url: str, timestamp: str, access_key: str, account_id: str
+) -> bool:
     """Constant-time check of a signature (used by the simulator)."""
     expected = sign(secret_key, method, url, timestamp, access_key, account_id)
     return hmac.compare_digest(expected.encode("ascii"), signature.encode("ascii", errors="replace"))

@@ -38,9 +38,19 @@ class RunningSimulator:
         self.process.wait(timeout=10)
 
 
-def start_simulator(state: Path | None = None, transition_seconds: float = 0.0, extra_env: dict[str, str] | None = None) -> RunningSimulator:
+def start_simulator(
+    state: Path | None = None, transition_seconds: float = 0.0, extra_env: dict[str, str] | None = None
+) -> RunningSimulator:
     """Start ``python -m pulumi_scpvs.simulator --port 0`` and read the port it printed."""
-    command = [sys.executable, "-m", "pulumi_scpvs.simulator", "--port", "0", "--transition-seconds", str(transition_seconds)]
+    command = [
+        sys.executable,
+        "-m",
+        "pulumi_scpvs.simulator",
+        "--port",
+        "0",
+        "--transition-seconds",
+        str(transition_seconds),
+    ]
     if state is not None:
         command += ["--state", str(state)]
     env = {**os.environ, "SCP_ACCESS_KEY": ACCESS_KEY, "SCP_SECRET_KEY": SECRET_KEY, **(extra_env or {})}

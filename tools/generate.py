@@ -258,6 +258,11 @@ def items_field(response_model: str | None, document: dict[str, Any]) -> str | N
     return arrays[0] if len(arrays) == 1 else None
 
 
+def list_items_field(op: dict[str, Any], document: dict[str, Any]) -> str | None:
+    """The array a list operation pages through (``None`` for other operations)."""
+    return items_field(op["response_model"], document) if op["name"].startswith("list_") else None
+
+
 def generate_queries(operations: list[dict[str, Any]], document: dict[str, Any]) -> str:
     names = set(document["models"])
     lines = [
@@ -317,7 +322,7 @@ def generate_operations(operations: list[dict[str, Any]], document: dict[str, An
             f"        query_model={(query_model_name(op['name']) if op['query'] else None)!r},",
             f"        path_params={op['path_params']!r},",
             f"        pagination={op['pagination']!r},",
-            f"        items_field={(items_field(op['response_model'], document) if op['name'].startswith('list_') else None)!r},",
+            f"        items_field={list_items_field(op, document)!r},",
             "    ),",
         ]
     lines += ["}", ""]
@@ -354,7 +359,7 @@ def generate_areas(operations: list[dict[str, Any]], document: dict[str, Any]) -
             f"class {area_class(area)}:",
             f'    """Operations on ``{area}``."""',
             "",
-            '    def __init__(self, client: ScpClient) -> None:',
+            "    def __init__(self, client: ScpClient) -> None:",
             "        self._client = client",
         ]
         for op in by_area[area]:
@@ -381,19 +386,28 @@ def generate_areas(operations: list[dict[str, Any]], document: dict[str, Any]) -
             doc = f'        """{op["title"]}: ``{op["method"]} {op["path"]}`` ({op["success_status"]})."""'
             lines += ["", f"    def {op['name']}({signature}) -> {returns}:", doc]
             if op["response_model"]:
-                lines.append(f"        return self._client.call_model(m.{op['response_model']}, {', '.join(call_args)})")
+                lines.append(
+                    f"        return self._client.call_model(m.{op['response_model']}, {', '.join(call_args)})"
+                )
             else:
                 lines.append(f"        self._client.call({', '.join(call_args)})")
-            list_items = items_field(op["response_model"], document) if op["name"].startswith("list_") else None
+            list_items = list_items_field(op, document)
             if op["name"].startswith("list_") and op["pagination"] and list_items:
                 item_schema = next(f for f in document["models"][op["response_model"]] if f["name"] == list_items)
                 item_type = python_type(item_schema["schema"], names)[len("list[") : -1]
                 page_params = {"offset", "marker", "page"}
-                iter_keyword = [k for k, q in zip(keyword_params, op["query"]) if q["name"] not in page_params]
+                pairs = zip(keyword_params, op["query"], strict=True)
+                iter_keyword = [k for k, q in pairs if q["name"] not in page_params]
                 iter_signature = ", ".join(
-                    ["self", *[p for p in params if not p.startswith("body")], *(["*", *iter_keyword] if iter_keyword else [])]
+                    [
+                        "self",
+                        *[p for p in params if not p.startswith("body")],
+                        *(["*", *iter_keyword] if iter_keyword else []),
+                    ]
                 )
-                iter_query = ", ".join(f"{q['name']!r}: {q['name']}" for q in op["query"] if q["name"] not in page_params)
+                iter_query = ", ".join(
+                    f"{q['name']!r}: {q['name']}" for q in op["query"] if q["name"] not in page_params
+                )
                 iter_args = [f"OPERATIONS[{op['name']!r}]", f"m.{item_type}"]
                 if path_args:
                     iter_args.append(f"path=dict({path_args})")

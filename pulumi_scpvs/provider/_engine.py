@@ -93,7 +93,7 @@ class ResourceSpec:
     inputs: type[BaseModel]
     update_in_place: frozenset[str] = frozenset()
     autoname: AutoName | None = None
-    timeouts: Timeouts = Timeouts()
+    timeouts: Timeouts = field(default_factory=Timeouts)
     secret_outputs: tuple[str, ...] = ()
     # Outputs only create knows (a generated private key): carried over by read and update.
     kept_outputs: tuple[str, ...] = ()
@@ -179,7 +179,9 @@ class ScpProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         self._stack_config = {
-            f"scpvs:{key}": value for key in PULUMI_KEYS.values() if (value := req.config.get(f"scpvs:{key}")) is not None
+            f"scpvs:{key}": value
+            for key in PULUMI_KEYS.values()
+            if (value := req.config.get(f"scpvs:{key}")) is not None
         }
 
     def config(self) -> ScpConfig:
@@ -232,9 +234,7 @@ class ScpProvider(ResourceProvider):
             model.model_validate(self.create_request(inputs.model_dump(mode="json")))
         except ValidationError as error:
             failures = validation_failures(error)
-            return [
-                CheckFailure(self._input_path(f.property), f.reason) for f in failures
-            ]
+            return [CheckFailure(self._input_path(f.property), f.reason) for f in failures]
         return []
 
     def _input_path(self, request_path: str) -> str:
@@ -275,8 +275,12 @@ class ScpProvider(ResourceProvider):
         autoname = self.spec.autoname
         if autoname is None or inputs.get("name") not in (None, ""):
             return False
-        triggers = [n for n in self.spec.input_fields if n not in self.spec.update_in_place and n not in ("name", TIMEOUTS_KEY)]
-        unchanged = all(_is_unknown(inputs.get(n)) or _normalise(olds.get(n)) == _normalise(inputs.get(n)) for n in triggers)
+        triggers = [
+            n for n in self.spec.input_fields if n not in self.spec.update_in_place and n not in ("name", TIMEOUTS_KEY)
+        ]
+        unchanged = all(
+            _is_unknown(inputs.get(n)) or _normalise(olds.get(n)) == _normalise(inputs.get(n)) for n in triggers
+        )
         if olds.get(AUTONAMED_KEY) and olds.get("name") and unchanged:
             inputs["name"] = olds["name"]
         else:
@@ -306,7 +310,9 @@ class ScpProvider(ResourceProvider):
         object_id, extra = self.create_object(op, inputs)
         live = self.read_object(op.client, object_id, {})
         if live is None:
-            raise NotFoundError(404, f"{self.spec.type_name} {object_id} vanished right after creation", method="GET", url="")
+            raise NotFoundError(
+                404, f"{self.spec.type_name} {object_id} vanished right after creation", method="GET", url=""
+            )
         return CreateResult(object_id, self._outputs(inputs, live, extra))
 
     def read(self, id_: str, props: Props) -> ReadResult:
@@ -347,7 +353,7 @@ class ScpProvider(ResourceProvider):
 
     def _outputs(self, inputs: Props, live: Props, extra: Props) -> Props:
         """Inputs, overridden by every field of the live object, then extras, plus the inputs' record."""
-        outputs: Props = {name: None for name in self.spec.output_fields}
+        outputs: Props = dict.fromkeys(self.spec.output_fields)
         outputs.update({k: v for k, v in inputs.items() if k in self.spec.input_fields})
         outputs.update({k: v for k, v in live.items() if k not in RESERVED_OUTPUTS})
         outputs.update(extra)

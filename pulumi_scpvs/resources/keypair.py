@@ -15,7 +15,9 @@ from ..provider._timeouts import Timeouts
 
 class KeypairInputs(ResourceInputs):
     name: str | None = None
-    public_key: str | None = Field(default=None, description="OpenSSH public key to import; omit to have SCP generate a pair")
+    public_key: str | None = Field(
+        default=None, description="OpenSSH public key to import; omit to have SCP generate a pair"
+    )
     tags: list[TagInput] | None = None
 
 

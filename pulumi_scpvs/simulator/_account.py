@@ -33,7 +33,9 @@ def create_keypair(ctx: Context) -> dict[str, Any]:
     public_key = body.public_key
     if not public_key:
         # A simulated key pair: well-formed OpenSSH framing around random material.
-        material = base64.b64encode(b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00\x20" + bytes.fromhex(random_token(32))).decode()
+        material = base64.b64encode(
+            b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00\x20" + bytes.fromhex(random_token(32))
+        ).decode()
         public_key = f"ssh-ed25519 {material} {body.name}"
         secret = base64.b64encode(bytes.fromhex(random_token(48))).decode()
         private_key = f"-----BEGIN OPENSSH PRIVATE KEY-----\n{secret}\n-----END OPENSSH PRIVATE KEY-----\n"
@@ -58,7 +60,7 @@ def show_keypair(ctx: Context) -> dict[str, Any]:
 
 @handles("list_keypairs")
 def list_keypairs(ctx: Context) -> dict[str, Any]:
-    items = sort_records(ctx.world.list("keypair"), None, "name:asc")
+    items = sort_records(ctx.world.objects("keypair"), None, "name:asc")
     page = page_marker(items, ctx.q("limit"), ctx.q("marker"), key="name")
     return {"keypairs": [view(r, "Keypair") for r in page]}
 
@@ -76,7 +78,7 @@ def delete_keypair(ctx: Context) -> None:
 def list_server_types(ctx: Context) -> dict[str, Any]:
     items = [
         r
-        for r in ctx.world.list("server_type")
+        for r in ctx.world.objects("server_type")
         if (ctx.q("min_disk") is None or r["disk"] >= ctx.q("min_disk"))
         and (ctx.q("min_ram") is None or r["ram"] >= ctx.q("min_ram"))
     ]
@@ -119,7 +121,7 @@ def show_server_group(ctx: Context) -> dict[str, Any]:
 
 @handles("list_server_groups")
 def list_server_groups(ctx: Context) -> dict[str, Any]:
-    page = page_offset(ctx.world.list("server_group"), ctx.q("limit"), ctx.q("offset"))
+    page = page_offset(ctx.world.objects("server_group"), ctx.q("limit"), ctx.q("offset"))
     return {"server_groups": [view(r, "ServerGroup") for r in page]}
 
 
@@ -145,10 +147,10 @@ def _quota(in_use: int, limit: int) -> dict[str, int]:
 
 @handles("show_server_quota_set")
 def server_quota(ctx: Context) -> dict[str, Any]:
-    servers = ctx.world.list("server")
+    servers = ctx.world.objects("server")
     cores = sum(s["server_type"]["vcpus"] for s in servers)
     ram = sum(s["server_type"]["ram"] for s in servers)
-    groups = ctx.world.list("server_group")
+    groups = ctx.world.objects("server_group")
     return {
         "id": cat.ACCOUNT_ID,
         "cores": _quota(cores, 512),
@@ -163,7 +165,7 @@ def server_quota(ctx: Context) -> dict[str, Any]:
 
 @handles("show_volume_quota_set")
 def volume_quota(ctx: Context) -> dict[str, Any]:
-    volumes = ctx.world.list("volume")
+    volumes = ctx.world.objects("volume")
     return {
         "id": cat.ACCOUNT_ID,
         "per_volume_size": _quota(0, 16384),
@@ -186,7 +188,7 @@ def default_configs(ctx: Context) -> dict[str, Any]:
 
 @handles("list_volume_types")
 def list_volume_types(ctx: Context) -> dict[str, Any]:
-    items = sort_records(ctx.world.list("volume_type"), ctx.q("sort"), "name:asc")
+    items = sort_records(ctx.world.objects("volume_type"), ctx.q("sort"), "name:asc")
     if ctx.q("marker"):
         items = page_marker(items, ctx.q("limit"), ctx.q("marker"))
     else:
@@ -195,7 +197,7 @@ def list_volume_types(ctx: Context) -> dict[str, Any]:
 
 
 def volume_type_by_name_or_id(ctx: Context, name_or_id: str) -> dict[str, Any]:
-    for record in ctx.world.list("volume_type"):
+    for record in ctx.world.objects("volume_type"):
         if name_or_id in (record["id"], record["name"]):
             return record
     raise SimulatorError(404, f"volume type {name_or_id!r} not found")

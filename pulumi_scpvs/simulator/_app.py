@@ -30,8 +30,19 @@ from ._world import World
 log = logging.getLogger("pulumi_scpvs.simulator")
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
-REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
-           403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict", 500: "Internal Server Error"}
+REASONS = {
+    200: "OK",
+    201: "Created",
+    202: "Accepted",
+    204: "No Content",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    500: "Internal Server Error",
+}
 VERSION_PATTERN = re.compile(r"^virtualserver (\d+\.\d+)$")
 
 
@@ -58,7 +69,12 @@ def error_body(status: int, code: str, detail: str | list[Any]) -> dict[str, Any
 
 def _validation_detail(error: ValidationError, where: str) -> list[dict[str, Any]]:
     return [
-        {"msg": item["msg"], "loc": [where, *item["loc"]], "type": item["type"], "ctx": {k: str(v) for k, v in (item.get("ctx") or {}).items()}}
+        {
+            "msg": item["msg"],
+            "loc": [where, *item["loc"]],
+            "type": item["type"],
+            "ctx": {k: str(v) for k, v in (item.get("ctx") or {}).items()},
+        }
         for item in error.errors()
     ]
 
@@ -131,7 +147,10 @@ class SimulatorApp:
             raise SimulatorError(400, f"Scp-API-Version {header!r} is not supported; use 'virtualserver 1.1'")
         version = match.group(1)
         if version not in operation.versions:
-            raise SimulatorError(404, f"{operation.title} does not exist in version {version}; it is only in {', '.join(operation.versions)}")
+            raise SimulatorError(
+                404,
+                f"{operation.title} does not exist in version {version}; it is only in {', '.join(operation.versions)}",
+            )
         return version
 
     def _authenticate(self, environ: dict[str, Any], method: str, path: str, raw_query: str) -> None:
@@ -143,8 +162,14 @@ class SimulatorApp:
         signature = header("Scp-Signature")
         timestamp = header("Scp-Timestamp")
         if not access_key or not signature or not timestamp:
-            missing = [n for n, v in (("Scp-AccessKey", access_key), ("Scp-Signature", signature), ("Scp-Timestamp", timestamp)) if not v]
-            raise SimulatorError(401, f"missing authentication header(s): {', '.join(missing)}", "MISSING_AUTHENTICATION")
+            missing = [
+                n
+                for n, v in (("Scp-AccessKey", access_key), ("Scp-Signature", signature), ("Scp-Timestamp", timestamp))
+                if not v
+            ]
+            raise SimulatorError(
+                401, f"missing authentication header(s): {', '.join(missing)}", "MISSING_AUTHENTICATION"
+            )
         if header("Scp-ClientType") not in (None, CLIENT_TYPE):
             raise SimulatorError(401, f"Scp-ClientType must be {CLIENT_TYPE!r}", "INVALID_CLIENT_TYPE")
         if access_key != self.settings.access_key:
@@ -166,21 +191,33 @@ class SimulatorApp:
         url = f"{scheme}://{host}{quote(path, safe='/')}" + (f"?{raw_query}" if raw_query else "")
         account_id = header("Scp-AccountId") or ""
         if not verify(self.settings.secret_key, signature, method, url, timestamp, access_key, account_id):
-            raise SimulatorError(401, "the signature does not match the request (Scp-Signature); check the secret key", "INVALID_SIGNATURE")
+            raise SimulatorError(
+                401,
+                "the signature does not match the request (Scp-Signature); check the secret key",
+                "INVALID_SIGNATURE",
+            )
 
     @staticmethod
     def _query(operation: Operation, raw_query: str) -> BaseModel | None:
         pairs = parse_qsl(raw_query, keep_blank_values=True)
         if operation.query_model is None:
             if pairs:
-                raise SimulatorError(400, [{"msg": "unexpected query parameter", "loc": ["query", k], "type": "extra_forbidden"} for k, _ in pairs])
+                raise SimulatorError(
+                    400,
+                    [
+                        {"msg": "unexpected query parameter", "loc": ["query", k], "type": "extra_forbidden"}
+                        for k, _ in pairs
+                    ],
+                )
             return None
         model = QUERIES[operation.query_model]
         values: dict[str, Any] = {}
         for key, value in pairs:
             info = model.model_fields.get(key)
             if info is None:
-                raise SimulatorError(400, [{"msg": "unexpected query parameter", "loc": ["query", key], "type": "extra_forbidden"}])
+                raise SimulatorError(
+                    400, [{"msg": "unexpected query parameter", "loc": ["query", key], "type": "extra_forbidden"}]
+                )
             if "list[" in str(info.annotation):
                 values.setdefault(key, []).append(value)
             else:
@@ -199,11 +236,15 @@ class SimulatorApp:
         if not raw:
             if operation.body_model == "ServerRebootRequestBody":
                 return MODELS[operation.body_model]()
-            raise SimulatorError(400, [{"msg": "request body is required", "loc": ["body"], "type": "missing"}], "VALIDATION_ERROR")
+            raise SimulatorError(
+                400, [{"msg": "request body is required", "loc": ["body"], "type": "missing"}], "VALIDATION_ERROR"
+            )
         try:
             data = json.loads(raw)
         except ValueError:
-            raise SimulatorError(400, [{"msg": "body is not valid JSON", "loc": ["body"], "type": "json_invalid"}], "VALIDATION_ERROR") from None
+            raise SimulatorError(
+                400, [{"msg": "body is not valid JSON", "loc": ["body"], "type": "json_invalid"}], "VALIDATION_ERROR"
+            ) from None
         try:
             body = MODELS[operation.body_model].model_validate(data)
         except ValidationError as error:
@@ -211,7 +252,12 @@ class SimulatorApp:
         extra = unknown_fields(body)
         if extra:
             raise SimulatorError(
-                400, [{"msg": "extra fields not permitted", "loc": ["body", *name.split(".")], "type": "extra_forbidden"} for name in extra], "VALIDATION_ERROR"
+                400,
+                [
+                    {"msg": "extra fields not permitted", "loc": ["body", *name.split(".")], "type": "extra_forbidden"}
+                    for name in extra
+                ],
+                "VALIDATION_ERROR",
             )
         return body
 

@@ -119,7 +119,12 @@ def seed(world: World) -> None:
         world.put(
             "volume_type",
             f"vt-{name.lower()}",
-            {"id": f"vt-{name.lower()}", "name": name, "description": description, "extra_specs": {"multiattach": multiattach}},
+            {
+                "id": f"vt-{name.lower()}",
+                "name": name,
+                "description": description,
+                "extra_specs": {"multiattach": multiattach},
+            },
         )
     for subnet_id, subnet in SUBNETS.items():
         world.put("subnet", subnet_id, {"id": subnet_id, **subnet})
@@ -133,7 +138,13 @@ def seed(world: World) -> None:
                 "account_id": ACCOUNT_ID,
                 "description": f"{name} (simulator catalogue)",
                 "rules": [
-                    {"id": f"{group_id[:8]}-ssh", "ip_protocol": "tcp", "from_port": 22, "to_port": 22, "ip_range": {"cidr": "0.0.0.0/0"}}
+                    {
+                        "id": f"{group_id[:8]}-ssh",
+                        "ip_protocol": "tcp",
+                        "from_port": 22,
+                        "to_port": 22,
+                        "ip_range": {"cidr": "0.0.0.0/0"},
+                    }
                 ],
             },
         )
@@ -143,8 +154,14 @@ def seed(world: World) -> None:
     world.put(
         "lb_server_group",
         LB_SERVER_GROUP_ID,
-        {"id": LB_SERVER_GROUP_ID, "name": "lb-web", "created_at": CREATED_AT, "created_by": USER_ID,
-         "modified_at": CREATED_AT, "modified_by": USER_ID},
+        {
+            "id": LB_SERVER_GROUP_ID,
+            "name": "lb-web",
+            "created_at": CREATED_AT,
+            "created_by": USER_ID,
+            "modified_at": CREATED_AT,
+            "modified_by": USER_ID,
+        },
     )
     world.put(
         "default_config",

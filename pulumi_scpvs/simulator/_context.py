@@ -6,7 +6,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -60,8 +60,8 @@ class Context:
         return self.settings.transition_seconds
 
     def now(self) -> str:
-        return datetime.fromtimestamp(self.world.clock(), tz=timezone.utc).isoformat(timespec="milliseconds").replace(
-            "+00:00", "Z"
+        return (
+            datetime.fromtimestamp(self.world.clock(), tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         )
 
     def q(self, name: str) -> Any:

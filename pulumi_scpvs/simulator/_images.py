@@ -101,8 +101,10 @@ def show_image(ctx: Context) -> dict[str, Any]:
 
 @handles("list_images")
 def list_images(ctx: Context) -> dict[str, Any]:
-    filters = {k: ctx.q(k) for k in ("scp_image_type", "scp_original_image_type", "name", "os_distro", "status", "visibility")}
-    items = [i for i in ctx.world.list("image") if all(v is None or i.get(k) == v for k, v in filters.items())]
+    filters = {
+        k: ctx.q(k) for k in ("scp_image_type", "scp_original_image_type", "name", "os_distro", "status", "visibility")
+    }
+    items = [i for i in ctx.world.objects("image") if all(v is None or i.get(k) == v for k, v in filters.items())]
     items = sort_records(items, ctx.q("sort"), "created_at:desc")
     return {"images": [view(i, "ImageShowResponse") for i in page_marker(items, ctx.q("limit"), ctx.q("marker"))]}
 
@@ -111,10 +113,12 @@ def list_images(ctx: Context) -> dict[str, Any]:
 def list_pending_images(ctx: Context) -> dict[str, Any]:
     items = [
         i
-        for i in ctx.world.list("image")
+        for i in ctx.world.objects("image")
         if i["status"] in PENDING
         and (ctx.q("scp_image_type") is None or i["scp_image_type"] == ctx.q("scp_image_type"))
-        and (ctx.q("scp_original_image_type") is None or i["scp_original_image_type"] == ctx.q("scp_original_image_type"))
+        and (
+            ctx.q("scp_original_image_type") is None or i["scp_original_image_type"] == ctx.q("scp_original_image_type")
+        )
     ]
     return {"images": [view(i, "ImageShowResponse") for i in items]}
 
@@ -134,9 +138,9 @@ def delete_image(ctx: Context) -> None:
     image = _require_owned(ctx)
     if image["protected"]:
         raise SimulatorError(409, f"image {image['id']} is protected; set protected to false before deleting it")
-    if any(s["image_id"] == image["id"] for s in ctx.world.list("server") if s["state"] == "BUILD"):
+    if any(s["image_id"] == image["id"] for s in ctx.world.objects("server") if s["state"] == "BUILD"):
         raise SimulatorError(409, f"image {image['id']} is in use by a server being built")
-    for member in ctx.world.list("image_member", parent=image["id"]):
+    for member in ctx.world.objects("image_member", parent=image["id"]):
         ctx.world.remove("image_member", f"{image['id']}/{member['member_id']}")
     ctx.world.remove("image", image["id"])
 
@@ -166,7 +170,13 @@ def create_member(ctx: Context) -> dict[str, Any]:
     if ctx.world.get("image_member", _member_key(image["id"], member_id)) is not None:
         raise SimulatorError(409, f"{member_id} is already a member of image {image['id']}")
     now = ctx.now()
-    record = {"image_id": image["id"], "member_id": member_id, "status": "pending", "created_at": now, "updated_at": now}
+    record = {
+        "image_id": image["id"],
+        "member_id": member_id,
+        "status": "pending",
+        "created_at": now,
+        "updated_at": now,
+    }
     ctx.world.put("image_member", _member_key(image["id"], member_id), record, parent=image["id"])
     return view(record, "ImageMemberShowResponse")
 
@@ -184,7 +194,9 @@ def show_member(ctx: Context) -> dict[str, Any]:
 @handles("list_image_members")
 def list_members(ctx: Context) -> dict[str, Any]:
     image = _require_image(ctx)
-    return {"members": [view(m, "ImageMemberShowResponse") for m in ctx.world.list("image_member", parent=image["id"])]}
+    return {
+        "members": [view(m, "ImageMemberShowResponse") for m in ctx.world.objects("image_member", parent=image["id"])]
+    }
 
 
 @handles("update_image_member")

@@ -19,7 +19,7 @@ def create_launch_configuration(ctx: Context) -> dict[str, Any]:
     ctx.require("keypair", body.keypair_name, "keypair")
     if ctx.world.get("server_type", body.server_type_id) is None:
         raise SimulatorError(400, f"server_type_id: unknown server type {body.server_type_id!r}")
-    if any(lc["name"] == body.name for lc in ctx.world.list("launch_configuration")):
+    if any(lc["name"] == body.name for lc in ctx.world.objects("launch_configuration")):
         raise SimulatorError(409, f"launch configuration {body.name!r} already exists")
     for volume in body.volumes or []:
         if volume.size % 8:
@@ -52,7 +52,7 @@ def create_launch_configuration(ctx: Context) -> dict[str, Any]:
 
 
 def _lc_with_count(ctx: Context, record: dict[str, Any]) -> dict[str, Any]:
-    count = sum(1 for g in ctx.world.list("auto_scaling_group") if g["launch_configuration_id"] == record["id"])
+    count = sum(1 for g in ctx.world.objects("auto_scaling_group") if g["launch_configuration_id"] == record["id"])
     return {**record, "auto_scaling_group_count": count}
 
 
@@ -66,20 +66,26 @@ def show_launch_configuration(ctx: Context) -> dict[str, Any]:
 def list_launch_configurations(ctx: Context) -> dict[str, Any]:
     items = [
         r
-        for r in ctx.world.list("launch_configuration")
-        if (ctx.q("name") is None or r["name"] == ctx.q("name")) and (ctx.q("image_id") is None or r["image_id"] == ctx.q("image_id"))
+        for r in ctx.world.objects("launch_configuration")
+        if (ctx.q("name") is None or r["name"] == ctx.q("name"))
+        and (ctx.q("image_id") is None or r["image_id"] == ctx.q("image_id"))
     ]
     items = sort_records(items, ctx.q("sort"), "created_at:asc")
     page = page_offset(items, ctx.q("limit"), ctx.q("offset"))
-    return {"count": len(items), "launch_configurations": [view(_lc_with_count(ctx, r), "LaunchConfigurationShowResponse") for r in page]}
+    return {
+        "count": len(items),
+        "launch_configurations": [view(_lc_with_count(ctx, r), "LaunchConfigurationShowResponse") for r in page],
+    }
 
 
 @handles("delete_launch_configuration")
 def delete_launch_configuration(ctx: Context) -> None:
     record = ctx.require("launch_configuration", ctx.path["launch_configuration_id"], "launch configuration")
-    users = [g["id"] for g in ctx.world.list("auto_scaling_group") if g["launch_configuration_id"] == record["id"]]
+    users = [g["id"] for g in ctx.world.objects("auto_scaling_group") if g["launch_configuration_id"] == record["id"]]
     if users:
-        raise SimulatorError(409, f"launch configuration {record['id']} is used by auto-scaling group(s) {', '.join(users)}")
+        raise SimulatorError(
+            409, f"launch configuration {record['id']} is used by auto-scaling group(s) {', '.join(users)}"
+        )
     ctx.world.remove("launch_configuration", record["id"])
 
 
@@ -94,7 +100,7 @@ def _check_counts(minimum: int, desired: int, maximum: int) -> None:
 
 
 def _group_servers(ctx: Context, group_id: str) -> list[dict[str, Any]]:
-    return [s for s in ctx.world.list("server") if s.get("auto_scaling_group_id") == group_id]
+    return [s for s in ctx.world.objects("server") if s.get("auto_scaling_group_id") == group_id]
 
 
 def _scale(ctx: Context, group: dict[str, Any]) -> None:
@@ -144,7 +150,7 @@ def _set_lb_groups(ctx: Context, group: dict[str, Any], lb_groups: list[Any]) ->
 def create_auto_scaling_group(ctx: Context) -> dict[str, Any]:
     body = ctx.b()
     _check_counts(body.min_server_count, body.desired_server_count, body.max_server_count)
-    if any(g["name"] == body.name for g in ctx.world.list("auto_scaling_group")):
+    if any(g["name"] == body.name for g in ctx.world.objects("auto_scaling_group")):
         raise SimulatorError(409, f"auto-scaling group {body.name!r} already exists")
     ctx.require("launch_configuration", body.launch_configuration_id, "launch configuration")
     subnets = [ctx.require("subnet", s, "subnet") for s in body.subnet_ids]
@@ -197,14 +203,21 @@ def list_auto_scaling_groups(ctx: Context) -> dict[str, Any]:
     simple = {k: ctx.q(k) for k in ("name", "state", "launch_configuration_id", "vpc_id", "created_by")}
     items = [
         g
-        for g in ctx.world.list("auto_scaling_group")
+        for g in ctx.world.objects("auto_scaling_group")
         if all(v is None or g.get(k) == v for k, v in simple.items())
         and (ctx.q("subnet_id") is None or ctx.q("subnet_id") in g["subnet_ids"])
         and (ctx.q("security_group_id") is None or ctx.q("security_group_id") in g["security_group_ids"])
-        and (ctx.q("lb_server_group_id") is None or any(lb["id"] == ctx.q("lb_server_group_id") for lb in g["lb_server_groups"]))
+        and (
+            ctx.q("lb_server_group_id") is None
+            or any(lb["id"] == ctx.q("lb_server_group_id") for lb in g["lb_server_groups"])
+        )
     ]
     if ctx.q("launch_configuration_name") is not None:
-        ids = {lc["id"] for lc in ctx.world.list("launch_configuration") if lc["name"] == ctx.q("launch_configuration_name")}
+        ids = {
+            lc["id"]
+            for lc in ctx.world.objects("launch_configuration")
+            if lc["name"] == ctx.q("launch_configuration_name")
+        }
         items = [g for g in items if g["launch_configuration_id"] in ids]
     items = sort_records(items, ctx.q("sort"), "created_at:desc,id:desc")
     page = page_offset(items, ctx.q("limit"), ctx.q("offset"))
@@ -232,7 +245,10 @@ def update_server_count(ctx: Context) -> dict[str, Any]:
     body = ctx.b()
     if body.desired_server_count is not None and not group["desired_server_count_editable"]:
         raise SimulatorError(400, "desired_server_count: the group's desired count is not editable")
-    counts = {k: getattr(body, k) if getattr(body, k) is not None else group[k] for k in ("min_server_count", "desired_server_count", "max_server_count")}
+    counts = {
+        k: getattr(body, k) if getattr(body, k) is not None else group[k]
+        for k in ("min_server_count", "desired_server_count", "max_server_count")
+    }
     _check_counts(counts["min_server_count"], counts["desired_server_count"], counts["max_server_count"])
     group.update(counts, modified_at=ctx.now(), state="SCALING")
     ctx.world.put("auto_scaling_group", group["id"], group)
@@ -249,7 +265,10 @@ def list_lb_groups(ctx: Context) -> dict[str, Any]:
         catalogue = ctx.world.get("lb_server_group", lb["id"]) or {}
         items.append({**catalogue, "port": lb["port"]})
     page = page_offset(items, ctx.q("limit"), ctx.q("offset"))
-    return {"count": len(items), "lb_server_groups": [view(i, "AutoScalingGroupLbServerGroupShowResponse") for i in page]}
+    return {
+        "count": len(items),
+        "lb_server_groups": [view(i, "AutoScalingGroupLbServerGroupShowResponse") for i in page],
+    }
 
 
 @handles("update_auto_scaling_group_lb_server_groups")
@@ -266,7 +285,9 @@ def list_group_servers(ctx: Context) -> dict[str, Any]:
     items = sort_records(_group_servers(ctx, group["id"]), ctx.q("sort"), "created_at:desc")
     page = page_marker(items, ctx.q("limit"), ctx.q("marker"))
     lb_state = "LINKED" if group["lb_server_groups"] else None
-    return {"servers": [view({**s, "lb_linked_state": lb_state}, "AutoScalingGroupVirtualServerShowResponse") for s in page]}
+    return {
+        "servers": [view({**s, "lb_linked_state": lb_state}, "AutoScalingGroupVirtualServerShowResponse") for s in page]
+    }
 
 
 @handles("delete_auto_scaling_group")
@@ -276,7 +297,7 @@ def delete_auto_scaling_group(ctx: Context) -> None:
         if server["state"] != "DELETING":
             remove_server(ctx, server)
     for kind in ("asg_policy", "asg_schedule", "asg_notification"):
-        for child in ctx.world.list(kind, parent=group["id"]):
+        for child in ctx.world.objects(kind, parent=group["id"]):
             ctx.world.remove(kind, child["id"])
     ctx.world.remove("auto_scaling_group", group["id"])
 
@@ -317,9 +338,14 @@ UNITS = {"CPU": "PERCENT", "MEMORY": "PERCENT"}
 
 
 def _store_policy(ctx: Context, group_id: str, body: Any) -> dict[str, Any]:
-    if any(p["name"] == body.name for p in ctx.world.list("asg_policy", parent=group_id)):
+    if any(p["name"] == body.name for p in ctx.world.objects("asg_policy", parent=group_id)):
         raise SimulatorError(409, f"policy {body.name!r} already exists in auto-scaling group {group_id}")
-    record = {**_stamp(ctx, group_id), **body.model_dump(), "state": "ACTIVE", "threshold_unit": UNITS.get(body.metric_type, "BYTES" if "BYTES" in body.metric_type else "COUNT")}
+    record = {
+        **_stamp(ctx, group_id),
+        **body.model_dump(),
+        "state": "ACTIVE",
+        "threshold_unit": UNITS.get(body.metric_type, "BYTES" if "BYTES" in body.metric_type else "COUNT"),
+    }
     ctx.world.put("asg_policy", record["id"], record, parent=group_id)
     return record
 
@@ -338,7 +364,11 @@ def show_policy(ctx: Context) -> dict[str, Any]:
 def list_policies(ctx: Context) -> dict[str, Any]:
     group = _require_group(ctx)
     filters = {k: ctx.q(k) for k in ("name", "metric_method", "metric_type", "scale_type")}
-    items = [p for p in ctx.world.list("asg_policy", parent=group["id"]) if all(v is None or p[k] == v for k, v in filters.items())]
+    items = [
+        p
+        for p in ctx.world.objects("asg_policy", parent=group["id"])
+        if all(v is None or p[k] == v for k, v in filters.items())
+    ]
     items = sort_records(items, ctx.q("sort"), "created_at:desc,id:desc")
     page = page_offset(items, ctx.q("limit"), ctx.q("offset"))
     return {"count": len(items), "policies": [view(p, "AutoScalingGroupPolicyShowResponse") for p in page]}
@@ -346,14 +376,16 @@ def list_policies(ctx: Context) -> dict[str, Any]:
 
 @handles("update_auto_scaling_group_policy")
 def update_policy(ctx: Context) -> dict[str, Any]:
-    return _update_child(ctx, "asg_policy", _child(ctx, "asg_policy", "policy_id", "policy"), "AutoScalingGroupPolicyShowResponse")
+    return _update_child(
+        ctx, "asg_policy", _child(ctx, "asg_policy", "policy_id", "policy"), "AutoScalingGroupPolicyShowResponse"
+    )
 
 
 @handles("create_auto_scaling_group_schedule")
 def create_schedule(ctx: Context) -> dict[str, Any]:
     group = _require_group(ctx)
     body = ctx.b()
-    if any(s["name"] == body.name for s in ctx.world.list("asg_schedule", parent=group["id"])):
+    if any(s["name"] == body.name for s in ctx.world.objects("asg_schedule", parent=group["id"])):
         raise SimulatorError(409, f"schedule {body.name!r} already exists in auto-scaling group {group['id']}")
     if body.frequency == "WEEKLY" and not body.day_of_week:
         raise SimulatorError(400, "day_of_week: required when frequency is WEEKLY")
@@ -373,7 +405,11 @@ def show_schedule(ctx: Context) -> dict[str, Any]:
 @handles("list_auto_scaling_group_schedules")
 def list_schedules(ctx: Context) -> dict[str, Any]:
     group = _require_group(ctx)
-    items = [s for s in ctx.world.list("asg_schedule", parent=group["id"]) if ctx.q("frequency") is None or s["frequency"] == ctx.q("frequency")]
+    items = [
+        s
+        for s in ctx.world.objects("asg_schedule", parent=group["id"])
+        if ctx.q("frequency") is None or s["frequency"] == ctx.q("frequency")
+    ]
     items = sort_records(items, ctx.q("sort"), "created_at:desc")
     size = ctx.q("size") if ctx.q("size") is not None else 20
     page = ctx.q("page") or 0
@@ -389,12 +425,17 @@ def list_schedules(ctx: Context) -> dict[str, Any]:
 
 @handles("update_auto_scaling_group_schedule")
 def update_schedule(ctx: Context) -> dict[str, Any]:
-    return _update_child(ctx, "asg_schedule", _child(ctx, "asg_schedule", "schedule_id", "schedule"), "AutoScalingGroupScheduleShowResponse")
+    return _update_child(
+        ctx,
+        "asg_schedule",
+        _child(ctx, "asg_schedule", "schedule_id", "schedule"),
+        "AutoScalingGroupScheduleShowResponse",
+    )
 
 
 def _store_notifications(ctx: Context, group_id: str, body: Any) -> list[dict[str, Any]]:
     created = []
-    existing = {n["user_id"] for n in ctx.world.list("asg_notification", parent=group_id)}
+    existing = {n["user_id"] for n in ctx.world.objects("asg_notification", parent=group_id)}
     for user_id in body.user_ids:
         if user_id in existing:
             raise SimulatorError(409, f"user {user_id} already has a notification in auto-scaling group {group_id}")
@@ -413,12 +454,17 @@ def _store_notifications(ctx: Context, group_id: str, body: Any) -> list[dict[st
 @handles("create_auto_scaling_group_notification")
 def create_notification(ctx: Context) -> dict[str, Any]:
     created = _store_notifications(ctx, _require_group(ctx)["id"], ctx.b())
-    return {"count": len(created), "notifications": [view(n, "AutoScalingGroupNotificationShowResponse") for n in created]}
+    return {
+        "count": len(created),
+        "notifications": [view(n, "AutoScalingGroupNotificationShowResponse") for n in created],
+    }
 
 
 @handles("show_auto_scaling_group_notification")
 def show_notification(ctx: Context) -> dict[str, Any]:
-    return view(_child(ctx, "asg_notification", "notification_id", "notification"), "AutoScalingGroupNotificationShowResponse")
+    return view(
+        _child(ctx, "asg_notification", "notification_id", "notification"), "AutoScalingGroupNotificationShowResponse"
+    )
 
 
 @handles("list_auto_scaling_group_notifications")
@@ -426,7 +472,7 @@ def list_notifications(ctx: Context) -> dict[str, Any]:
     group = _require_group(ctx)
     items = [
         n
-        for n in ctx.world.list("asg_notification", parent=group["id"])
+        for n in ctx.world.objects("asg_notification", parent=group["id"])
         if (not ctx.q("user_ids") or n["user_id"] in ctx.q("user_ids"))
         and (ctx.q("notification_state") is None or n["notification_state"] == ctx.q("notification_state"))
         and (ctx.q("notification_event") is None or ctx.q("notification_event") in n["notification_events"])
@@ -442,7 +488,9 @@ def update_notification(ctx: Context) -> dict[str, Any]:
     return _update_child(ctx, "asg_notification", record, "AutoScalingGroupNotificationShowResponse")
 
 
-@handles("delete_auto_scaling_group_policy", "delete_auto_scaling_group_schedule", "delete_auto_scaling_group_notification")
+@handles(
+    "delete_auto_scaling_group_policy", "delete_auto_scaling_group_schedule", "delete_auto_scaling_group_notification"
+)
 def delete_child(ctx: Context) -> None:
     kind, id_param, what = {
         "delete_auto_scaling_group_policy": ("asg_policy", "policy_id", "policy"),

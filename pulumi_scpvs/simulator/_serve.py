@@ -37,9 +37,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scpvs-simulator", description="A local SCP Virtual Server API.")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8787, help="port to listen on; 0 picks a free one (default 8787)")
-    parser.add_argument("--state", metavar="FILE", help="SQLite file that keeps the world across restarts (default: in memory)")
-    parser.add_argument("--access-key", default=os.environ.get("SCP_ACCESS_KEY", SIMULATOR_ACCESS_KEY), help="accepted access key (SCP_ACCESS_KEY)")
-    parser.add_argument("--secret-key", default=os.environ.get("SCP_SECRET_KEY", SIMULATOR_SECRET_KEY), help="accepted secret key (SCP_SECRET_KEY)")
+    parser.add_argument(
+        "--state", metavar="FILE", help="SQLite file that keeps the world across restarts (default: in memory)"
+    )
+    parser.add_argument(
+        "--access-key",
+        default=os.environ.get("SCP_ACCESS_KEY", SIMULATOR_ACCESS_KEY),
+        help="accepted access key (SCP_ACCESS_KEY)",
+    )
+    parser.add_argument(
+        "--secret-key",
+        default=os.environ.get("SCP_SECRET_KEY", SIMULATOR_SECRET_KEY),
+        help="accepted secret key (SCP_SECRET_KEY)",
+    )
     parser.add_argument(
         "--transition-seconds",
         type=float,
@@ -57,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = SimulatorApp(World(args.state), settings)
     server = make_server(args.host, args.port, app, server_class=ThreadingWSGIServer, handler_class=QuietHandler)
     host, port = server.server_address[:2]
+    host = host.decode() if isinstance(host, bytes) else host
     # The first line is machine-readable so that tests and scripts can find a port picked with --port 0.
     print(f"scpvs-simulator listening on http://{host}:{port}", flush=True)
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())

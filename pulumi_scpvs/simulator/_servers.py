@@ -44,7 +44,9 @@ def _address(subnet_name: str, ip: str) -> dict[str, Any]:
     return {"subnet_name": subnet_name, "ip_addresses": [{"ip_address": ip, "version": 4}]}
 
 
-def build_server(ctx: Context, spec: Any, name: str, *, asg_id: str | None = None, lc_id: str | None = None) -> dict[str, Any]:
+def build_server(
+    ctx: Context, spec: Any, name: str, *, asg_id: str | None = None, lc_id: str | None = None
+) -> dict[str, Any]:
     """Create one server record from a create request (or a launch configuration)."""
     image = ctx.world.get("image", spec.image_id)
     if image is None or image["status"] != "active":
@@ -111,7 +113,9 @@ def build_server(ctx: Context, spec: Any, name: str, *, asg_id: str | None = Non
         "product_offering": getattr(spec, "product_offering", None) or "virtual_server",
         "security_groups": security_groups,
         "server_group_id": group_id,
-        "server_type": {k: server_type[k] for k in ("id", "name", "vcpus", "ram", "disk", "ephemeral", "swap", "extra_specs")},
+        "server_type": {
+            k: server_type[k] for k in ("id", "name", "vcpus", "ram", "disk", "ephemeral", "swap", "extra_specs")
+        },
         "state": "BUILD",
         "addresses": addresses,
         "volumes": [],
@@ -152,7 +156,7 @@ def list_servers(ctx: Context) -> dict[str, Any]:
     offerings = offering if isinstance(offering, list) else ([offering] if offering else None)
     items = [
         s
-        for s in ctx.world.list("server")
+        for s in ctx.world.objects("server")
         if (ctx.q("name") is None or ctx.q("name") in s["name"])
         and (ctx.q("state") is None or s["state"] == ctx.q("state"))
         and (ctx.q("vpc_id") is None or s["vpc_id"] == ctx.q("vpc_id"))
@@ -188,8 +192,10 @@ def remove_server(ctx: Context, server: dict[str, Any]) -> None:
         if attachment["delete_on_termination"]:
             hooks.append({"op": "delete", "kind": "volume", "id": volume["id"]})
         else:
-            hooks.append({"op": "update", "kind": "volume", "id": volume["id"], "set": {"state": "available", "servers": []}})
-    for port in ctx.world.list("port", parent=server["id"]):
+            hooks.append(
+                {"op": "update", "kind": "volume", "id": volume["id"], "set": {"state": "available", "servers": []}}
+            )
+    for port in ctx.world.objects("port", parent=server["id"]):
         hooks.append({"op": "delete", "kind": "port", "id": port["port_id"]})
     if server.get("server_group_id"):
         group = ctx.world.get("server_group", server["server_group_id"])
@@ -208,7 +214,9 @@ def delete_server(ctx: Context) -> None:
     if server["state"] == "DELETING":
         return
     if server.get("auto_scaling_group_id"):
-        raise SimulatorError(409, f"server {server['id']} belongs to auto-scaling group {server['auto_scaling_group_id']}")
+        raise SimulatorError(
+            409, f"server {server['id']} belongs to auto-scaling group {server['auto_scaling_group_id']}"
+        )
     remove_server(ctx, server)
 
 
@@ -230,7 +238,7 @@ def stop_server(ctx: Context) -> None:
 def reboot_server(ctx: Context) -> None:
     server = require_server(ctx)
     require_stable(server, "reboot", ("ACTIVE",))
-    hard = ctx.body is not None and ctx.body.reboot_type == "HARD"
+    hard = getattr(ctx.body, "reboot_type", None) == "HARD"
     transition(ctx, server, "HARD_REBOOT" if hard else "REBOOT", "ACTIVE")
 
 
@@ -287,7 +295,11 @@ def create_server_custom_image(ctx: Context) -> dict[str, Any]:
 @handles("show_server_console_log")
 def console_log(ctx: Context) -> dict[str, Any]:
     server = require_server(ctx)
-    lines = [f"[    0.000000] Booting {server['name']} ({server['id']})", "cloud-init: finished", f"state: {server['state']}"]
+    lines = [
+        f"[    0.000000] Booting {server['name']} ({server['id']})",
+        "cloud-init: finished",
+        f"state: {server['state']}",
+    ]
     size = ctx.q("line_size")
     return {"output": "\n".join(lines[-size:] if size else lines)}
 
@@ -373,7 +385,7 @@ def _require_port(ctx: Context) -> dict[str, Any]:
 def _sync_addresses(ctx: Context, server_id: str) -> None:
     server = ctx.require("server", server_id)
     addresses = []
-    for port in ctx.world.list("port", parent=server_id):
+    for port in ctx.world.objects("port", parent=server_id):
         subnet = ctx.world.get("subnet", port["subnet_id"]) or {"name": port["subnet_id"]}
         addresses.append(_address(subnet["name"], port["fixed_ips"][0]["ip_address"]))
     server["addresses"] = addresses
@@ -389,7 +401,7 @@ def create_interface(ctx: Context) -> dict[str, Any]:
     subnet = ctx.require("subnet", body.subnet_id, "subnet")
     if server["vpc_id"] and subnet["vpc_id"] != server["vpc_id"]:
         raise SimulatorError(409, f"subnet {subnet['id']} is in another VPC than server {server['id']}")
-    if any(p["subnet_id"] == body.subnet_id for p in ctx.world.list("port", parent=server["id"])):
+    if any(p["subnet_id"] == body.subnet_id for p in ctx.world.objects("port", parent=server["id"])):
         raise SimulatorError(409, f"server {server['id']} already has an interface in subnet {body.subnet_id}")
     ip = body.fixed_ips[0].ip_address if body.fixed_ips else allocate_ip(ctx, body.subnet_id)
     port = _new_port(ctx, server["id"], body.subnet_id, ip)
@@ -402,7 +414,7 @@ def list_interfaces(ctx: Context) -> dict[str, Any]:
     if "port_id" in ctx.path:
         ports = [_require_port(ctx)]
     else:
-        ports = ctx.world.list("port", parent=require_server(ctx)["id"])
+        ports = ctx.world.objects("port", parent=require_server(ctx)["id"])
     return {"interfaces": [view(p, "InterfaceResponse") for p in ports]}
 
 
@@ -435,7 +447,12 @@ def _attach_nat(ctx: Context, port: dict[str, Any], public_ip_id: str) -> None:
         raise SimulatorError(409, f"public IP {public_ip_id} is already in use")
     if port["static_nat"]:
         raise SimulatorError(409, f"interface {port['port_id']} already has a static NAT")
-    nat = {"id": new_hex_id(), "external_ip_address": public_ip["ip_address"], "publicip_id": public_ip_id, "state": "CREATING"}
+    nat = {
+        "id": new_hex_id(),
+        "external_ip_address": public_ip["ip_address"],
+        "publicip_id": public_ip_id,
+        "state": "CREATING",
+    }
     port["static_nat"] = nat
     public_ip["_port_id"] = port["port_id"]
     ctx.world.put("public_ip", public_ip_id, public_ip)
@@ -458,10 +475,17 @@ def create_private_nat(ctx: Context) -> None:
         raise SimulatorError(404, f"private NAT IP {body.private_nat_ip_id!r} not found")
     if port["private_static_nat"]:
         raise SimulatorError(409, f"interface {port['port_id']} already has a private static NAT")
-    nat = {"id": new_hex_id(), "external_ip_address": address, "private_nat_ip_id": body.private_nat_ip_id, "state": "CREATING"}
+    nat = {
+        "id": new_hex_id(),
+        "external_ip_address": address,
+        "private_nat_ip_id": body.private_nat_ip_id,
+        "state": "CREATING",
+    }
     port["private_static_nat"] = nat
     ctx.world.put("port", port["port_id"], port)
-    ctx.world.schedule("port", port["port_id"], ctx.delay, set_fields={"private_static_nat": {**nat, "state": "ACTIVE"}})
+    ctx.world.schedule(
+        "port", port["port_id"], ctx.delay, set_fields={"private_static_nat": {**nat, "state": "ACTIVE"}}
+    )
 
 
 @handles("delete_server_interface_nat", "delete_server_interface_private_nat")

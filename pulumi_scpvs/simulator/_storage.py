@@ -18,7 +18,13 @@ def _volume_type(ctx: Context, name: str | None) -> dict[str, Any]:
 
 
 def new_volume(
-    ctx: Context, name: str, size: int, volume_type: str | None, *, bootable: bool = False, snapshot_id: str | None = None
+    ctx: Context,
+    name: str,
+    size: int,
+    volume_type: str | None,
+    *,
+    bootable: bool = False,
+    snapshot_id: str | None = None,
 ) -> dict[str, Any]:
     """Store a new volume in ``creating`` and schedule it to become ``available``."""
     if size % 8:
@@ -49,7 +55,12 @@ def new_volume(
 
 
 def attach(
-    ctx: Context, volume: dict[str, Any], server: dict[str, Any], *, delete_on_termination: bool, immediate: bool = False
+    ctx: Context,
+    volume: dict[str, Any],
+    server: dict[str, Any],
+    *,
+    delete_on_termination: bool,
+    immediate: bool = False,
 ) -> dict[str, Any]:
     """Attach ``volume`` to ``server`` (both records are saved)."""
     if any(s["id"] == server["id"] for s in volume["servers"]):
@@ -58,7 +69,9 @@ def attach(
         if volume["state"] not in ("available", "in-use") or (volume["servers"] and not volume["multiattach"]):
             raise SimulatorError(409, f"volume {volume['id']} is {volume['state']} and cannot be attached")
         if server["state"] not in ("ACTIVE", "SHUTOFF"):
-            raise SimulatorError(409, f"server {server['id']} is {server['state']}; volumes attach to ACTIVE or SHUTOFF servers")
+            raise SimulatorError(
+                409, f"server {server['id']} is {server['state']}; volumes attach to ACTIVE or SHUTOFF servers"
+            )
     device = f"/dev/vd{DEVICE_LETTERS[len(server['volumes'])]}"
     volume["servers"].append({"id": server["id"], "device": device, "attached_at": ctx.now()})
     server["volumes"].append({"id": volume["id"], "delete_on_termination": delete_on_termination})
@@ -119,7 +132,7 @@ def show_volume(ctx: Context) -> dict[str, Any]:
 def list_volumes(ctx: Context) -> dict[str, Any]:
     items = [
         v
-        for v in ctx.world.list("volume")
+        for v in ctx.world.objects("volume")
         if (ctx.q("name") is None or v["name"] == ctx.q("name"))
         and (ctx.q("state") is None or v["state"] == ctx.q("state"))
         and (ctx.q("bootable") is None or v["bootable"] == ctx.q("bootable"))
@@ -151,7 +164,7 @@ def delete_volume(ctx: Context) -> None:
         raise SimulatorError(409, f"volume {volume['id']} is attached to server {servers}; detach it first")
     if volume["state"] not in ("available", "error", "error_extending"):
         raise SimulatorError(409, f"volume {volume['id']} is {volume['state']} and cannot be deleted")
-    snapshots = [s for s in ctx.world.list("snapshot") if s["volume_id"] == volume["id"]]
+    snapshots = [s for s in ctx.world.objects("snapshot") if s["volume_id"] == volume["id"]]
     if snapshots and ctx.q("cascade") is False:
         raise SimulatorError(409, f"volume {volume['id']} has snapshots; delete them or use cascade=true")
     hooks = [{"op": "delete", "kind": "snapshot", "id": s["id"]} for s in snapshots]
@@ -253,14 +266,19 @@ def show_snapshot(ctx: Context) -> dict[str, Any]:
 def list_snapshots(ctx: Context) -> dict[str, Any]:
     items = [
         s
-        for s in ctx.world.list("snapshot")
+        for s in ctx.world.objects("snapshot")
         if (ctx.q("volume_id") is None or s["volume_id"] == ctx.q("volume_id"))
         and (ctx.q("name") is None or s["name"] == ctx.q("name"))
     ]
-    page = page_marker(items, ctx.q("limit"), ctx.q("marker")) if ctx.q("marker") else page_offset(
-        items, ctx.q("limit"), ctx.q("offset")
+    page = (
+        page_marker(items, ctx.q("limit"), ctx.q("marker"))
+        if ctx.q("marker")
+        else page_offset(items, ctx.q("limit"), ctx.q("offset"))
     )
-    return {"count": len(items) if ctx.q("with_count") is not False else None, "snapshots": [view(s, "SnapshotDetailResponse") for s in page]}
+    return {
+        "count": len(items) if ctx.q("with_count") is not False else None,
+        "snapshots": [view(s, "SnapshotDetailResponse") for s in page],
+    }
 
 
 @handles("update_snapshot")
@@ -281,7 +299,7 @@ def delete_snapshot(ctx: Context) -> None:
     snapshot = _require_snapshot(ctx)
     if snapshot["status"] not in ("available", "error"):
         raise SimulatorError(409, f"snapshot {snapshot['id']} is {snapshot['status']}")
-    if any(v.get("snapshot_id") == snapshot["id"] and v["state"] == "creating" for v in ctx.world.list("volume")):
+    if any(v.get("snapshot_id") == snapshot["id"] and v["state"] == "creating" for v in ctx.world.objects("volume")):
         raise SimulatorError(409, f"snapshot {snapshot['id']} is being restored into a volume")
     snapshot["status"] = "deleting"
     ctx.world.put("snapshot", snapshot["id"], snapshot)
@@ -296,7 +314,9 @@ def create_transfer(ctx: Context) -> dict[str, Any]:
     body = ctx.b()
     volume = ctx.require("volume", body.volume_id, "volume")
     if volume["state"] != "available":
-        raise SimulatorError(409, f"volume {volume['id']} is {volume['state']}; only available volumes can be transferred")
+        raise SimulatorError(
+            409, f"volume {volume['id']} is {volume['state']}; only available volumes can be transferred"
+        )
     transfer_id = new_uuid()
     record = {
         "id": transfer_id,
@@ -322,7 +342,7 @@ def show_transfer(ctx: Context) -> dict[str, Any]:
 
 @handles("list_volume_transfers")
 def list_transfers(ctx: Context) -> dict[str, Any]:
-    return {"transfers": [view(t, "VolumeTransferAcceptResponse") for t in ctx.world.list("volume_transfer")]}
+    return {"transfers": [view(t, "VolumeTransferAcceptResponse") for t in ctx.world.objects("volume_transfer")]}
 
 
 def _release(ctx: Context, transfer: dict[str, Any]) -> None:

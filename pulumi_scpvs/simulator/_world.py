@@ -41,9 +41,7 @@ class World:
         self.path = path
         self.clock = clock
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(
-            path or ":memory:", check_same_thread=False, isolation_level=None, timeout=30.0
-        )
+        self._db = sqlite3.connect(path or ":memory:", check_same_thread=False, isolation_level=None, timeout=30.0)
         self._db.row_factory = sqlite3.Row
         if path:
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -111,7 +109,7 @@ class World:
         row = self._db.execute("SELECT * FROM objects WHERE kind = ? AND id = ?", (kind, object_id)).fetchone()
         return None if row is None else self._apply_due(row)
 
-    def list(self, kind: str, parent: str | None = None) -> list[Record]:
+    def objects(self, kind: str, parent: str | None = None) -> list[Record]:
         if parent is None:
             rows = self._db.execute("SELECT * FROM objects WHERE kind = ? ORDER BY seq", (kind,)).fetchall()
         else:
@@ -122,7 +120,9 @@ class World:
 
     def put(self, kind: str, object_id: str, data: Record, *, parent: str | None = None) -> Record:
         """Insert or replace an object (keeps its pending transitions and order)."""
-        row = self._db.execute("SELECT seq, parent FROM objects WHERE kind = ? AND id = ?", (kind, object_id)).fetchone()
+        row = self._db.execute(
+            "SELECT seq, parent FROM objects WHERE kind = ? AND id = ?", (kind, object_id)
+        ).fetchone()
         if row is None:
             self._db.execute(
                 "INSERT INTO objects (kind, id, parent, seq, data) VALUES (?, ?, ?, ?, ?)",
@@ -149,7 +149,9 @@ class World:
         then: list[dict[str, Any]] | None = None,
     ) -> None:
         """Change (or delete) the object ``delay`` seconds from now; ``then`` runs hooks after."""
-        row = self._db.execute("SELECT transitions FROM objects WHERE kind = ? AND id = ?", (kind, object_id)).fetchone()
+        row = self._db.execute(
+            "SELECT transitions FROM objects WHERE kind = ? AND id = ?", (kind, object_id)
+        ).fetchone()
         if row is None:
             return
         transitions = json.loads(row["transitions"])
@@ -159,7 +161,9 @@ class World:
         )
 
     def pending(self, kind: str, object_id: str) -> bool:
-        row = self._db.execute("SELECT transitions FROM objects WHERE kind = ? AND id = ?", (kind, object_id)).fetchone()
+        row = self._db.execute(
+            "SELECT transitions FROM objects WHERE kind = ? AND id = ?", (kind, object_id)
+        ).fetchone()
         return row is not None and json.loads(row["transitions"]) != []
 
     def count(self, kind: str | None = None) -> int:

@@ -54,11 +54,18 @@ class PulumiProject:
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
-            ["pulumi", *args, "--non-interactive"], cwd=self.directory, env=self.env, capture_output=True, text=True, timeout=900
+            ["pulumi", *args, "--non-interactive"],
+            cwd=self.directory,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=900,
         )
         self.log.append(f"$ pulumi {' '.join(args)}\n{result.stdout}\n{result.stderr}")
         if check and result.returncode != 0:
-            raise AssertionError(f"pulumi {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+            raise AssertionError(
+                f"pulumi {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+            )
         return result
 
     def use_program(self, program: str, name: str = "engine-test") -> None:

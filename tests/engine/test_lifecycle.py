@@ -40,7 +40,9 @@ def test_full_lifecycle_under_the_engine(project: PulumiProject, engine_simulato
     steps = project.preview_steps()
     assert steps["app"]["op"] == "update"
     old_inputs, new_inputs = steps["app"]["oldState"]["inputs"], steps["app"]["newState"]["inputs"]
-    changed = {k for k in old_inputs.keys() | new_inputs.keys() if old_inputs.get(k) != new_inputs.get(k) and k != "__provider"}
+    changed = {
+        k for k in old_inputs.keys() | new_inputs.keys() if old_inputs.get(k) != new_inputs.get(k) and k != "__provider"
+    }
     assert changed == {"name"}
     assert steps["db"]["op"] == "replace"
     assert "image_id" in steps["db"]["replaceReasons"]

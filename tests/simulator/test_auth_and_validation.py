@@ -18,7 +18,9 @@ from pulumi_scpvs.simulator import catalogue as cat
 from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator, start_simulator
 
 
-def independent_headers(method: str, url: str, *, secret: str = SECRET_KEY, timestamp: int | None = None) -> dict[str, str]:
+def independent_headers(
+    method: str, url: str, *, secret: str = SECRET_KEY, timestamp: int | None = None
+) -> dict[str, str]:
     """Signs as the reference describes, written separately from pulumi_scpvs._signing."""
     ts = str(timestamp if timestamp is not None else int(time.time() * 1000))
     message = (method + url + ts + ACCESS_KEY + "" + "Openapi").encode()
@@ -51,7 +53,9 @@ def test_independently_signed_request_is_accepted(simulator: RunningSimulator) -
         ("missing", "MISSING_AUTHENTICATION"),
     ],
 )
-def test_tampered_requests_are_refused_with_an_scp_error_body(simulator: RunningSimulator, tamper: str, code: str) -> None:
+def test_tampered_requests_are_refused_with_an_scp_error_body(
+    simulator: RunningSimulator, tamper: str, code: str
+) -> None:
     url = f"{simulator.url}/v1/server-types?limit=2"
     now = int(time.time() * 1000)
     headers = independent_headers(
@@ -112,7 +116,13 @@ def test_unknown_ids_are_404_and_conflicts_are_409(simulator: RunningSimulator) 
     with pytest.raises(ConflictError, match="already exists"):
         client.keypairs.create_keypair({"name": "dup"})
     server = client.servers.create_server(
-        {"name": "s", "image_id": cat.IMAGE_UBUNTU, "keypair_name": "dup", "server_type_id": "s1v1m2", "networks": [{"subnet_id": cat.SUBNET_ID}]}
+        {
+            "name": "s",
+            "image_id": cat.IMAGE_UBUNTU,
+            "keypair_name": "dup",
+            "server_type_id": "s1v1m2",
+            "networks": [{"subnet_id": cat.SUBNET_ID}],
+        }
     ).servers[0]
     volume = client.volumes.create_volume({"name": "v", "size": 8})
     client.volumes.show_volume(volume.id)
@@ -123,8 +133,16 @@ def test_unknown_ids_are_404_and_conflicts_are_409(simulator: RunningSimulator) 
         {"name": "lc", "image_id": cat.IMAGE_UBUNTU, "keypair_name": "dup", "server_type_id": "s1v1m2"}
     )
     client.auto_scaling_groups.create_auto_scaling_group(
-        {"name": "g", "server_name_prefix": "g", "launch_configuration_id": lc.id, "min_server_count": 0,
-         "desired_server_count": 0, "max_server_count": 1, "desired_server_count_editable": True, "subnet_ids": [cat.SUBNET_ID]}
+        {
+            "name": "g",
+            "server_name_prefix": "g",
+            "launch_configuration_id": lc.id,
+            "min_server_count": 0,
+            "desired_server_count": 0,
+            "max_server_count": 1,
+            "desired_server_count_editable": True,
+            "subnet_ids": [cat.SUBNET_ID],
+        }
     )
     with pytest.raises(ConflictError, match="used by auto-scaling group"):
         client.launch_configurations.delete_launch_configuration(lc.id)

@@ -39,7 +39,7 @@ class RecordingClient(ScpClient):
         return result
 
 
-def walk_the_whole_api(c: ScpClient) -> None:  # noqa: PLR0915 - one long, readable scenario
+def walk_the_whole_api(c: ScpClient) -> None:
     # catalogue
     c.server_types.list_server_types(limit=2)
     c.server_types.show_server_type("s1v1m2")
@@ -156,7 +156,9 @@ def walk_the_whole_api(c: ScpClient) -> None:  # noqa: PLR0915 - one long, reada
     # images and members
     c.images.list_images(limit=5)
     c.images.show_image(cat.IMAGE_UBUNTU)
-    image = c.images.create_image({"name": "walk-image", "os_distro": "ubuntu", "url": "https://example.invalid/walk.qcow2"})
+    image = c.images.create_image(
+        {"name": "walk-image", "os_distro": "ubuntu", "url": "https://example.invalid/walk.qcow2"}
+    )
     c.images.import_image(image.id, {"url": "https://example.invalid/walk.qcow2"})
     c.images.list_pending_images()
     c.images.show_image(image.id)
@@ -218,7 +220,15 @@ def walk_the_whole_api(c: ScpClient) -> None:  # noqa: PLR0915 - one long, reada
     c.auto_scaling_groups.delete_auto_scaling_group_policy(asg.id, policy.id)
     schedule = c.auto_scaling_groups.create_auto_scaling_group_schedule(
         asg.id,
-        {"name": "nightly", "frequency": "DAILY", "hour": 1, "minute": 0, "start_date": "2026-12-01", "timezone": "Asia/Seoul", "desired_server_count": 1},
+        {
+            "name": "nightly",
+            "frequency": "DAILY",
+            "hour": 1,
+            "minute": 0,
+            "start_date": "2026-12-01",
+            "timezone": "Asia/Seoul",
+            "desired_server_count": 1,
+        },
     )
     c.auto_scaling_groups.list_auto_scaling_group_schedules(asg.id, size=10, page=0)
     c.auto_scaling_groups.show_auto_scaling_group_schedule(asg.id, schedule.id)
@@ -230,7 +240,9 @@ def walk_the_whole_api(c: ScpClient) -> None:  # noqa: PLR0915 - one long, reada
     notification_id = notifications.notifications[0].id
     c.auto_scaling_groups.list_auto_scaling_group_notifications(asg.id)
     c.auto_scaling_groups.show_auto_scaling_group_notification(asg.id, notification_id)
-    c.auto_scaling_groups.update_auto_scaling_group_notification(asg.id, notification_id, {"notification_state": "INACTIVE"})
+    c.auto_scaling_groups.update_auto_scaling_group_notification(
+        asg.id, notification_id, {"notification_state": "INACTIVE"}
+    )
     c.auto_scaling_groups.delete_auto_scaling_group_notification(asg.id, notification_id)
     c.auto_scaling_groups.delete_auto_scaling_group(asg.id)
     c.launch_configurations.delete_launch_configuration(lc.id)
@@ -249,7 +261,11 @@ def test_every_operation_answers_its_documented_status(simulator: RunningSimulat
 
     statuses = {name: status for name, _, status in client.seen}
     assert set(statuses) == set(OPERATIONS), f"not exercised: {sorted(set(OPERATIONS) - set(statuses))}"
-    wrong = {name: (status, OPERATIONS[name].success_status) for name, status in statuses.items() if status != OPERATIONS[name].success_status}
+    wrong = {
+        name: (status, OPERATIONS[name].success_status)
+        for name, status in statuses.items()
+        if status != OPERATIONS[name].success_status
+    }
     assert wrong == {}
     sent_versions = {name: v for name, v, _ in client.seen}
     expected = {name: version if version in op.versions else op.version for name, op in OPERATIONS.items()}
@@ -259,6 +275,8 @@ def test_every_operation_answers_its_documented_status(simulator: RunningSimulat
 def test_operations_only_in_1_0_are_refused_in_1_1(simulator: RunningSimulator) -> None:
     client = simulator.client()
     headers = client.signed_headers("POST", f"{simulator.url}/v1/servers/x/security-groups", "1.1")
-    response = httpx.post(f"{simulator.url}/v1/servers/x/security-groups", headers=headers, json={"security_group_id": "y"})
+    response = httpx.post(
+        f"{simulator.url}/v1/servers/x/security-groups", headers=headers, json={"security_group_id": "y"}
+    )
     assert response.status_code == 404
     assert "only in 1.0" in response.json()["errors"][0]["detail"]

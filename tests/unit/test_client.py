@@ -18,14 +18,24 @@ from pulumi_scpvs.simulator import SimulatorApp, SimulatorSettings, World
 from pulumi_scpvs.simulator import catalogue as cat
 
 CONFIG = resolve_config(
-    {"endpoint": "https://virtualserver.kr-west1.s.samsungsdscloud.com", "access_key": "AK", "secret_key": "SK", "account_id": "ACC"},
+    {
+        "endpoint": "https://virtualserver.kr-west1.s.samsungsdscloud.com",
+        "access_key": "AK",
+        "secret_key": "SK",
+        "account_id": "ACC",
+    },
     environ={},
     home=Path("/nonexistent"),
 )
 
 
 def client_with(handler: httpx.MockTransport, sleeps: list[float] | None = None) -> ScpClient:
-    return ScpClient(CONFIG, transport=handler, retry=RetryPolicy(attempts=4, base_delay=0.1), sleep=(sleeps if sleeps is not None else []).append)
+    return ScpClient(
+        CONFIG,
+        transport=handler,
+        retry=RetryPolicy(attempts=4, base_delay=0.1),
+        sleep=(sleeps if sleeps is not None else []).append,
+    )
 
 
 def test_every_header_is_sent_and_the_signature_covers_the_query() -> None:
@@ -37,7 +47,10 @@ def test_every_header_is_sent_and_the_signature_covers_the_query() -> None:
 
     client_with(httpx.MockTransport(handler)).server_types.list_server_types(sort="name:asc", limit=5)
     request = seen[0]
-    assert str(request.url) == "https://virtualserver.kr-west1.s.samsungsdscloud.com/v1/server-types?limit=5&sort=name%3Aasc"
+    assert (
+        str(request.url)
+        == "https://virtualserver.kr-west1.s.samsungsdscloud.com/v1/server-types?limit=5&sort=name%3Aasc"
+    )
     headers = request.headers
     assert headers["Scp-AccessKey"] == "AK" and headers["Scp-AccountId"] == "ACC"
     assert headers["Scp-ClientType"] == "Openapi"
@@ -58,8 +71,14 @@ def test_query_encoding_is_sorted_with_repeated_lists() -> None:
 
 
 def test_429_is_retried_honouring_retry_after_even_for_post() -> None:
-    answers = iter([httpx.Response(429, headers={"Retry-After": "3"}, json={"errors": [{"status": 429, "detail": "slow down"}]}),
-                    httpx.Response(201, json={"name": "k", "fingerprint": "f", "public_key": "p", "type": "ssh"})])
+    answers = iter(
+        [
+            httpx.Response(
+                429, headers={"Retry-After": "3"}, json={"errors": [{"status": 429, "detail": "slow down"}]}
+            ),
+            httpx.Response(201, json={"name": "k", "fingerprint": "f", "public_key": "p", "type": "ssh"}),
+        ]
+    )
     sleeps: list[float] = []
     client = client_with(httpx.MockTransport(lambda r: next(answers)), sleeps)
     assert client.keypairs.create_keypair({"name": "k"}).name == "k"
@@ -99,7 +118,9 @@ def test_connection_errors_are_retried_for_idempotent_requests_then_typed() -> N
 
 
 def test_rate_limit_exhaustion_is_typed() -> None:
-    client = client_with(httpx.MockTransport(lambda r: httpx.Response(429, json={"errors": [{"status": 429, "detail": "x"}]})))
+    client = client_with(
+        httpx.MockTransport(lambda r: httpx.Response(429, json={"errors": [{"status": 429, "detail": "x"}]}))
+    )
     with pytest.raises(RateLimitedError):
         client.keypairs.list_keypairs()
 
@@ -109,7 +130,10 @@ def test_rate_limit_exhaustion_is_typed() -> None:
     [
         ({"errors": [{"status": 404, "detail": "server s not found"}]}, "server s not found"),
         ({"errors": [{"status": 400, "detail": ["a is bad", "b is bad"]}]}, "a is bad; b is bad"),
-        ({"errors": [{"status": 400, "detail": [{"msg": "too short", "loc": ["body", "name"], "type": "x"}]}]}, "name: too short"),
+        (
+            {"errors": [{"status": 400, "detail": [{"msg": "too short", "loc": ["body", "name"], "type": "x"}]}]},
+            "name: too short",
+        ),
         ([{"msg": "bad", "loc": ["body", "size"], "type": "x", "ctx": {}}], "size: bad"),
         ("<html>proxy error</html>", "<html>proxy error</html>"),
         (None, "no error detail"),
@@ -120,7 +144,9 @@ def test_error_bodies_of_every_shape_are_understood(body: object, expected: str)
 
 
 def test_error_carries_status_detail_and_request() -> None:
-    client = client_with(httpx.MockTransport(lambda r: httpx.Response(404, json={"errors": [{"status": 404, "detail": "nope"}]})))
+    client = client_with(
+        httpx.MockTransport(lambda r: httpx.Response(404, json={"errors": [{"status": 404, "detail": "nope"}]}))
+    )
     with pytest.raises(NotFoundError) as error:
         client.servers.show_server("abc")
     assert (error.value.status, error.value.detail, error.value.method) == (404, "nope", "GET")
@@ -155,14 +181,32 @@ def test_page_pagination(in_process: ScpClient) -> None:
         {"name": "lc", "image_id": cat.IMAGE_UBUNTU, "keypair_name": "k", "server_type_id": "s1v1m2"}
     )
     asg = in_process.auto_scaling_groups.create_auto_scaling_group(
-        {"name": "g", "server_name_prefix": "g", "launch_configuration_id": lc.id, "min_server_count": 0, "desired_server_count": 0,
-         "max_server_count": 1, "desired_server_count_editable": True, "subnet_ids": [cat.SUBNET_ID]}
+        {
+            "name": "g",
+            "server_name_prefix": "g",
+            "launch_configuration_id": lc.id,
+            "min_server_count": 0,
+            "desired_server_count": 0,
+            "max_server_count": 1,
+            "desired_server_count_editable": True,
+            "subnet_ids": [cat.SUBNET_ID],
+        }
     )
     for index in range(5):
         in_process.auto_scaling_groups.create_auto_scaling_group_schedule(
-            asg.id, {"name": f"s{index}", "frequency": "DAILY", "hour": index, "minute": 0, "start_date": "2026-12-01", "timezone": "UTC"}
+            asg.id,
+            {
+                "name": f"s{index}",
+                "frequency": "DAILY",
+                "hour": index,
+                "minute": 0,
+                "start_date": "2026-12-01",
+                "timezone": "UTC",
+            },
         )
-    schedules = list(in_process.auto_scaling_groups.iterate_auto_scaling_group_schedules(asg.id, size=2, sort="name:asc"))
+    schedules = list(
+        in_process.auto_scaling_groups.iterate_auto_scaling_group_schedules(asg.id, size=2, sort="name:asc")
+    )
     assert [s.name for s in schedules] == [f"s{i}" for i in range(5)]
 
 

@@ -24,7 +24,9 @@ def test_every_schema_and_operation_is_generated() -> None:
 
 
 def test_generated_files_are_fresh() -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "generate.py"), "--check"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "generate.py"), "--check"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout
 
 
@@ -58,14 +60,41 @@ def test_documented_examples_validate_except_for_rendering_artifacts() -> None:
     [
         ("KeypairCreateRequest", {"name": "bad/name"}, "name"),
         ("KeypairCreateRequest", {"name": "x" * 256}, "name"),
-        ("ServerCreateRequest", {"name": "", "image_id": "i", "keypair_name": "k", "server_type_id": "t", "networks": []}, "name"),
+        (
+            "ServerCreateRequest",
+            {"name": "", "image_id": "i", "keypair_name": "k", "server_type_id": "t", "networks": []},
+            "name",
+        ),
         ("VolumeCreateRequest", {"name": "v", "size": 4}, "size"),
         ("AutoScalingGroupLbServerGroup", {"id": "x", "port": 70000}, "port"),
-        ("AutoScalingGroupScheduleCreateRequest", {"name": "s", "frequency": "HOURLY", "hour": 1, "minute": 0, "start_date": "d", "timezone": "UTC"}, "frequency"),
-        ("AutoScalingGroupScheduleCreateRequest", {"name": "s", "frequency": "DAILY", "hour": 24, "minute": 0, "start_date": "d", "timezone": "UTC"}, "hour"),
+        (
+            "AutoScalingGroupScheduleCreateRequest",
+            {"name": "s", "frequency": "HOURLY", "hour": 1, "minute": 0, "start_date": "d", "timezone": "UTC"},
+            "frequency",
+        ),
+        (
+            "AutoScalingGroupScheduleCreateRequest",
+            {"name": "s", "frequency": "DAILY", "hour": 24, "minute": 0, "start_date": "d", "timezone": "UTC"},
+            "hour",
+        ),
         ("ServerGroupCreateRequest", {"name": "g", "policy": "spread"}, "policy"),
         ("ImageImportRequest", {"url": "https://x/image.iso"}, "url"),
-        ("AutoScalingGroupPolicyCreateRequest", {"name": "p", "metric_type": "DISK", "metric_method": "AVG", "comparison_operator": "ge", "threshold": 1, "evaluation_minutes": 1, "scale_type": "SCALE_IN", "scale_method": "AMOUNT", "scale_value": 1, "cooldown_seconds": 1}, "metric_type"),
+        (
+            "AutoScalingGroupPolicyCreateRequest",
+            {
+                "name": "p",
+                "metric_type": "DISK",
+                "metric_method": "AVG",
+                "comparison_operator": "ge",
+                "threshold": 1,
+                "evaluation_minutes": 1,
+                "scale_type": "SCALE_IN",
+                "scale_method": "AMOUNT",
+                "scale_value": 1,
+                "cooldown_seconds": 1,
+            },
+            "metric_type",
+        ),
     ],
 )
 def test_constraints_are_enforced(model: str, data: dict[str, object], field: str) -> None:

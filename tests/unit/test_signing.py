@@ -51,7 +51,13 @@ def test_message_is_plain_concatenation() -> None:
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")
 def test_signature_matches_openssl_for_a_fresh_message() -> None:
-    message_parts = ("PUT", "https://virtualserver.kr-south1.g.samsungsdscloud.com/v1/volumes/abc/size", "1765000000123", "AK9", "")
+    message_parts = (
+        "PUT",
+        "https://virtualserver.kr-south1.g.samsungsdscloud.com/v1/volumes/abc/size",
+        "1765000000123",
+        "AK9",
+        "",
+    )
     secret = "another secret"
     openssl = subprocess.run(
         ["openssl", "dgst", "-sha256", "-hmac", secret, "-binary"],

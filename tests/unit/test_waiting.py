@@ -39,7 +39,9 @@ def make(states: list[object], clock: FakeClock) -> Waiter[str]:
             raise value
         return value  # type: ignore[return-value]
 
-    return Waiter(read=read, state_of=lambda s: s, description="server", object_id="s-1", sleep=clock.sleep, clock=clock)
+    return Waiter(
+        read=read, state_of=lambda s: s, description="server", object_id="s-1", sleep=clock.sleep, clock=clock
+    )
 
 
 def test_reaches_target_with_backoff_that_starts_fast_and_is_capped() -> None:

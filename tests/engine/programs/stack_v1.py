@@ -7,10 +7,23 @@ from pulumi_scpvs.simulator import catalogue
 
 keypair = scpvs.Keypair("key")
 network = [{"subnet_id": catalogue.SUBNET_ID}]
-app = scpvs.Server("app", name="app-1", image_id=catalogue.IMAGE_UBUNTU, server_type_id="s1v1m2",
-                   keypair_name=keypair.name, networks=network, timeouts={"create": "2m"})
-db = scpvs.Server("db", image_id=catalogue.IMAGE_UBUNTU, server_type_id="s1v1m2", keypair_name=keypair.name,
-                  networks=network, data_volumes=[{"size": 16}])
+app = scpvs.Server(
+    "app",
+    name="app-1",
+    image_id=catalogue.IMAGE_UBUNTU,
+    server_type_id="s1v1m2",
+    keypair_name=keypair.name,
+    networks=network,
+    timeouts={"create": "2m"},
+)
+db = scpvs.Server(
+    "db",
+    image_id=catalogue.IMAGE_UBUNTU,
+    server_type_id="s1v1m2",
+    keypair_name=keypair.name,
+    networks=network,
+    data_volumes=[{"size": 16}],
+)
 
 pulumi.export("keypair_name", keypair.name)
 pulumi.export("private_key", keypair.private_key)

@@ -1,0 +1,12 @@
+# Source this file (after scripts/setup.sh) to get `pulumi` and the package on PATH:
+#   source scripts/env.sh
+_scpvs_root="$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)"
+export PATH="$_scpvs_root/.venv/bin:$(cat "$_scpvs_root/.scpvs/pulumi-bin"):$PATH"
+# The Python language host built here predates the `virtualenv` runtime option; this
+# tells it (and the dynamic provider plugin) which interpreter has pulumi-scpvs.
+export PULUMI_PYTHON_CMD="$_scpvs_root/.venv/bin/python"
+export PULUMI_SKIP_UPDATE_CHECK=true
+export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$_scpvs_root/.scpvs/pulumi-state}"
+export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-scpvs-demo-passphrase}"
+mkdir -p "$_scpvs_root/.scpvs/pulumi-state"
+unset _scpvs_root
