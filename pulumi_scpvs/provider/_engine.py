@@ -146,7 +146,7 @@ def validation_failures(error: ValidationError, skip: set[str] = frozenset()) ->
         location = tuple(item["loc"])
         if location and location[0] in skip:
             continue
-        message = item["msg"]
+        message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "string_pattern_mismatch":
             message = f"must match the pattern {item['ctx']['pattern']}"
         elif item["type"] == "extra_forbidden":

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from pulumi_scpvs._errors import NotFoundError
+from pulumi_scpvs._operations import OPERATIONS
 from pulumi_scpvs.simulator import catalogue
 
 from ..conftest import SECRET_KEY, RunningSimulator
@@ -75,3 +77,17 @@ def test_full_lifecycle_under_the_engine(project: PulumiProject, engine_simulato
     assert client.servers.list_servers().servers == []
     assert client.keypairs.list_keypairs().keypairs == []
     assert client.volumes.list_volumes().volumes == []
+
+
+def test_bad_inputs_fail_at_preview_naming_field_and_rule(
+    project: PulumiProject, engine_simulator: RunningSimulator
+) -> None:
+    project.use_program("bad_inputs.py")
+    result = project.run("preview", check=False)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "has a problem: 12 GiB is not a multiple of 8" in output and "property boot_volume.size" in output
+    assert "property power_state value {PAUSED} has a problem: Input should be 'ACTIVE' or 'SHUTOFF'" in output
+    assert "property timeouts.create" in output and "'whenever' is not a duration" in output
+    counts = httpx.get(f"{engine_simulator.url}/_admin/requests").json()
+    assert {name for name in counts if OPERATIONS[name].method != "GET"} == set()
