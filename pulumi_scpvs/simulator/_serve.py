@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
 import socketserver
 import sys
@@ -12,7 +11,7 @@ import threading
 from collections.abc import Sequence
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from .._config import SIMULATOR_ACCESS_KEY, SIMULATOR_SECRET_KEY
+from .._config import EMBEDDED, resolve_config
 from . import transition_seconds_from_env
 from ._app import SimulatorApp
 from ._context import SimulatorSettings
@@ -41,14 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--state", metavar="FILE", help="SQLite file that keeps the world across restarts (default: in memory)"
     )
     parser.add_argument(
-        "--access-key",
-        default=os.environ.get("SCP_ACCESS_KEY", SIMULATOR_ACCESS_KEY),
-        help="accepted access key (SCP_ACCESS_KEY)",
+        "--access-key", help="accepted access key (default: resolved as the client does, e.g. SCP_ACCESS_KEY)"
     )
     parser.add_argument(
-        "--secret-key",
-        default=os.environ.get("SCP_SECRET_KEY", SIMULATOR_SECRET_KEY),
-        help="accepted secret key (SCP_SECRET_KEY)",
+        "--secret-key", help="accepted secret key (default: resolved as the client does, e.g. SCP_SECRET_KEY)"
     )
     parser.add_argument(
         "--transition-seconds",
@@ -63,7 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(message)s")
-    settings = SimulatorSettings(args.access_key, args.secret_key, transition_seconds=args.transition_seconds)
+    # The same resolver as the client: a client configured from the same environment is accepted.
+    credentials = resolve_config({"endpoint": EMBEDDED, "access_key": args.access_key, "secret_key": args.secret_key})
+    settings = SimulatorSettings(
+        credentials.access_key, credentials.secret_key, transition_seconds=args.transition_seconds
+    )
     app = SimulatorApp(World(args.state), settings)
     server = make_server(args.host, args.port, app, server_class=ThreadingWSGIServer, handler_class=QuietHandler)
     host, port = server.server_address[:2]
