@@ -158,14 +158,13 @@ def field_line(field: dict[str, Any], models: set[str], *, force_optional: bool 
     return f"    {attribute}: {type_text} = Field({', '.join([default, *extras])})"
 
 
-def generate_models(document: dict[str, Any]) -> str:
-    models = document["models"]
-    names = set(models)
-    lines = [
+def model_module_header(*extra_imports: str) -> list[str]:
+    """The opening lines of a generated module of models."""
+    return [
         HEADER,
         "from __future__ import annotations",
         "",
-        "from datetime import datetime",
+        *extra_imports,
         "from typing import Annotated, Any, Literal",
         "",
         "from pydantic import Field",
@@ -173,6 +172,12 @@ def generate_models(document: dict[str, Any]) -> str:
         "from ._base import ScpModel",
         "",
     ]
+
+
+def generate_models(document: dict[str, Any]) -> str:
+    models = document["models"]
+    names = set(models)
+    lines = model_module_header("from datetime import datetime")
     for name in sorted(models):
         lines += ["", f"class {name}(ScpModel):", f'    """The ``{name}`` schema of the API document."""', ""]
         for field in models[name]:
@@ -265,17 +270,7 @@ def list_items_field(op: dict[str, Any], document: dict[str, Any]) -> str | None
 
 def generate_queries(operations: list[dict[str, Any]], document: dict[str, Any]) -> str:
     names = set(document["models"])
-    lines = [
-        HEADER,
-        "from __future__ import annotations",
-        "",
-        "from typing import Annotated, Any, Literal",
-        "",
-        "from pydantic import Field",
-        "",
-        "from ._base import ScpModel",
-        "",
-    ]
+    lines = model_module_header()
     registry = []
     for op in operations:
         if not op["query"]:
