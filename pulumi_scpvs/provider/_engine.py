@@ -27,7 +27,7 @@ import logging
 import string
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -95,6 +95,8 @@ class ResourceSpec:
     autoname: AutoName | None = None
     timeouts: Timeouts = field(default_factory=Timeouts)
     secret_outputs: tuple[str, ...] = ()
+    # Inputs that are secrets (wrapped by the resource class, kept secret in outputs).
+    secret_inputs: tuple[str, ...] = ()
     # Outputs only create knows (a generated private key): carried over by read and update.
     kept_outputs: tuple[str, ...] = ()
     output_fields: tuple[str, ...] = ()
@@ -120,6 +122,27 @@ class Operation:
 
     def waiter(self, read: Callable[[], Any], state_of: Callable[[Any], str | None], object_id: str) -> Waiter[Any]:
         return Waiter(read=read, state_of=state_of, description=self.resource_type, object_id=object_id)
+
+    def wait(
+        self,
+        read: Callable[[], Any],
+        state_of: Callable[[Any], str | None],
+        object_id: str,
+        targets: Collection[str],
+        failures: Collection[str] = (),
+    ) -> Any:
+        """Poll ``read`` until the state is a target, before this operation's deadline."""
+        return self.waiter(read, state_of, object_id).until(targets, deadline=self.deadline, failures=failures)
+
+    def wait_gone(
+        self,
+        read: Callable[[], Any],
+        object_id: str,
+        state_of: Callable[[Any], str | None] = lambda _: None,
+        failures: Collection[str] = (),
+    ) -> None:
+        """Poll ``read`` until it answers 404, before this operation's deadline."""
+        self.waiter(read, state_of, object_id).until_gone(deadline=self.deadline, failures=failures)
 
 
 def _is_unknown(value: Any) -> bool:
@@ -237,6 +260,10 @@ class ScpProvider(ResourceProvider):
             return [CheckFailure(self._input_path(f.property), f.reason) for f in failures]
         return []
 
+    def validate_change(self, olds: Props, inputs: BaseModel) -> list[CheckFailure]:
+        """Refuse, at preview, changes the API cannot make (shrinking a volume...)."""
+        return []
+
     def _input_path(self, request_path: str) -> str:
         head, dot, rest = request_path.partition(".")
         name, bracket, index = head.partition("[")
@@ -259,6 +286,8 @@ class ScpProvider(ResourceProvider):
             if not unknown:
                 failures = self.validate(model)
             inputs = {**model.model_dump(mode="json"), **{k: inputs[k] for k in unknown}}
+            if not unknown and not failures and olds:
+                failures = self.validate_change(_old_inputs(olds), model)
         if autonamed:
             inputs[AUTONAMED_KEY] = True
         return CheckResult(inputs, failures)
@@ -289,14 +318,17 @@ class ScpProvider(ResourceProvider):
             inputs["name"] = autoname.make(identity.split("/", 2)[-1], seed)
         return True
 
-    def diff(self, _id: str, olds: Props, news: Props) -> DiffResult:
-        olds = _old_inputs(olds)
+    def changed_fields(self, old_inputs: Props, news: Props) -> tuple[list[str], list[str]]:
+        """The input fields that differ, and those of them that force a replacement."""
         changed = [
             name
             for name in self.spec.input_fields
-            if name != TIMEOUTS_KEY and _normalise(olds.get(name)) != _normalise(news.get(name))
+            if name != TIMEOUTS_KEY and _normalise(old_inputs.get(name)) != _normalise(news.get(name))
         ]
-        replaces = [name for name in changed if name not in self.spec.update_in_place]
+        return changed, [name for name in changed if name not in self.spec.update_in_place]
+
+    def diff(self, _id: str, olds: Props, news: Props) -> DiffResult:
+        changed, replaces = self.changed_fields(_old_inputs(olds), news)
         return DiffResult(
             changes=bool(changed),
             replaces=replaces,
@@ -308,7 +340,7 @@ class ScpProvider(ResourceProvider):
         inputs = {k: v for k, v in props.items() if k != PROVIDER_KEY}
         op = self._operation(inputs, "create")
         object_id, extra = self.create_object(op, inputs)
-        live = self.read_object(op.client, object_id, {})
+        live = self.read_object(op.client, object_id, extra)
         if live is None:
             raise NotFoundError(
                 404, f"{self.spec.type_name} {object_id} vanished right after creation", method="GET", url=""

@@ -9,14 +9,24 @@ from pulumi.dynamic import Resource
 
 from ._engine import RESERVED_OUTPUTS, RESOURCE_NAME_KEY, ScpProvider
 
+NOT_INPUTS = frozenset({"self", "resource_name", "opts", "__class__"})
+
 
 class ScpResource(Resource):
-    """Base of every resource class: declares every output, marks secrets, passes the name for autonaming."""
+    """Base of every resource class: declares every output, marks secrets, passes the name for autonaming.
+
+    Subclasses take their inputs as keyword arguments and hand ``locals()`` over, so the
+    argument list is the one place an input is named.
+    """
 
     _provider_class: type[ScpProvider]
 
-    def __init__(self, resource_name: str, inputs: dict[str, Any], opts: pulumi.ResourceOptions | None) -> None:
+    def __init__(self, resource_name: str, arguments: dict[str, Any], opts: pulumi.ResourceOptions | None) -> None:
         spec = self._provider_class.spec
+        inputs = {k: v for k, v in arguments.items() if k not in NOT_INPUTS}
+        for name in spec.secret_inputs:
+            if inputs.get(name) is not None:
+                inputs[name] = pulumi.Output.secret(inputs[name])
         props: dict[str, Any] = {name: None for name in spec.output_fields if name not in RESERVED_OUTPUTS}
         props.update({k: v for k, v in inputs.items() if v is not None or k not in props})
         # project/stack/name: seeds a stable autoname that differs between stacks.

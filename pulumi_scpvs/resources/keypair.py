@@ -74,5 +74,4 @@ class Keypair(ScpResource):
         timeouts: pulumi.Input[dict[str, Any]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        inputs = {"name": name, "public_key": public_key, "tags": tags, "timeouts": timeouts}
-        super().__init__(resource_name, inputs, opts)
+        super().__init__(resource_name, locals(), opts)

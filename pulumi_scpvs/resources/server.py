@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
 from typing import Any, Literal
 
@@ -14,17 +12,12 @@ from ..client import ScpClient
 from ..models import ServerCreateRequest, ServerShowResponse
 from ..provider import AutoName, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, TagInput
 from ..provider._timeouts import Timeouts
+from ._common import encode_user_data, multiple_of_8
 
 log = logging.getLogger("pulumi_scpvs.resources.server")
 
 STABLE_STATES = ("ACTIVE", "SHUTOFF")
 FAILED_STATES = ("ERROR",)
-
-
-def _multiple_of_8(size: int) -> int:
-    if size % 8:
-        raise ValueError(f"{size} GiB is not a multiple of 8 (SCP volume sizes are multiples of 8 GiB)")
-    return size
 
 
 class NetworkInput(BaseModel):
@@ -47,7 +40,7 @@ class VolumeInput(BaseModel):
     type: str | None = Field(default=None, description="volume type name, e.g. SSD (default: the region's default)")
     delete_on_termination: bool = True
 
-    _size_rule = field_validator("size")(_multiple_of_8)
+    _size_rule = field_validator("size")(multiple_of_8)
 
 
 class ServerInputs(ResourceInputs):
@@ -70,16 +63,6 @@ class ServerInputs(ResourceInputs):
     lock: bool = False
 
 
-def _encode_user_data(user_data: str | None) -> str | None:
-    if user_data is None:
-        return None
-    try:
-        base64.b64decode(user_data, validate=True)
-        return user_data  # already base64
-    except (binascii.Error, ValueError):
-        return base64.b64encode(user_data.encode("utf-8")).decode("ascii")
-
-
 def _power_state(live: Props) -> str:
     return "SHUTOFF" if live.get("state") == "SHUTOFF" else "ACTIVE"
 
@@ -92,6 +75,7 @@ class ServerProvider(ScpProvider):
         autoname=AutoName(max_length=63),
         timeouts=Timeouts(create=1800, update=1800, delete=1800),
         secret_outputs=("user_data", "__inputs"),
+        secret_inputs=("user_data",),
         output_fields=tuple(ServerShowResponse.model_fields),
         observed_inputs={
             "name": lambda live: live["name"],
@@ -121,7 +105,7 @@ class ServerProvider(ScpProvider):
             "product_category": inputs.get("product_category"),
             "product_offering": inputs.get("product_offering"),
             "metadata": inputs.get("metadata"),
-            "user_data": _encode_user_data(inputs.get("user_data")),
+            "user_data": encode_user_data(inputs.get("user_data")),
             "tags": inputs.get("tags"),
             "lock": inputs.get("lock") or None,
             "volumes": volumes or None,
@@ -130,8 +114,9 @@ class ServerProvider(ScpProvider):
         return {k: v for k, v in request.items() if v is not None}
 
     def _wait(self, op: Operation, server_id: str, targets: tuple[str, ...] = STABLE_STATES) -> Any:
-        waiter = op.waiter(lambda: op.client.servers.show_server(server_id), lambda s: s.state, server_id)
-        return waiter.until(targets, deadline=op.deadline, failures=FAILED_STATES)
+        return op.wait(
+            lambda: op.client.servers.show_server(server_id), lambda s: s.state, server_id, targets, FAILED_STATES
+        )
 
     def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
         created = op.client.servers.create_server(self.create_request(inputs))
@@ -177,8 +162,7 @@ class ServerProvider(ScpProvider):
             op.client.servers.unlock_server(object_id)
         if server.state != "DELETING":
             op.client.servers.delete_server(object_id)
-        waiter = op.waiter(lambda: op.client.servers.show_server(object_id), lambda s: s.state, object_id)
-        waiter.until_gone(deadline=op.deadline, failures=FAILED_STATES)
+        op.wait_gone(lambda: op.client.servers.show_server(object_id), object_id, lambda s: s.state, FAILED_STATES)
 
 
 class Server(ScpResource):
@@ -227,24 +211,4 @@ class Server(ScpResource):
         timeouts: pulumi.Input[dict[str, Any]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        inputs = {
-            "name": name,
-            "image_id": image_id,
-            "keypair_name": keypair_name,
-            "server_type_id": server_type_id,
-            "networks": networks,
-            "boot_volume": boot_volume,
-            "data_volumes": data_volumes,
-            "security_group_ids": security_group_ids,
-            "server_group_id": server_group_id,
-            "partition_number": partition_number,
-            "product_category": product_category,
-            "product_offering": product_offering,
-            "metadata": metadata,
-            "user_data": pulumi.Output.secret(user_data) if user_data is not None else None,
-            "tags": tags,
-            "power_state": power_state,
-            "lock": lock,
-            "timeouts": timeouts,
-        }
-        super().__init__(resource_name, inputs, opts)
+        super().__init__(resource_name, locals(), opts)

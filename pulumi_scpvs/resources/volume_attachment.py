@@ -1,0 +1,87 @@
+"""``VolumeAttachment``: a volume attached to a server.
+
+Attaching uses the volume-side operation (``POST /v1/volumes/{id}/servers``): it is the
+documented asynchronous one (202), so the provider waits for the volume to be
+``in-use`` instead of trusting a synchronous answer. ``delete_on_termination`` can only
+be read and changed on the server side (``/v1/servers/{id}/volumes/{volume_id}``), which
+is where read and update go. The id is ``volume_id/server_id``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from ..client import ScpClient
+from ..models import ServersVolumeResponse
+from ..provider import Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, Timeouts
+from ._common import id_parts, join_id
+
+
+class VolumeAttachmentInputs(ResourceInputs):
+    volume_id: str
+    server_id: str
+    delete_on_termination: bool = False
+
+
+class VolumeAttachmentProvider(ScpProvider):
+    spec = ResourceSpec(
+        type_name="VolumeAttachment",
+        inputs=VolumeAttachmentInputs,
+        update_in_place=frozenset({"delete_on_termination"}),
+        timeouts=Timeouts(create=600, update=300, delete=600),
+        output_fields=tuple(ServersVolumeResponse.model_fields),
+        observed_inputs={"delete_on_termination": lambda live: live["delete_on_termination"]},
+    )
+
+    def _wait_for_volume(self, op: Operation, volume_id: str, attached: bool, server_id: str) -> None:
+        def settled(volume: Any) -> str:
+            here = any(s.id == server_id for s in volume.servers)
+            return "done" if here == attached and volume.state in ("available", "in-use") else volume.state
+
+        op.wait(lambda: op.client.volumes.show_volume(volume_id), settled, volume_id, ("done",), ("error",))
+
+    def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
+        body = {"server_id": inputs["server_id"], "delete_on_termination": inputs["delete_on_termination"]}
+        op.client.volumes.attach_volume_to_server(inputs["volume_id"], body)
+        self._wait_for_volume(op, inputs["volume_id"], True, inputs["server_id"])
+        return join_id(inputs["volume_id"], inputs["server_id"]), {}
+
+    def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
+        volume_id, server_id = id_parts(object_id, 2)
+        return client.servers.show_server_volume(server_id, volume_id).model_dump(mode="json")
+
+    def update_object(self, op: Operation, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
+        volume_id, server_id = id_parts(object_id, 2)
+        body = {"volume_id": volume_id, "delete_on_termination": news["delete_on_termination"]}
+        op.client.servers.update_server_volume(server_id, volume_id, body)
+        return {}
+
+    def delete_object(self, op: Operation, object_id: str, outputs: Props) -> None:
+        volume_id, server_id = id_parts(object_id, 2)
+        op.client.volumes.detach_volume_from_server(volume_id, server_id)
+        self._wait_for_volume(op, volume_id, False, server_id)
+
+
+class VolumeAttachment(ScpResource):
+    """Attaches ``volume_id`` to ``server_id``; ``delete_on_termination`` changes in place."""
+
+    _provider_class = VolumeAttachmentProvider
+
+    volume_id: pulumi.Output[str]
+    server_id: pulumi.Output[str]
+    device: pulumi.Output[str]
+    delete_on_termination: pulumi.Output[bool]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        volume_id: pulumi.Input[str],
+        server_id: pulumi.Input[str],
+        delete_on_termination: pulumi.Input[bool] | None = None,
+        timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(resource_name, locals(), opts)
