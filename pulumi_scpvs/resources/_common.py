@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
+from typing import Any
 
 from ..provider import Props
 
@@ -42,3 +44,12 @@ def id_parts(object_id: str, count: int) -> list[str]:
 def join_id(*parts: str) -> str:
     """The id of an object that only exists under another one (an interface of a server...)."""
     return "/".join(parts)
+
+
+def observed(*names: str) -> dict[str, Callable[[Props], Any]]:
+    """Inputs that read back as the live object's field of the same name (for drift on refresh)."""
+
+    def getter(name: str) -> Callable[[Props], Any]:
+        return lambda live: live.get(name)
+
+    return {name: getter(name) for name in names}

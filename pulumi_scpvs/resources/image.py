@@ -78,10 +78,12 @@ class ImageProvider(ScpProvider):
 
     def validate_change(self, olds: Props, inputs: BaseModel) -> list[CheckFailure]:
         _, replacing = self.changed_fields(olds, inputs.model_dump(mode="json"))
-        if replacing and olds.get("protected") and getattr(inputs, "protected", False):
+        # An autoname changes along with whatever forces the replacement: name the cause.
+        causes = [name for name in replacing if name != "name"] or replacing
+        if causes and olds.get("protected") and getattr(inputs, "protected", False):
             return [
                 CheckFailure(
-                    replacing[0],
+                    causes[0],
                     "changing it replaces the image, but the image is protected and SCP refuses to delete it; "
                     "set protected=false first (one `up`), then make this change",
                 )

@@ -17,6 +17,8 @@ from ._common import encode_user_data, multiple_of_8
 log = logging.getLogger("pulumi_scpvs.resources.server")
 
 STABLE_STATES = ("ACTIVE", "SHUTOFF")
+# Inputs whose change runs an action instead of changing a setting.
+ACTION_TRIGGERS = ("reboot_trigger", "rebuild_trigger", "dump_trigger")
 FAILED_STATES = ("ERROR",)
 
 
@@ -61,6 +63,10 @@ class ServerInputs(ResourceInputs):
     tags: list[TagInput] | None = None
     power_state: Literal["ACTIVE", "SHUTOFF"] = "ACTIVE"
     lock: bool = False
+    reboot_trigger: str | int | None = Field(default=None, description="change it to reboot the server on `up`")
+    reboot_type: Literal["SOFT", "HARD"] = "SOFT"
+    rebuild_trigger: str | int | None = Field(default=None, description="change it to rebuild the server on `up`")
+    dump_trigger: str | int | None = Field(default=None, description="change it to take a memory dump on `up`")
 
 
 def _power_state(live: Props) -> str:
@@ -71,7 +77,9 @@ class ServerProvider(ScpProvider):
     spec = ResourceSpec(
         type_name="Server",
         inputs=ServerInputs,
-        update_in_place=frozenset({"name", "server_type_id", "power_state", "lock", "security_group_ids"}),
+        update_in_place=frozenset(
+            {"name", "server_type_id", "power_state", "lock", "security_group_ids", *ACTION_TRIGGERS, "reboot_type"}
+        ),
         autoname=AutoName(max_length=63),
         timeouts=Timeouts(create=1800, update=1800, delete=1800),
         secret_outputs=("user_data", "__inputs"),
@@ -152,6 +160,14 @@ class ServerProvider(ScpProvider):
             else:
                 servers.start_server(object_id)
             self._wait(op, object_id, (news["power_state"],))
+        if "rebuild_trigger" in changed and news.get("rebuild_trigger") is not None:
+            servers.rebuild_server(object_id)
+            self._wait(op, object_id)
+        if "reboot_trigger" in changed and news.get("reboot_trigger") is not None:
+            servers.reboot_server(object_id, {"reboot_type": news.get("reboot_type") or "SOFT"})
+            self._wait(op, object_id, ("ACTIVE",))
+        if "dump_trigger" in changed and news.get("dump_trigger") is not None:
+            servers.create_server_dump(object_id)
         if "lock" in changed and news["lock"]:
             servers.lock_server(object_id)
         return {}
@@ -167,7 +183,10 @@ class ServerProvider(ScpProvider):
 
 class Server(ScpResource):
     """A virtual server. ``name``, ``server_type_id``, ``power_state``, ``lock`` and
-    ``security_group_ids`` change in place; every other input replaces the server."""
+    ``security_group_ids`` change in place; every other input replaces the server.
+
+    Actions run on `up` when their trigger changes (any string or number, e.g. a date):
+    ``reboot_trigger`` (with ``reboot_type`` SOFT/HARD), ``rebuild_trigger``, ``dump_trigger``."""
 
     _provider_class = ServerProvider
 
@@ -208,6 +227,10 @@ class Server(ScpResource):
         tags: pulumi.Input[list[pulumi.Input[dict[str, Any]]]] | None = None,
         power_state: pulumi.Input[str] | None = None,
         lock: pulumi.Input[bool] | None = None,
+        reboot_trigger: pulumi.Input[str | int] | None = None,
+        reboot_type: pulumi.Input[str] | None = None,
+        rebuild_trigger: pulumi.Input[str | int] | None = None,
+        dump_trigger: pulumi.Input[str | int] | None = None,
         timeouts: pulumi.Input[dict[str, Any]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:

@@ -28,6 +28,7 @@ class VolumeAttachmentInputs(ResourceInputs):
 class VolumeAttachmentProvider(ScpProvider):
     spec = ResourceSpec(
         type_name="VolumeAttachment",
+        delete_before_replace=True,  # a volume attaches to one server at a time
         inputs=VolumeAttachmentInputs,
         update_in_place=frozenset({"delete_on_termination"}),
         timeouts=Timeouts(create=600, update=300, delete=600),

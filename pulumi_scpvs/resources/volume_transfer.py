@@ -25,6 +25,7 @@ class VolumeTransferInputs(ResourceInputs):
 class VolumeTransferProvider(ScpProvider):
     spec = ResourceSpec(
         type_name="VolumeTransfer",
+        delete_before_replace=True,  # a volume can be offered in one transfer at a time
         inputs=VolumeTransferInputs,
         timeouts=Timeouts(create=300, update=300, delete=300),
         output_fields=(*VolumeTransferShowResponse.model_fields, "auth_key"),

@@ -118,6 +118,8 @@ class SimulatorApp:
             body = self._body(route.operation, environ)
             context = Context(self.world, self.settings, route.operation.name, version, path_values, query, body)
             with self.world.transaction():
+                self.world.settle()
+            with self.world.transaction():
                 self.world.next_number(f"requests:{route.operation.name}")
                 result = HANDLERS[route.operation.name](context)
             return route.operation.success_status, self._response(route.operation, result), []
@@ -273,6 +275,7 @@ class SimulatorApp:
 
     def _admin(self, method: str, path: str) -> tuple[int, Any, list[tuple[str, str]]]:
         with self.world.transaction():
+            self.world.settle()
             if path == "/_admin/objects" and method == "GET":
                 return 200, self.world.kinds(), []
             if path == "/_admin/requests" and method == "GET":

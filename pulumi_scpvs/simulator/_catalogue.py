@@ -26,6 +26,7 @@ PUBLIC_IP_IDS = (
 )
 PRIVATE_NAT_ID = "9a1b2c3d4e5f40718293a4b5c6d7e8f9"
 PRIVATE_NAT_IP_ID = "0f1e2d3c4b5a49687766554433221100"
+PRIVATE_NAT_IP_ID_2 = "1f2e3d4c5b6a49786655443322110099"
 LB_SERVER_GROUP_ID = "1c2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f"
 
 IMAGE_UBUNTU = "70a599e0-31e7-49b7-b260-868f441e862b"
@@ -150,7 +151,11 @@ def seed(world: World) -> None:
         )
     for index, public_ip_id in enumerate(PUBLIC_IP_IDS):
         world.put("public_ip", public_ip_id, {"id": public_ip_id, "ip_address": f"203.0.113.{10 + index}"})
-    world.put("private_nat", PRIVATE_NAT_ID, {"id": PRIVATE_NAT_ID, "ip_ids": {PRIVATE_NAT_IP_ID: "100.64.0.10"}})
+    world.put(
+        "private_nat",
+        PRIVATE_NAT_ID,
+        {"id": PRIVATE_NAT_ID, "ip_ids": {PRIVATE_NAT_IP_ID: "100.64.0.10", PRIVATE_NAT_IP_ID_2: "100.64.0.11"}},
+    )
     world.put(
         "lb_server_group",
         LB_SERVER_GROUP_ID,

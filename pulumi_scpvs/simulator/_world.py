@@ -105,6 +105,15 @@ class World:
                 record.update(hook["set"])
                 self.put(hook["kind"], hook["id"], record)
 
+    def settle(self) -> None:
+        """Apply every transition that is due, everywhere.
+
+        Run in a transaction of its own before each request, so that what the clock has
+        done is committed even when the request itself fails and rolls back.
+        """
+        for row in self._db.execute("SELECT * FROM objects WHERE transitions != '[]'").fetchall():
+            self._apply_due(row)
+
     def get(self, kind: str, object_id: str) -> Record | None:
         row = self._db.execute("SELECT * FROM objects WHERE kind = ? AND id = ?", (kind, object_id)).fetchone()
         return None if row is None else self._apply_due(row)

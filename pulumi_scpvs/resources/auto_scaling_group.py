@@ -1,0 +1,165 @@
+"""``AutoScalingGroup``: a group that keeps a number of servers from a launch configuration running."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckFailure
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..client import ScpClient
+from ..models import AutoScalingGroupCreateRequest, AutoScalingGroupShowResponse
+from ..provider import (
+    AutoName,
+    Operation,
+    Props,
+    ResourceInputs,
+    ResourceSpec,
+    ScpProvider,
+    ScpResource,
+    TagInput,
+    Timeouts,
+)
+from ._common import compact, observed
+
+SETTINGS = (
+    "launch_configuration_id",
+    "security_group_ids",
+    "drain_enabled",
+    "drain_timeout",
+    "desired_server_count_editable",
+)
+COUNTS = ("min_server_count", "desired_server_count", "max_server_count")
+
+
+class LbServerGroupInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    port: int = Field(ge=1, le=65534)
+
+
+class AutoScalingGroupInputs(ResourceInputs):
+    name: str | None = None
+    server_name_prefix: str
+    launch_configuration_id: str
+    subnet_ids: list[str] = Field(min_length=1)
+    min_server_count: int = Field(ge=0)
+    desired_server_count: int = Field(ge=0)
+    max_server_count: int = Field(ge=0)
+    desired_server_count_editable: bool = True
+    drain_enabled: bool = False
+    drain_timeout: int | None = None
+    security_group_ids: list[str] | None = None
+    lb_server_groups: list[LbServerGroupInput] | None = None
+    tags: list[TagInput] | None = None
+
+
+class AutoScalingGroupProvider(ScpProvider):
+    spec = ResourceSpec(
+        type_name="AutoScalingGroup",
+        inputs=AutoScalingGroupInputs,
+        update_in_place=frozenset({*SETTINGS, *COUNTS, "lb_server_groups"}),
+        autoname=AutoName(max_length=63),
+        timeouts=Timeouts(create=1800, update=1800, delete=1800),
+        output_fields=tuple(AutoScalingGroupShowResponse.model_fields),
+        observed_inputs={
+            **observed(*COUNTS, "launch_configuration_id", "drain_enabled"),
+            "lb_server_groups": lambda live: [
+                {"id": g["id"], "port": g["port"]} for g in live.get("lb_server_groups") or []
+            ],
+        },
+        request_model=AutoScalingGroupCreateRequest,
+    )
+
+    def create_request(self, inputs: Props) -> Props:
+        names = ("name", "server_name_prefix", "subnet_ids", "lb_server_groups", "tags", *SETTINGS, *COUNTS)
+        return compact({k: inputs.get(k) for k in names})
+
+    def validate(self, inputs: BaseModel) -> list[CheckFailure]:
+        low, desired, high = (getattr(inputs, n) for n in COUNTS)
+        if not low <= desired <= high:
+            reason = f"must satisfy min ({low}) <= desired ({desired}) <= max ({high})"
+            return [CheckFailure("desired_server_count", reason)]
+        return super().validate(inputs)
+
+    def _wait_in_service(self, op: Operation, group_id: str) -> None:
+        """Until the group is IN_SERVICE and runs exactly its desired number of ACTIVE servers."""
+
+        def state(group: AutoScalingGroupShowResponse) -> str:
+            servers = op.client.auto_scaling_groups.list_auto_scaling_group_servers(group_id, limit=100).servers
+            active = [s for s in servers if s.state == "ACTIVE"]
+            running = len(active) == len(servers) == group.desired_server_count
+            return "READY" if group.state == "IN_SERVICE" and running else group.state
+
+        show = op.client.auto_scaling_groups.show_auto_scaling_group
+        op.wait(lambda: show(group_id), state, group_id, ("READY",), ("ERROR", "FAILED"))
+
+    def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
+        group_id = op.client.auto_scaling_groups.create_auto_scaling_group(self.create_request(inputs)).id
+        self._wait_in_service(op, group_id)
+        return group_id, {}
+
+    def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
+        return client.auto_scaling_groups.show_auto_scaling_group(object_id).model_dump(mode="json")
+
+    def update_object(self, op: Operation, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
+        groups = op.client.auto_scaling_groups
+        if set(changed) & set(SETTINGS):
+            groups.update_auto_scaling_group(object_id, compact({k: news.get(k) for k in SETTINGS if k in changed}))
+        if set(changed) & set(COUNTS):
+            groups.update_auto_scaling_group_server_count(object_id, {k: news[k] for k in COUNTS})
+        if "lb_server_groups" in changed:
+            groups.update_auto_scaling_group_lb_server_groups(
+                object_id, {"lb_server_groups": news.get("lb_server_groups") or []}
+            )
+        self._wait_in_service(op, object_id)
+        return {}
+
+    def delete_object(self, op: Operation, object_id: str, outputs: Props) -> None:
+        op.client.auto_scaling_groups.delete_auto_scaling_group(object_id)
+        op.wait_gone(lambda: op.client.auto_scaling_groups.show_auto_scaling_group(object_id), object_id)
+
+        def members_left(_: object) -> str:
+            return str(len(op.client.servers.list_servers(auto_scaling_group_id=object_id).servers))
+
+        op.wait(lambda: object_id, members_left, object_id, ("0",))
+
+
+class AutoScalingGroup(ScpResource):
+    """Keeps ``desired_server_count`` servers of ``launch_configuration_id`` running.
+
+    Launch configuration, security groups, drain settings and the editable flag update in
+    place (PUT), as do the counts (PUT …/server-count) and LB server groups."""
+
+    _provider_class = AutoScalingGroupProvider
+
+    name: pulumi.Output[str]
+    state: pulumi.Output[str]
+    total_server_count: pulumi.Output[int]
+    desired_server_count: pulumi.Output[int]
+    launch_configuration_name: pulumi.Output[str]
+    vpc_id: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        server_name_prefix: pulumi.Input[str],
+        launch_configuration_id: pulumi.Input[str],
+        subnet_ids: pulumi.Input[list[pulumi.Input[str]]],
+        min_server_count: pulumi.Input[int],
+        desired_server_count: pulumi.Input[int],
+        max_server_count: pulumi.Input[int],
+        name: pulumi.Input[str] | None = None,
+        desired_server_count_editable: pulumi.Input[bool] | None = None,
+        drain_enabled: pulumi.Input[bool] | None = None,
+        drain_timeout: pulumi.Input[int] | None = None,
+        security_group_ids: pulumi.Input[list[pulumi.Input[str]]] | None = None,
+        lb_server_groups: pulumi.Input[list[Any]] | None = None,
+        tags: pulumi.Input[list[Any]] | None = None,
+        timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(resource_name, locals(), opts)

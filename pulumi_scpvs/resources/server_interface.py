@@ -1,0 +1,220 @@
+"""``ServerInterface``, ``StaticNat`` and ``PrivateStaticNat``: extra NICs and their NATs.
+
+Ids are composite: ``server_id/port_id`` for an interface, ``server_id/port_id/nat_id``
+for a NAT. Creating a NAT answers 201 with no body, so its id is read back from the
+interface it was attached to.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import pulumi
+
+from ..client import ScpClient
+from ..models import InterfaceResponse
+from ..models import PrivateStaticNat as PrivateNatModel
+from ..models import PublicStaticNat as PublicNatModel
+from ..provider import Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, Timeouts
+from ._common import compact, id_parts, join_id
+
+
+def show_interface(client: ScpClient, server_id: str, port_id: str) -> InterfaceResponse:
+    return client.servers.show_server_interface(server_id, port_id).interfaces[0]
+
+
+class ServerInterfaceInputs(ResourceInputs):
+    server_id: str
+    subnet_id: str | None = None
+    fixed_ip: str | None = None
+    port_id: str | None = None
+
+
+class ServerInterfaceProvider(ScpProvider):
+    spec = ResourceSpec(
+        type_name="ServerInterface",
+        inputs=ServerInterfaceInputs,
+        update_in_place=frozenset({"fixed_ip", "subnet_id"}),
+        timeouts=Timeouts(create=600, update=600, delete=600),
+        output_fields=tuple(InterfaceResponse.model_fields),
+    )
+
+    def _wait(self, op: Operation, server_id: str, port_id: str) -> None:
+        read = lambda: show_interface(op.client, server_id, port_id)  # noqa: E731
+        op.wait(read, lambda i: i.port_state, port_id, ("ACTIVE",), ("ERROR",))
+
+    def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
+        fixed_ips = [{"ip_address": inputs["fixed_ip"]}] if inputs.get("fixed_ip") else None
+        body = compact({"subnet_id": inputs.get("subnet_id"), "port_id": inputs.get("port_id"), "fixed_ips": fixed_ips})
+        port_id = op.client.servers.create_server_interface(inputs["server_id"], body).port_id
+        self._wait(op, inputs["server_id"], port_id)
+        return join_id(inputs["server_id"], port_id), {}
+
+    def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
+        return show_interface(client, *id_parts(object_id, 2)).model_dump(mode="json")
+
+    def update_object(self, op: Operation, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
+        server_id, port_id = id_parts(object_id, 2)
+        body = compact({"fixed_ip_address": news.get("fixed_ip"), "subnet_id": news.get("subnet_id")})
+        op.client.servers.update_server_interface(server_id, port_id, body)
+        self._wait(op, server_id, port_id)
+        return {}
+
+    def delete_object(self, op: Operation, object_id: str, outputs: Props) -> None:
+        server_id, port_id = id_parts(object_id, 2)
+        op.client.servers.delete_server_interface(server_id, port_id)
+        op.wait_gone(lambda: show_interface(op.client, server_id, port_id), port_id)
+
+
+class ServerInterface(ScpResource):
+    """An extra interface of ``server_id`` in ``subnet_id`` (or an existing ``port_id``);
+    ``fixed_ip`` and ``subnet_id`` change in place."""
+
+    _provider_class = ServerInterfaceProvider
+
+    port_id: pulumi.Output[str]
+    subnet_id: pulumi.Output[str]
+    fixed_ips: pulumi.Output[list[dict[str, Any]]]
+    mac_addr: pulumi.Output[str]
+    port_state: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        server_id: pulumi.Input[str],
+        subnet_id: pulumi.Input[str] | None = None,
+        fixed_ip: pulumi.Input[str] | None = None,
+        port_id: pulumi.Input[str] | None = None,
+        timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(resource_name, locals(), opts)
+
+
+class _NatProvider(ScpProvider):
+    """One implementation for both kinds of NAT; they differ in field names and operations only."""
+
+    field: ClassVar[str]
+    request_fields: ClassVar[tuple[str, ...]]
+
+    def _nat(self, client: ScpClient, server_id: str, port_id: str) -> Any:
+        return getattr(show_interface(client, server_id, port_id), self.field)
+
+    def _create(self, op: Operation, server_id: str, port_id: str, body: Props) -> None:
+        raise NotImplementedError
+
+    def _delete(self, op: Operation, server_id: str, port_id: str, nat_id: str) -> None:
+        raise NotImplementedError
+
+    def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
+        server_id, port_id = inputs["server_id"], inputs["port_id"]
+        self._create(op, server_id, port_id, {k: inputs[k] for k in self.request_fields})
+        nat = op.wait(
+            lambda: self._nat(op.client, server_id, port_id), lambda n: n.state, port_id, ("ACTIVE",), ("ERROR",)
+        )
+        return join_id(server_id, port_id, nat.id), {}
+
+    def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
+        server_id, port_id, nat_id = id_parts(object_id, 3)
+        nat = self._nat(client, server_id, port_id)
+        return None if nat is None or nat.id != nat_id else {**nat.model_dump(mode="json"), "nat_id": nat.id}
+
+    def delete_object(self, op: Operation, object_id: str, outputs: Props) -> None:
+        server_id, port_id, nat_id = id_parts(object_id, 3)
+        self._delete(op, server_id, port_id, nat_id)
+        op.wait_gone(lambda: self.read_object(op.client, object_id, outputs), nat_id)
+
+
+class StaticNatInputs(ResourceInputs):
+    server_id: str
+    port_id: str
+    publicip_id: str
+
+
+class StaticNatProvider(_NatProvider):
+    field = "static_nat"
+    request_fields = ("publicip_id",)
+    spec = ResourceSpec(
+        type_name="StaticNat",
+        delete_before_replace=True,  # an interface holds one NAT: the old one must go first
+        inputs=StaticNatInputs,
+        timeouts=Timeouts(create=600, update=600, delete=600),
+        output_fields=(*PublicNatModel.model_fields, "nat_id"),
+    )
+
+    def _create(self, op: Operation, server_id: str, port_id: str, body: Props) -> None:
+        op.client.servers.create_server_interface_nat(server_id, port_id, body)
+
+    def _delete(self, op: Operation, server_id: str, port_id: str, nat_id: str) -> None:
+        op.client.servers.delete_server_interface_nat(server_id, port_id, nat_id)
+
+
+class StaticNat(ScpResource):
+    """Maps the public IP ``publicip_id`` to the interface ``port_id`` of ``server_id``."""
+
+    _provider_class = StaticNatProvider
+
+    nat_id: pulumi.Output[str]
+    external_ip_address: pulumi.Output[str]
+    state: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        server_id: pulumi.Input[str],
+        port_id: pulumi.Input[str],
+        publicip_id: pulumi.Input[str],
+        timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(resource_name, locals(), opts)
+
+
+class PrivateStaticNatInputs(ResourceInputs):
+    server_id: str
+    port_id: str
+    private_nat_id: str
+    private_nat_ip_id: str
+
+
+class PrivateStaticNatProvider(_NatProvider):
+    field = "private_static_nat"
+    request_fields = ("private_nat_id", "private_nat_ip_id")
+    spec = ResourceSpec(
+        type_name="PrivateStaticNat",
+        delete_before_replace=True,
+        inputs=PrivateStaticNatInputs,
+        timeouts=Timeouts(create=600, update=600, delete=600),
+        output_fields=(*PrivateNatModel.model_fields, "nat_id"),
+    )
+
+    def _create(self, op: Operation, server_id: str, port_id: str, body: Props) -> None:
+        op.client.servers.create_server_interface_private_nat(server_id, port_id, body)
+
+    def _delete(self, op: Operation, server_id: str, port_id: str, nat_id: str) -> None:
+        op.client.servers.delete_server_interface_private_nat(server_id, port_id, nat_id)
+
+
+class PrivateStaticNat(ScpResource):
+    """Maps a private NAT IP to the interface ``port_id`` of ``server_id``."""
+
+    _provider_class = PrivateStaticNatProvider
+
+    nat_id: pulumi.Output[str]
+    external_ip_address: pulumi.Output[str]
+    state: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        server_id: pulumi.Input[str],
+        port_id: pulumi.Input[str],
+        private_nat_id: pulumi.Input[str],
+        private_nat_ip_id: pulumi.Input[str],
+        timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(resource_name, locals(), opts)

@@ -1,0 +1,266 @@
+"""Every resource under the real engine.
+
+Four stacks (compute, storage, images, scaling) each go through: up; a stage-2 program
+whose preview shows, per resource, an in-place update of the expected fields or a
+replacement for the expected reason; up; out-of-band changes followed by refresh (drift
+shows as an update, deletions as a re-create); up to converge; destroy, after which the
+simulator holds exactly its catalogue again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from pulumi_scpvs.client import ScpClient
+from pulumi_scpvs.simulator import catalogue as cat
+
+from ..conftest import RunningSimulator
+from .conftest import PulumiProject
+
+pytestmark = pytest.mark.engine
+
+Outputs = dict[str, Any]
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+
+@dataclass
+class StackCase:
+    program: str
+    updates: dict[str, set[str]]
+    replaces: dict[str, str]
+    out_of_band: Callable[[ScpClient, Outputs], tuple[set[str], set[str]]]
+    after_stage_two: Callable[[ScpClient, Outputs], None] = lambda client, outputs: None
+    stage_two_config: Callable[[Outputs], dict[str, str]] = lambda outputs: {}
+    before_destroy: Callable[[PulumiProject], None] = lambda project: None
+    unchanged: set[str] = field(default_factory=set)
+
+
+def changed_inputs(step: dict[str, Any]) -> set[str]:
+    old, new = step["oldState"]["inputs"], step["newState"]["inputs"]
+    return {k for k in old.keys() | new.keys() if k not in ("__provider",) and old.get(k) != new.get(k)}
+
+
+# -- compute ------------------------------------------------------------------------------
+
+
+def compute_after_stage_two(client: ScpClient, outputs: Outputs) -> None:
+    web = client.servers.show_server(outputs["web_id"])
+    assert (web.name, web.server_type.id, web.state, web.locked) == ("web-2", "s1v2m4", "SHUTOFF", True)
+    assert {g.name for g in web.security_groups or []} == {"sg-default", "sg-web"}
+    worker = client.servers.show_server(outputs["worker_id"])
+    assert worker.state == "ACTIVE"
+    ips = {ip.ip_address for a in worker.addresses or [] for ip in a.ip_addresses}
+    assert "192.168.20.77" in ips, "the interface's new fixed IP shows in the server's addresses"
+    assert outputs["nat_ip"] == "203.0.113.11"
+
+
+def compute_out_of_band(client: ScpClient, outputs: Outputs) -> tuple[set[str], set[str]]:
+    client.servers.unlock_server(outputs["web_id"])
+    client.servers.update_server(outputs["web_id"], {"name": "renamed-by-hand"})
+    client.server_groups.delete_server_group(outputs["spare_group_id"])
+    client.servers.stop_server(outputs["worker_id"])
+    return {"web", "worker"}, {"spare-group"}
+
+
+COMPUTE = StackCase(
+    program="compute.py",
+    updates={
+        "web": {"name", "server_type_id", "power_state", "lock", "security_group_ids"},
+        "worker": {"reboot_trigger", "rebuild_trigger", "dump_trigger"},
+        "nic": {"fixed_ip"},
+    },
+    replaces={
+        "spare-key": "public_key",
+        "spare-group": "policy",
+        "db": "image_id",
+        "nat": "publicip_id",
+        "pnat": "private_nat_ip_id",
+    },
+    out_of_band=compute_out_of_band,
+    after_stage_two=compute_after_stage_two,
+    unchanged={"key", "group"},
+)
+
+
+# -- storage ------------------------------------------------------------------------------
+
+
+def storage_after_stage_two(client: ScpClient, outputs: Outputs) -> None:
+    data = client.volumes.show_volume(outputs["data_id"])
+    assert (data.name, data.size, data.state) == ("data-2", 24, "in-use")
+    assert client.snapshots.show_snapshot(outputs["forced_id"]).metadata == {"v": "2"}
+
+
+def storage_out_of_band(client: ScpClient, outputs: Outputs) -> tuple[set[str], set[str]]:
+    client.volumes.update_volume(outputs["data_id"], {"name": "renamed-by-hand"})
+    client.snapshots.delete_snapshot(outputs["restore_point_id"])
+    return {"data"}, {"restore-point"}
+
+
+STORAGE = StackCase(
+    program="storage.py",
+    updates={
+        "data": {"name", "size"},
+        "attach-spare": {"delete_on_termination"},
+        "snap": {"name", "description"},
+        "restorable": {"revert_to_snapshot_id"},
+    },
+    replaces={
+        "typed": "volume_type",
+        "attach": "server_id",
+        "forced": "metadata",
+        "offer": "name",
+        "accept": "transfer_id",
+    },
+    out_of_band=storage_out_of_band,
+    after_stage_two=storage_after_stage_two,
+    stage_two_config=lambda outputs: {"revertTo": outputs["restore_point_id"]},
+    unchanged={"key", "base", "gift", "host1", "host2"},
+)
+
+
+# -- images -------------------------------------------------------------------------------
+
+
+def images_after_stage_two(client: ScpClient, outputs: Outputs) -> None:
+    image = client.images.show_image(outputs["image_id"])
+    assert (image.min_disk, image.min_ram, image.visibility, image.protected) == (32, 1024, "shared", True)
+    assert client.images.show_image_member(outputs["plain_id"], cat.OTHER_ACCOUNT_ID).status == "accepted"
+
+
+def images_out_of_band(client: ScpClient, outputs: Outputs) -> tuple[set[str], set[str]]:
+    client.images.update_image(outputs["image_id"], {"min_disk": 8})
+    client.images.delete_image_member(outputs["plain_id"], cat.OTHER_ACCOUNT_ID)
+    return {"image"}, {"member"}
+
+
+def images_before_destroy(project: PulumiProject) -> None:
+    project.run("config", "set", "stage", "3")
+    result = project.run("preview", check=False)
+    assert result.returncode != 0
+    assert "property url" in result.stdout and "the image is protected" in result.stdout, result.stdout[-600:]
+    project.run("config", "set", "stage", "4")
+    project.run("up", "--yes")
+
+
+IMAGES = StackCase(
+    program="images.py",
+    updates={"image": {"min_disk", "min_ram", "visibility", "protected"}, "member": {"status"}},
+    replaces={"image-b": "os_distro", "golden": "name", "member-b": "member_id"},
+    out_of_band=images_out_of_band,
+    after_stage_two=images_after_stage_two,
+    before_destroy=images_before_destroy,
+    unchanged={"key", "source", "image-guarded", "plain"},
+)
+
+
+# -- scaling ------------------------------------------------------------------------------
+
+
+def scaling_after_stage_two(client: ScpClient, outputs: Outputs) -> None:
+    group = client.auto_scaling_groups.show_auto_scaling_group(outputs["group_id"])
+    assert (group.state, group.desired_server_count, group.max_server_count, group.drain_enabled) == (
+        "IN_SERVICE",
+        2,
+        3,
+        True,
+    )
+    assert group.launch_configuration_id == outputs["lc_id"]
+    servers = client.auto_scaling_groups.list_auto_scaling_group_servers(outputs["group_id"]).servers
+    assert len(servers) == 2 and all(s.state == "ACTIVE" for s in servers)
+    assert all(s.launch_configuration_id in (outputs["lc_id"], None) or s.state == "ACTIVE" for s in servers)
+    lbs = client.auto_scaling_groups.list_auto_scaling_group_lb_server_groups(outputs["group_id"]).lb_server_groups
+    assert [(lb.id, lb.port) for lb in lbs] == [(cat.LB_SERVER_GROUP_ID, 8080)]
+
+
+def scaling_out_of_band(client: ScpClient, outputs: Outputs) -> tuple[set[str], set[str]]:
+    groups = client.auto_scaling_groups
+    policy = next(p for p in groups.list_auto_scaling_group_policies(outputs["group_id"]).policies)
+    groups.update_auto_scaling_group_policy(outputs["group_id"], policy.id, {"threshold": 99})
+    schedule = groups.list_auto_scaling_group_schedules(outputs["group_id"]).schedules[0]
+    groups.delete_auto_scaling_group_schedule(outputs["group_id"], schedule.id)
+    groups.update_auto_scaling_group_server_count(outputs["group_id"], {"desired_server_count": 3})
+    return {"scale-out", "group"}, {"nightly"}
+
+
+SCALING = StackCase(
+    program="scaling.py",
+    updates={
+        "group": {
+            "desired_server_count",
+            "max_server_count",
+            "drain_enabled",
+            "drain_timeout",
+            "security_group_ids",
+            "lb_server_groups",
+            "launch_configuration_id",
+        },
+        "scale-out": {"threshold", "scale_value", "state"},
+        "nightly": {"hour"},
+        "notify": {"notification_events", "notification_state"},
+    },
+    replaces={
+        "lc": "user_data",
+        "spare": "subnet_ids",
+        "scale-in": "auto_scaling_group_id",
+        "weekly": "auto_scaling_group_id",
+        "notify-spare": "auto_scaling_group_id",
+    },
+    out_of_band=scaling_out_of_band,
+    after_stage_two=scaling_after_stage_two,
+    unchanged={"key"},
+)
+
+
+def objects(simulator: RunningSimulator) -> dict[str, int]:
+    return httpx.get(f"{simulator.url}/_admin/objects").json()  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("case", [COMPUTE, STORAGE, IMAGES, SCALING], ids=lambda c: c.program.removesuffix(".py"))
+def test_every_resource_through_the_engine(
+    project: PulumiProject, engine_simulator: RunningSimulator, case: StackCase
+) -> None:
+    client = engine_simulator.client()
+    catalogue_only = objects(engine_simulator)
+    project.use_program(case.program)
+
+    project.run("up", "--yes")
+    outputs = project.outputs()
+
+    for key, value in case.stage_two_config(outputs).items():
+        project.run("config", "set", key, value)
+    project.run("config", "set", "stage", "2")
+    steps = project.preview_steps()
+    for name, fields in case.updates.items():
+        assert steps[name]["op"] == "update", (name, steps[name]["op"], steps[name].get("replaceReasons"))
+        changed = changed_inputs(steps[name])
+        assert fields <= changed, (name, changed)
+    for name, reason in case.replaces.items():
+        assert steps[name]["op"] == "replace", (name, steps[name]["op"])
+        assert reason in steps[name]["replaceReasons"], (name, steps[name]["replaceReasons"])
+    for name in case.unchanged:
+        assert steps.get(name, {"op": "same"})["op"] == "same", name
+
+    project.run("up", "--yes")
+    outputs = project.outputs()
+    case.after_stage_two(client, outputs)
+    assert {step["op"] for step in project.preview_steps().values()} == {"same"}, "stage 2 did not converge"
+
+    drifted, dropped = case.out_of_band(client, outputs)
+    project.run("refresh", "--yes")
+    steps = project.preview_steps()
+    for name in drifted:
+        assert steps[name]["op"] == "update", (name, steps[name]["op"])
+    for name in dropped:
+        assert steps[name]["op"] == "create", (name, steps[name]["op"])
+    project.run("up", "--yes")
+    assert {step["op"] for step in project.preview_steps().values()} == {"same"}, "out-of-band changes did not converge"
+
+    case.before_destroy(project)
+    project.run("destroy", "--yes")
+    assert objects(engine_simulator) == catalogue_only
