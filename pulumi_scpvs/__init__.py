@@ -6,6 +6,7 @@ configuration comes from the ``scpvs`` stack config namespace or the environment
 simulator.
 """
 
+from . import lookups
 from ._config import ScpConfig, resolve_config
 from ._errors import (
     AuthenticationError,
@@ -83,5 +84,6 @@ __all__ = [
     "VolumeTransferAcceptance",
     "WaitTimeoutError",
     "__version__",
+    "lookups",
     "resolve_config",
 ]

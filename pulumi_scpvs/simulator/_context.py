@@ -120,9 +120,14 @@ def sort_records(items: list[Record], sort: str | None, default: str) -> list[Re
     """Apply an SCP ``field:dir,field:dir`` sort (unknown fields sort as empty)."""
     for part in reversed((sort or default).split(",")):
         name, _, direction = part.partition(":")
-        items = sorted(items, key=lambda r: (r.get(name) is None, str(r.get(name) or "")), reverse=direction == "desc")
+        items = sorted(items, key=lambda r: _sort_key(r.get(name)), reverse=direction == "desc")
     return items
 
 
-def matches(record: Record, **filters: Any) -> bool:
-    return all(value is None or record.get(name) == value for name, value in filters.items())
+def _sort_key(value: Any) -> tuple[int, float, str]:
+    """Numbers sort as numbers, everything else as text, absent values last."""
+    if value is None:
+        return (1, 0.0, "")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (0, float(value), "")
+    return (0, 0.0, str(value))

@@ -1,0 +1,355 @@
+"""Lookup functions: read-only queries for use in programs, in the style of other Pulumi packages.
+
+Each ``get_*`` function returns typed models right away; each ``get_*_output`` variant
+accepts Pulumi Inputs and returns an Output (``get_image_output(name=image_name)``).
+Functions that return one object raise :class:`LookupFailedError` naming the filter when
+nothing or more than one object matches.
+
+They use the stack's ``scpvs:*`` configuration (or the environment, as the providers
+do); pass ``client=`` to use another :class:`~pulumi_scpvs.ScpClient`.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import pulumi
+
+from . import models as m
+from ._config import PULUMI_KEYS, resolve_config
+from ._errors import ScpError
+from .client import ScpClient
+
+T = TypeVar("T")
+
+_CLIENT: list[ScpClient] = []
+_LOCK = threading.Lock()
+
+
+class LookupFailedError(ScpError):
+    """A lookup that expects one object found none, or several."""
+
+
+def _client(client: ScpClient | None) -> ScpClient:
+    if client is not None:
+        return client
+    with _LOCK:
+        if not _CLIENT:
+            stack_config = {f"scpvs:{key}": pulumi.runtime.get_config(f"scpvs:{key}") for key in PULUMI_KEYS.values()}
+            _CLIENT.append(ScpClient(resolve_config(pulumi_config={k: v for k, v in stack_config.items() if v})))
+        return _CLIENT[0]
+
+
+def _only(items: Iterable[T], what: str, **filters: Any) -> T:
+    found = list(items)
+    described = ", ".join(f"{k}={v!r}" for k, v in filters.items() if v is not None) or "no filter"
+    if not found:
+        raise LookupFailedError(f"no {what} matches {described}")
+    if len(found) > 1:
+        ids = ", ".join(str(getattr(item, "id", None) or getattr(item, "name", "?")) for item in found[:5])
+        raise LookupFailedError(f"{len(found)} {what}s match {described} ({ids}); narrow the filter")
+    return found[0]
+
+
+def _by_id_or_name(
+    id: str | None,
+    name: str | None,
+    what: str,
+    show: Callable[[str], T],
+    listing: Callable[[], Iterable[T]],
+) -> T:
+    if (id is None) == (name is None):
+        raise LookupFailedError(f"look up a {what} by exactly one of id or name")
+    if id is not None:
+        return show(id)
+    return _only((item for item in listing() if getattr(item, "name", None) == name), what, name=name)
+
+
+def output_variant(function: Callable[..., T]) -> Callable[..., pulumi.Output[T]]:
+    """The ``_output`` form of a lookup: Inputs in, an Output of the result back."""
+
+    @functools.wraps(function)
+    def variant(**kwargs: Any) -> pulumi.Output[T]:
+        return pulumi.Output.all(**kwargs).apply(lambda resolved: function(**resolved))
+
+    variant.__doc__ = f"Like :func:`{function.__name__}`, taking and returning Pulumi Outputs."
+    return variant
+
+
+# -- catalogue ------------------------------------------------------------------------------
+
+
+def get_server_types(
+    *, min_disk: int | None = None, min_ram: int | None = None, client: ScpClient | None = None
+) -> list[m.ServerType]:
+    """Every server type, optionally with at least ``min_disk`` GiB and ``min_ram`` MiB."""
+    return list(_client(client).server_types.iterate_server_types(min_disk=min_disk, min_ram=min_ram))
+
+
+def get_server_type(*, id: str, client: ScpClient | None = None) -> m.ServerType:
+    """One server type by id, e.g. ``s1v1m2``."""
+    return _client(client).server_types.show_server_type(id)
+
+
+def get_images(
+    *,
+    name: str | None = None,
+    os_distro: str | None = None,
+    status: str | None = None,
+    visibility: str | None = None,
+    scp_image_type: str | None = None,
+    scp_original_image_type: str | None = None,
+    client: ScpClient | None = None,
+) -> list[m.ImageShowResponse]:
+    """Images filtered as the API filters them."""
+    return list(
+        _client(client).images.iterate_images(
+            name=name,
+            os_distro=os_distro,
+            status=status,
+            visibility=visibility,  # type: ignore[arg-type]
+            scp_image_type=scp_image_type,
+            scp_original_image_type=scp_original_image_type,
+        )
+    )
+
+
+def get_image(
+    *,
+    id: str | None = None,
+    name: str | None = None,
+    client: ScpClient | None = None,
+) -> m.ImageShowResponse:
+    """One image by id or by exact name (``get_image(name="Ubuntu 22.04")``)."""
+    c = _client(client)
+    return _by_id_or_name(id, name, "image", c.images.show_image, lambda: c.images.iterate_images(name=name))
+
+
+def get_pending_images(
+    *, scp_image_type: str | None = None, client: ScpClient | None = None
+) -> list[m.ImageShowResponse]:
+    """Images still being imported or saved."""
+    return _client(client).images.list_pending_images(scp_image_type=scp_image_type).images
+
+
+def get_volume_types(*, client: ScpClient | None = None) -> list[m.VolumeTypeDetailResponse]:
+    """Every volume type."""
+    return list(_client(client).volume_types.iterate_volume_types())
+
+
+def get_default_volume_type(*, client: ScpClient | None = None) -> m.VolumeTypeDetailResponse:
+    """The region's default volume type."""
+    return _client(client).volume_types.show_default_volume_type()
+
+
+def get_volume_type(*, id: str, client: ScpClient | None = None) -> m.VolumeTypeDetailResponse:
+    """One volume type by id (or name)."""
+    return _client(client).volume_types.show_volume_type(id)
+
+
+def get_partition_size(*, client: ScpClient | None = None) -> int:
+    """The region's maximum partition size for partition server groups."""
+    return _client(client).server_groups.get_region_maximum_partition_size().partition_size
+
+
+def get_server_quota_set(*, client: ScpClient | None = None) -> m.ServerQuotaSet:
+    """Server quotas: limits and what is in use."""
+    return _client(client).quota_sets.show_server_quota_set()
+
+
+def get_volume_quota_set(*, client: ScpClient | None = None) -> m.VolumeQuotaSet:
+    """Volume quotas: limits and what is in use."""
+    return _client(client).quota_sets.show_volume_quota_set()
+
+
+def get_default_configs(
+    *, name: str | None = None, category: str | None = None, client: ScpClient | None = None
+) -> dict[str, Any]:
+    """The account's default configuration values."""
+    return _client(client).default_configs.list_default_configs(name=name, category=category).configs
+
+
+# -- objects --------------------------------------------------------------------------------
+
+
+def get_keypairs(*, client: ScpClient | None = None) -> list[m.Keypair]:
+    """Every key pair."""
+    return list(_client(client).keypairs.iterate_keypairs())
+
+
+def get_keypair(*, name: str, client: ScpClient | None = None) -> m.KeypairShowResponse:
+    """One key pair by name."""
+    return _client(client).keypairs.show_keypair(name)
+
+
+def get_servers(
+    *,
+    name: str | None = None,
+    state: str | None = None,
+    vpc_id: str | None = None,
+    server_type_id: str | None = None,
+    auto_scaling_group_id: str | None = None,
+    client: ScpClient | None = None,
+) -> list[m.ServerShowResponse]:
+    """Servers filtered as the API filters them (``name`` matches a part of the name)."""
+    return list(
+        _client(client).servers.iterate_servers(
+            name=name,
+            state=state,
+            vpc_id=vpc_id,
+            server_type_id=server_type_id,
+            auto_scaling_group_id=auto_scaling_group_id,
+        )
+    )
+
+
+def get_server(
+    *,
+    id: str | None = None,
+    name: str | None = None,
+    client: ScpClient | None = None,
+) -> m.ServerShowResponse:
+    """One server by id or exact name."""
+    c = _client(client)
+    return _by_id_or_name(id, name, "server", c.servers.show_server, lambda: c.servers.iterate_servers(name=name))
+
+
+def get_volumes(
+    *, name: str | None = None, state: str | None = None, bootable: bool | None = None, client: ScpClient | None = None
+) -> list[m.VolumeShowResponse]:
+    """Volumes filtered as the API filters them."""
+    return list(_client(client).volumes.iterate_volumes(name=name, state=state, bootable=bootable))
+
+
+def get_volume(
+    *,
+    id: str | None = None,
+    name: str | None = None,
+    client: ScpClient | None = None,
+) -> m.VolumeShowResponse:
+    """One volume by id or exact name."""
+    c = _client(client)
+    return _by_id_or_name(id, name, "volume", c.volumes.show_volume, lambda: c.volumes.iterate_volumes(name=name))
+
+
+def get_snapshots(
+    *, volume_id: str | None = None, name: str | None = None, client: ScpClient | None = None
+) -> list[m.SnapshotDetailResponse]:
+    """Snapshots, optionally of one volume or with one name."""
+    return list(_client(client).snapshots.iterate_snapshots(volume_id=volume_id, name=name))
+
+
+def get_snapshot(
+    *,
+    id: str | None = None,
+    name: str | None = None,
+    client: ScpClient | None = None,
+) -> m.SnapshotDetailResponse:
+    """One snapshot by id or exact name."""
+    c = _client(client)
+    return _by_id_or_name(
+        id, name, "snapshot", c.snapshots.show_snapshot, lambda: c.snapshots.iterate_snapshots(name=name)
+    )
+
+
+def get_server_groups(*, client: ScpClient | None = None) -> list[m.ServerGroup]:
+    """Every server group."""
+    return list(_client(client).server_groups.iterate_server_groups())
+
+
+def get_server_group(
+    *,
+    id: str | None = None,
+    name: str | None = None,
+    client: ScpClient | None = None,
+) -> m.ServerGroup:
+    """One server group by id or exact name."""
+    c = _client(client)
+    return _by_id_or_name(
+        id, name, "server group", c.server_groups.show_server_group, c.server_groups.iterate_server_groups
+    )
+
+
+# -- about one server or group -----------------------------------------------------------------
+
+
+def get_server_ips(*, server_id: str, client: ScpClient | None = None) -> list[m.ServerShowResponseAddress]:
+    """A server's addresses by subnet."""
+    return _client(client).servers.list_server_ips(server_id).addresses
+
+
+def get_server_interfaces(*, server_id: str, client: ScpClient | None = None) -> list[m.InterfaceResponse]:
+    """A server's interfaces, with their NATs."""
+    return _client(client).servers.list_server_interfaces(server_id).interfaces
+
+
+def get_server_volumes(*, server_id: str, client: ScpClient | None = None) -> list[m.ServersVolumeResponse]:
+    """The volumes attached to a server."""
+    return _client(client).servers.list_server_volumes(server_id).volumes
+
+
+def get_server_security_groups(*, server_id: str, client: ScpClient | None = None) -> list[m.SecurityGroupResponse]:
+    """A server's security groups with their rules."""
+    return _client(client).servers.list_server_security_group(server_id).security_groups
+
+
+def get_server_console_log(*, server_id: str, line_size: int | None = None, client: ScpClient | None = None) -> str:
+    """The last ``line_size`` lines of a server's console."""
+    return _client(client).servers.show_server_console_log(server_id, line_size=line_size).output or ""
+
+
+def get_server_password(
+    *, server_id: str, private_key: str | None = None, client: ScpClient | None = None
+) -> str | None:
+    """A Windows server's password (wrap it with ``pulumi.Output.secret`` before exporting it)."""
+    body = {"private_key": private_key} if private_key else {}
+    return _client(client).servers.show_server_password(server_id, body).password
+
+
+def get_auto_scaling_group_servers(
+    *, auto_scaling_group_id: str, client: ScpClient | None = None
+) -> list[m.AutoScalingGroupVirtualServerShowResponse]:
+    """The servers an auto-scaling group runs."""
+    return list(_client(client).auto_scaling_groups.iterate_auto_scaling_group_servers(auto_scaling_group_id))
+
+
+def get_auto_scaling_group_lb_server_groups(
+    *, auto_scaling_group_id: str, client: ScpClient | None = None
+) -> list[m.AutoScalingGroupLbServerGroupShowResponse]:
+    """The LB server groups an auto-scaling group registers its servers in."""
+    return list(_client(client).auto_scaling_groups.iterate_auto_scaling_group_lb_server_groups(auto_scaling_group_id))
+
+
+get_server_types_output = output_variant(get_server_types)
+get_server_type_output = output_variant(get_server_type)
+get_images_output = output_variant(get_images)
+get_image_output = output_variant(get_image)
+get_pending_images_output = output_variant(get_pending_images)
+get_volume_types_output = output_variant(get_volume_types)
+get_default_volume_type_output = output_variant(get_default_volume_type)
+get_volume_type_output = output_variant(get_volume_type)
+get_partition_size_output = output_variant(get_partition_size)
+get_server_quota_set_output = output_variant(get_server_quota_set)
+get_volume_quota_set_output = output_variant(get_volume_quota_set)
+get_default_configs_output = output_variant(get_default_configs)
+get_keypairs_output = output_variant(get_keypairs)
+get_keypair_output = output_variant(get_keypair)
+get_servers_output = output_variant(get_servers)
+get_server_output = output_variant(get_server)
+get_volumes_output = output_variant(get_volumes)
+get_volume_output = output_variant(get_volume)
+get_snapshots_output = output_variant(get_snapshots)
+get_snapshot_output = output_variant(get_snapshot)
+get_server_groups_output = output_variant(get_server_groups)
+get_server_group_output = output_variant(get_server_group)
+get_server_ips_output = output_variant(get_server_ips)
+get_server_interfaces_output = output_variant(get_server_interfaces)
+get_server_volumes_output = output_variant(get_server_volumes)
+get_server_security_groups_output = output_variant(get_server_security_groups)
+get_server_console_log_output = output_variant(get_server_console_log)
+get_server_password_output = output_variant(get_server_password)
+get_auto_scaling_group_servers_output = output_variant(get_auto_scaling_group_servers)
+get_auto_scaling_group_lb_server_groups_output = output_variant(get_auto_scaling_group_lb_server_groups)
