@@ -126,3 +126,33 @@ def test_a_create_that_outlives_its_timeout_says_which_object(tmp_path: Path, mo
     expected = r"timed out waiting for Server [0-9a-f-]{36} to reach ACTIVE; last state BUILD"
     with pytest.raises(WaitTimeoutError, match=expected):
         servers.create(inputs)
+
+
+def test_shrinking_a_volume_is_refused_at_preview() -> None:
+    from pulumi_scpvs.resources import VolumeProvider
+
+    provider = VolumeProvider()
+    olds = provider.check({}, {RESOURCE_NAME_KEY: "p/s/data", "size": 32}).inputs
+    failures = provider.check(olds, {RESOURCE_NAME_KEY: "p/s/data", "size": 16}).failures
+    assert [(f.property, f.reason) for f in failures] == [
+        ("size", "cannot shrink a volume from 32 to 16 GiB; volumes only grow")
+    ]
+    assert provider.check(olds, {RESOURCE_NAME_KEY: "p/s/data", "size": 40}).failures == []
+
+
+def test_auto_scaling_counts_are_checked_together() -> None:
+    from pulumi_scpvs.resources import AutoScalingGroupProvider
+
+    inputs = {
+        RESOURCE_NAME_KEY: "p/s/g",
+        "server_name_prefix": "g",
+        "launch_configuration_id": "lc",
+        "subnet_ids": [cat.SUBNET_ID],
+        "min_server_count": 2,
+        "desired_server_count": 1,
+        "max_server_count": 3,
+    }
+    failures = AutoScalingGroupProvider().check({}, inputs).failures
+    assert [(f.property, f.reason) for f in failures] == [
+        ("desired_server_count", "must satisfy min (2) <= desired (1) <= max (3)")
+    ]
