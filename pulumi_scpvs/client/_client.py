@@ -45,6 +45,10 @@ class RetryPolicy:
     max_delay: float = 20.0
     max_retry_after: float = 60.0
     retry_statuses: frozenset[int] = frozenset({502, 503, 504})
+    # 409 means refused, not run, so any method may repeat it; most of SCP's 409s are
+    # about an object in a transitional state ("volume is detaching") and pass by
+    # themselves. Retried for this many seconds (0: not at all, as for a plain client).
+    conflict_window: float = 0.0
 
     def backoff(self, attempt: int) -> float:
         """Full-jitter exponential backoff for the given retry number (0-based)."""
@@ -168,6 +172,7 @@ class ScpClient(AreaAccessors):
         content = self._body(operation, body)
         method = operation.method
         attempt = 0
+        conflicts_until = time.monotonic() + self.retry.conflict_window
         while True:
             self.stats.requests += 1
             version = self.api_version if self.api_version in operation.versions else operation.version
@@ -187,6 +192,10 @@ class ScpClient(AreaAccessors):
             retryable = response.status_code == 429 or (
                 response.status_code in self.retry.retry_statuses and method in IDEMPOTENT_METHODS
             )
+            if response.status_code == 409 and time.monotonic() < conflicts_until:
+                self._pause(min(self.retry.backoff(attempt) + 1.0, self.retry.max_delay), f"409 on {method} {url}")
+                attempt += 1
+                continue
             if retryable and attempt + 1 < self.retry.attempts:
                 delay = self.retry.backoff(attempt)
                 if retry_after is not None:

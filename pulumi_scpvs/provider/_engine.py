@@ -47,7 +47,7 @@ from pydantic import BaseModel, ValidationError
 from .._config import PULUMI_KEYS, ScpConfig, resolve_config
 from .._errors import NotFoundError
 from .._waiting import Waiter
-from ..client import ScpClient
+from ..client import RetryPolicy, ScpClient
 from ._timeouts import Timeouts
 
 log = logging.getLogger("pulumi_scpvs.provider")
@@ -178,6 +178,9 @@ def validation_failures(error: ValidationError, skip: set[str] = frozenset()) ->
     return failures
 
 
+# Providers ride out conflicts with objects in transitional states (an attachment being
+# replaced while a snapshot of its volume is taken) for up to a minute.
+PROVIDER_RETRY = RetryPolicy(conflict_window=60.0)
 _CLIENTS: dict[tuple[str, ...], ScpClient] = {}
 _CLIENTS_LOCK = threading.Lock()
 
@@ -216,7 +219,7 @@ class ScpProvider(ResourceProvider):
         key = (cfg.endpoint, cfg.access_key, cfg.secret_key, cfg.account_id)
         with _CLIENTS_LOCK:
             if key not in _CLIENTS:
-                _CLIENTS[key] = ScpClient(cfg)
+                _CLIENTS[key] = ScpClient(cfg, retry=PROVIDER_RETRY)
             return _CLIENTS[key]
 
     def _operation(self, props: Props, phase: str) -> Operation:

@@ -10,7 +10,7 @@ import pytest
 
 from pulumi_scpvs import RateLimitedError, ScpConnectionError, ServerError
 from pulumi_scpvs._config import resolve_config
-from pulumi_scpvs._errors import BadRequestError, NotFoundError, error_detail
+from pulumi_scpvs._errors import BadRequestError, ConflictError, NotFoundError, error_detail
 from pulumi_scpvs._operations import OPERATIONS
 from pulumi_scpvs._signing import verify
 from pulumi_scpvs.client import RetryPolicy, ScpClient, encode_query
@@ -213,3 +213,28 @@ def test_page_pagination(in_process: ScpClient) -> None:
 def test_requests_are_json(in_process: ScpClient) -> None:
     created = in_process.volumes.create_volume({"name": "v", "size": 8})
     assert json.loads(created.model_dump_json())["size"] == 8
+
+
+def test_conflicts_are_retried_only_within_the_conflict_window() -> None:
+    answers = iter(
+        [httpx.Response(409, json={"errors": [{"status": 409, "detail": "volume v is detaching"}]})] * 2
+        + [
+            httpx.Response(
+                202, json={"id": "s", "name": "n", "size": 8, "status": "creating", "volume_id": "v", "created_at": "t"}
+            )
+        ]
+    )
+    sleeps: list[float] = []
+    patient = ScpClient(
+        CONFIG,
+        transport=httpx.MockTransport(lambda r: next(answers)),
+        retry=RetryPolicy(conflict_window=60),
+        sleep=sleeps.append,
+    )
+    assert patient.snapshots.create_snapshot({"name": "n", "volume_id": "v"}).id == "s"
+    assert len(sleeps) == 2 and all(s >= 1.0 for s in sleeps)
+    plain = client_with(
+        httpx.MockTransport(lambda r: httpx.Response(409, json={"errors": [{"status": 409, "detail": "dup"}]}))
+    )
+    with pytest.raises(ConflictError, match="dup"):
+        plain.keypairs.create_keypair({"name": "k"})
