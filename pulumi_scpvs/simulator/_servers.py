@@ -387,7 +387,11 @@ def _sync_addresses(ctx: Context, server_id: str) -> None:
     addresses = []
     for port in ctx.world.objects("port", parent=server_id):
         subnet = ctx.world.get("subnet", port["subnet_id"]) or {"name": port["subnet_id"]}
-        addresses.append(_address(subnet["name"], port["fixed_ips"][0]["ip_address"]))
+        address = _address(subnet["name"], port["fixed_ips"][0]["ip_address"])
+        for nat in (port["static_nat"], port["private_static_nat"]):
+            if nat and nat["state"] != "DELETING":  # NATs show among the server's addresses, as floating IPs do
+                address["ip_addresses"].append({"ip_address": nat["external_ip_address"], "version": 4})
+        addresses.append(address)
     server["addresses"] = addresses
     ctx.world.put("server", server_id, server)
 
@@ -458,6 +462,7 @@ def _attach_nat(ctx: Context, port: dict[str, Any], public_ip_id: str) -> None:
     ctx.world.put("public_ip", public_ip_id, public_ip)
     ctx.world.put("port", port["port_id"], port)
     ctx.world.schedule("port", port["port_id"], ctx.delay, set_fields={"static_nat": {**nat, "state": "ACTIVE"}})
+    _sync_addresses(ctx, port["_server_id"])
 
 
 @handles("create_server_interface_nat")
@@ -486,6 +491,7 @@ def create_private_nat(ctx: Context) -> None:
     ctx.world.schedule(
         "port", port["port_id"], ctx.delay, set_fields={"private_static_nat": {**nat, "state": "ACTIVE"}}
     )
+    _sync_addresses(ctx, port["_server_id"])
 
 
 @handles("delete_server_interface_nat", "delete_server_interface_private_nat")
@@ -503,6 +509,7 @@ def delete_nat(ctx: Context) -> None:
     port[field] = {**nat, "state": "DELETING"}
     ctx.world.put("port", port["port_id"], port)
     ctx.world.schedule("port", port["port_id"], ctx.delay, set_fields={field: None})
+    _sync_addresses(ctx, port["_server_id"])
 
 
 # -- volumes seen from the server ---------------------------------------------------------

@@ -56,6 +56,7 @@ def compute_after_stage_two(client: ScpClient, outputs: Outputs) -> None:
     assert worker.state == "ACTIVE"
     ips = {ip.ip_address for a in worker.addresses or [] for ip in a.ip_addresses}
     assert "192.168.20.77" in ips, "the interface's new fixed IP shows in the server's addresses"
+    assert {"203.0.113.11", "100.64.0.11"} <= ips, "the NATs' external IPs show in the server's addresses"
     assert outputs["nat_ip"] == "203.0.113.11"
 
 
