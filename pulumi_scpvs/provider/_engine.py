@@ -162,7 +162,7 @@ def _failure_path(location: tuple[Any, ...]) -> str:
     return path
 
 
-def validation_failures(error: ValidationError, skip: set[str] = frozenset()) -> list[CheckFailure]:  # type: ignore[assignment]
+def validation_failures(error: ValidationError, skip: Collection[str] = ()) -> list[CheckFailure]:
     """One ``CheckFailure`` per invalid field, naming the field and the rule it broke."""
     failures = []
     for item in error.errors():
