@@ -24,6 +24,7 @@ from ..models import MODELS, QUERIES, unknown_fields
 from . import _account, _images, _scaling, _servers, _storage  # noqa: F401 - they register the handlers
 from ._catalogue import seed
 from ._context import Context, SimulatorError, SimulatorSettings
+from ._faults import DropConnection, Faults, FaultSettings
 from ._registry import HANDLERS
 from ._world import World
 
@@ -82,9 +83,10 @@ def _validation_detail(error: ValidationError, where: str) -> list[dict[str, Any
 class SimulatorApp:
     """A WSGI app that answers every operation of the API document, versions 1.0 and 1.1."""
 
-    def __init__(self, world: World, settings: SimulatorSettings) -> None:
+    def __init__(self, world: World, settings: SimulatorSettings, faults: Faults | None = None) -> None:
         self.world = world
         self.settings = settings
+        self.faults = faults or Faults()
         with world.transaction():
             seed(world)
         missing = set(OPERATIONS) - set(HANDLERS)
@@ -96,6 +98,8 @@ class SimulatorApp:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         try:
             status, body, headers = self.handle(environ)
+        except DropConnection:
+            raise
         except Exception:  # a bug in a handler must still answer like a server would
             log.exception("simulator error")
             status, body, headers = 500, error_body(500, "INTERNAL_ERROR", "simulator internal error"), []
@@ -109,20 +113,28 @@ class SimulatorApp:
         path = environ.get("PATH_INFO", "")
         raw_query = environ.get("QUERY_STRING", "")
         if path.startswith("/_admin/"):
-            return self._admin(method, path)
+            return self._admin(method, path, environ)
+        injected = self._faults_before()
+        if injected is not None:
+            return injected
         try:
             route, path_values = self._route(method, path)
             version = self._version(environ, route.operation)
             self._authenticate(environ, method, path, raw_query)
             query = self._query(route.operation, raw_query)
             body = self._body(route.operation, environ)
-            context = Context(self.world, self.settings, route.operation.name, version, path_values, query, body)
+            context = Context(
+                self.world, self.settings, route.operation.name, version, path_values, query, body, faults=self.faults
+            )
             with self.world.transaction():
                 self.world.settle()
             with self.world.transaction():
                 self.world.next_number(f"requests:{route.operation.name}")
                 result = HANDLERS[route.operation.name](context)
-            return route.operation.success_status, self._response(route.operation, result), []
+            response = self._response(route.operation, result)
+            if method != "GET":
+                self._faults_after_commit()
+            return route.operation.success_status, response, []
         except SimulatorError as error:
             return error.status, error_body(error.status, error.code, error.detail), []
 
@@ -271,9 +283,43 @@ class SimulatorApp:
         MODELS[operation.response_model].model_validate(result)
         return result
 
+    # -- faults ----------------------------------------------------------------------------
+
+    def _faults_before(self) -> tuple[int, Any, list[tuple[str, str]]] | None:
+        """Latency, throttling and errors that happen before the request is looked at."""
+        settings = self.faults.settings
+        if settings.latency > 0:
+            time.sleep(settings.latency)
+        if self.faults.happens(settings.throttle_rate, "throttled"):
+            body = error_body(429, "TOO_MANY_REQUESTS", "rate limit exceeded; retry later")
+            return 429, body, [("Retry-After", f"{settings.retry_after:g}")]
+        if self.faults.happens(settings.error_rate, "error_before"):
+            status = self.faults.pick_status()
+            return status, error_body(status, "SERVICE_UNAVAILABLE", "injected fault before the operation"), []
+        return None
+
+    def _faults_after_commit(self) -> None:
+        """Failures after the operation was committed: the caller cannot know it succeeded."""
+        settings = self.faults.settings
+        if self.faults.happens(settings.drop_rate, "dropped_after_commit"):
+            raise DropConnection
+        if self.faults.happens(settings.late_error_rate, "error_after_commit"):
+            status = self.faults.pick_status()
+            raise SimulatorError(status, "injected fault after the operation was committed", "SERVICE_UNAVAILABLE")
+
     # -- admin endpoints for tests and benchmarks ----------------------------------------------
 
-    def _admin(self, method: str, path: str) -> tuple[int, Any, list[tuple[str, str]]]:
+    def _admin(self, method: str, path: str, environ: dict[str, Any]) -> tuple[int, Any, list[tuple[str, str]]]:
+        if path == "/_admin/faults":
+            if method == "POST":
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                try:
+                    self.faults.configure(
+                        FaultSettings.from_mapping(json.loads(environ["wsgi.input"].read(length) or b"{}"))
+                    )
+                except (ValueError, TypeError) as error:
+                    return 400, error_body(400, "BAD_REQUEST", str(error)), []
+            return 200, self.faults.report(), []
         with self.world.transaction():
             self.world.settle()
             if path == "/_admin/objects" and method == "GET":

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..models import MODELS
+from ._faults import NEVER, Faults
 from ._world import Record, World
 
 
@@ -52,12 +53,18 @@ class Context:
     path: dict[str, str]
     query: BaseModel | None
     body: BaseModel | None
-    extra: dict[str, Any] = field(default_factory=dict)
+    faults: Faults = field(default_factory=Faults)
 
     @property
     def delay(self) -> float:
-        """How long transitional states last."""
+        """How long transitional states last (forever when a "stall" fault is drawn)."""
+        if self.faults.happens(self.faults.settings.stall_rate, "stalled_transition"):
+            return NEVER
         return self.settings.transition_seconds
+
+    def outcome(self, success: str, failure: str) -> str:
+        """The state an asynchronous creation ends in: ``failure`` when a "fail" fault is drawn."""
+        return failure if self.faults.happens(self.faults.settings.fail_rate, "failed_operation") else success
 
     def now(self) -> str:
         return (

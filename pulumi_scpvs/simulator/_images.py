@@ -91,7 +91,8 @@ def import_image(ctx: Context) -> None:
         raise SimulatorError(409, f"image {image['id']} is {image['status']}; only queued images take an import")
     image.update(status="importing", url=ctx.b().url, updated_at=ctx.now())
     ctx.world.put("image", image["id"], image)
-    ctx.world.schedule("image", image["id"], ctx.delay, set_fields={"status": "active", "size": 2 * 1024**3})
+    final = {"status": ctx.outcome("active", "killed"), "size": 2 * 1024**3}
+    ctx.world.schedule("image", image["id"], ctx.delay, set_fields=final)
 
 
 @handles("show_image")

@@ -9,12 +9,14 @@ import socketserver
 import sys
 import threading
 from collections.abc import Sequence
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from typing import Any
+from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer, make_server
 
 from .._config import EMBEDDED, resolve_config
 from . import transition_seconds_from_env
 from ._app import SimulatorApp
 from ._context import SimulatorSettings
+from ._faults import DropConnection, Faults, FaultSettings
 from ._world import World
 
 log = logging.getLogger("pulumi_scpvs.simulator")
@@ -27,9 +29,29 @@ class ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
     allow_reuse_address = True
 
 
+class _DroppingServerHandler(ServerHandler):
+    """Lets the app end a request with no answer at all (the "dropped connection" fault)."""
+
+    def handle_error(self) -> None:
+        if isinstance(sys.exc_info()[1], DropConnection):
+            self.close()
+            return
+        super().handle_error()
+
+
 class QuietHandler(WSGIRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
         log.debug("%s - %s", self.address_string(), format % args)
+
+    def handle(self) -> None:
+        # wsgiref's own handle(), with a server handler that can drop the connection.
+        self.raw_requestline = self.rfile.readline(65537)
+        if len(self.raw_requestline) > 65536 or not self.parse_request():
+            return
+        output: Any = self.wfile  # a BufferedIOBase that wsgiref's stubs want as IO[bytes]
+        handler = _DroppingServerHandler(self.rfile, output, self.get_stderr(), self.get_environ(), multithread=True)
+        handler.request_handler = self  # type: ignore[attr-defined]
+        handler.run(self.server.get_app())  # type: ignore[attr-defined]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,6 +73,21 @@ def build_parser() -> argparse.ArgumentParser:
         default=transition_seconds_from_env(),
         help="how long transitional states last (SCPVS_SIM_TRANSITION_SECONDS, default 2)",
     )
+    faults = parser.add_argument_group(
+        "faults", "injected failures (also SCPVS_SIM_FAULTS as JSON, or POST /_admin/faults)"
+    )
+    for name, help_text in (
+        ("error-rate", "fraction of requests answered 500/502/503/504 before anything happens"),
+        ("throttle-rate", "fraction of requests answered 429 with Retry-After"),
+        ("drop-rate", "fraction of mutating requests whose connection drops after the commit"),
+        ("late-error-rate", "fraction of mutating requests answered 5xx after the commit"),
+        ("fail-rate", "fraction of created servers/volumes/snapshots/images that end in their failure state"),
+        ("stall-rate", "fraction of transitions that never complete"),
+        ("latency", "seconds added to every request"),
+        ("retry-after", "Retry-After seconds of throttled answers"),
+    ):
+        faults.add_argument(f"--{name}", type=float, help=help_text)
+    faults.add_argument("--seed", type=int, help="seed of the fault generator (deterministic runs)")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     return parser
 
@@ -63,7 +100,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = SimulatorSettings(
         credentials.access_key, credentials.secret_key, transition_seconds=args.transition_seconds
     )
-    app = SimulatorApp(World(args.state), settings)
+    fault_settings = FaultSettings.from_env()
+    for name in (
+        "error_rate",
+        "throttle_rate",
+        "drop_rate",
+        "late_error_rate",
+        "fail_rate",
+        "stall_rate",
+        "latency",
+        "retry_after",
+        "seed",
+    ):
+        if getattr(args, name) is not None:
+            setattr(fault_settings, name, getattr(args, name))
+    app = SimulatorApp(World(args.state), settings, Faults(fault_settings))
     server = make_server(args.host, args.port, app, server_class=ThreadingWSGIServer, handler_class=QuietHandler)
     host, port = server.server_address[:2]
     host = host.decode() if isinstance(host, bytes) else host

@@ -133,7 +133,7 @@ def build_server(
         port_record = _new_port(ctx, server_id, port["subnet_id"], port["ip"])
         if port["public_ip_id"]:
             _attach_nat(ctx, port_record, port["public_ip_id"])
-    ctx.world.schedule("server", server_id, ctx.delay, set_fields={"state": "ACTIVE"})
+    ctx.world.schedule("server", server_id, ctx.delay, set_fields={"state": ctx.outcome("ACTIVE", "ERROR")})
     return record
 
 
@@ -288,7 +288,7 @@ def create_server_custom_image(ctx: Context) -> dict[str, Any]:
     image["scp_image_type"] = "custom"
     image["scp_original_image_type"] = source.get("scp_original_image_type") or "standard"
     ctx.world.put("image", image["id"], image)
-    ctx.world.schedule("image", image["id"], ctx.delay, set_fields={"status": "active"})
+    ctx.world.schedule("image", image["id"], ctx.delay, set_fields={"status": ctx.outcome("active", "killed")})
     return {"image_id": image["id"]}
 
 

@@ -50,7 +50,7 @@ def new_volume(
         "_tags": [],
     }
     ctx.world.put("volume", volume_id, record)
-    ctx.world.schedule("volume", volume_id, ctx.delay, set_fields={"state": "available"})
+    ctx.world.schedule("volume", volume_id, ctx.delay, set_fields={"state": ctx.outcome("available", "error")})
     return record
 
 
@@ -249,7 +249,7 @@ def create_snapshot(ctx: Context) -> dict[str, Any]:
         "updated_at": None,
     }
     ctx.world.put("snapshot", snapshot_id, record)
-    ctx.world.schedule("snapshot", snapshot_id, ctx.delay, set_fields={"status": "available"})
+    ctx.world.schedule("snapshot", snapshot_id, ctx.delay, set_fields={"status": ctx.outcome("available", "error")})
     return view(record, "SnapshotDetailResponse")
 
 
