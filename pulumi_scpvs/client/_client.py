@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import json
 import logging
+import math
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -29,6 +32,7 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 EMBEDDED_BASE_URL = "http://embedded-simulator.scpvs.internal"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+_DEADLINE = threading.local()
 
 
 @dataclass(frozen=True)
@@ -172,7 +176,7 @@ class ScpClient(AreaAccessors):
         content = self._body(operation, body)
         method = operation.method
         attempt = 0
-        conflicts_until = time.monotonic() + self.retry.conflict_window
+        conflicts_until = min(time.monotonic() + self.retry.conflict_window, getattr(_DEADLINE, "value", math.inf))
         while True:
             self.stats.requests += 1
             version = self.api_version if self.api_version in operation.versions else operation.version
@@ -205,6 +209,17 @@ class ScpClient(AreaAccessors):
                 continue
             raise self._error(response, method, url, retry_after)
 
+    @staticmethod
+    @contextlib.contextmanager
+    def deadline(monotonic_deadline: float) -> Iterator[None]:
+        """Within this block (on this thread), waiting out conflicts stops at the deadline."""
+        previous = getattr(_DEADLINE, "value", math.inf)
+        _DEADLINE.value = min(previous, monotonic_deadline)
+        try:
+            yield
+        finally:
+            _DEADLINE.value = previous
+
     def _pause(self, delay: float, reason: str) -> None:
         self.stats.retries += 1
         log.info("retrying in %.2fs after %s", delay, reason)
@@ -217,6 +232,11 @@ class ScpClient(AreaAccessors):
         except ValueError:
             body = response.text
         detail, items = error_detail(body)
+        if response.status_code == 401:
+            detail += (
+                " (check scpvs:accessKey and scpvs:secretKey, or SCP_ACCESS_KEY and SCP_SECRET_KEY, and that this "
+                "machine's clock is right: requests more than 5 minutes off are refused)"
+            )
         return error_class(response.status_code)(
             response.status_code, detail, method=method, url=url, errors=items, retry_after=retry_after
         )

@@ -45,7 +45,16 @@ from pulumi.output import Unknown
 from pydantic import BaseModel, ValidationError
 
 from .._config import PULUMI_KEYS, ScpConfig, resolve_config
-from .._errors import NotFoundError
+from .._errors import (
+    ConfigurationError,
+    NotFoundError,
+    ResourceFailedError,
+    ScpConnectionError,
+    ScpError,
+    ServerError,
+    WaitError,
+    WaitTimeoutError,
+)
 from .._waiting import Waiter
 from ..client import RetryPolicy, ScpClient
 from ._timeouts import Timeouts
@@ -60,6 +69,12 @@ AUTONAMED_KEY = "__autonamed"
 # must not be mistaken for a changed input.
 INPUTS_KEY = "__inputs"
 TIMEOUTS_KEY = "timeouts"
+ADOPT_KEY = "adopt_id"
+KEEP_FAILED_KEY = "keep_failed"
+# Inputs about how to manage the object, not about the object: they never cause a diff.
+MANAGEMENT_INPUTS = frozenset({TIMEOUTS_KEY, ADOPT_KEY, KEEP_FAILED_KEY})
+# Errors after which a create may or may not have happened.
+UNCERTAIN_ERRORS = (ScpConnectionError, ServerError)
 # Pulumi resources already have these; a show response's ``id`` is the resource id itself.
 RESERVED_OUTPUTS = frozenset({"id", "urn"})
 Props = dict[str, Any]
@@ -180,8 +195,22 @@ def validation_failures(error: ValidationError, skip: Collection[str] = ()) -> l
 
 # Providers ride out conflicts with objects in transitional states (an attachment being
 # replaced while a snapshot of its volume is taken) for up to a minute.
-PROVIDER_RETRY = RetryPolicy(conflict_window=60.0)
+# Reads are retried on 500 too: a provider must survive a busy cloud, and a GET is safe to repeat.
+PROVIDER_RETRY = RetryPolicy(conflict_window=60.0, retry_statuses=frozenset({500, 502, 503, 504}))
 _CLIENTS: dict[tuple[str, ...], ScpClient] = {}
+CREATE_ATTEMPTS = 3
+
+
+@dataclass
+class ProviderStats:
+    """What the safety nets did in this process (reported by the resilience run)."""
+
+    adoptions: int = 0
+    create_retries: int = 0
+    cleanups: int = 0
+
+
+STATS = ProviderStats()
 _CLIENTS_LOCK = threading.Lock()
 
 
@@ -244,6 +273,23 @@ class ScpProvider(ResourceProvider):
         """Start deleting and wait until the object is gone (404 is success)."""
         raise NotImplementedError
 
+    def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
+        """Wait until a just-created (or adopted) object is usable; return extra outputs.
+
+        ``create_object`` ends with it; it is called alone when a create whose answer
+        was lost turns out to have happened.
+        """
+        return {}
+
+    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
+        """The id of the object a create started at ``since`` (epoch seconds) may have made.
+
+        ``None`` means "looked, and it is not there". Resources that cannot look raise
+        :class:`NotImplementedError`, and an uncertain create then fails rather than risk
+        a duplicate.
+        """
+        raise NotImplementedError
+
     def create_request(self, inputs: Props) -> Props:
         """The create request body built from the inputs (validated by ``check`` against the API model)."""
         raise NotImplementedError
@@ -291,6 +337,8 @@ class ScpProvider(ResourceProvider):
             inputs = {**model.model_dump(mode="json"), **{k: inputs[k] for k in unknown}}
             if not unknown and not failures and olds:
                 failures = self.validate_change(_old_inputs(olds), model)
+            if autonamed and inputs.get(ADOPT_KEY):
+                failures.append(CheckFailure("name", "set name to the adopted object's name when using adopt_id"))
         if autonamed:
             inputs[AUTONAMED_KEY] = True
         return CheckResult(inputs, failures)
@@ -326,7 +374,7 @@ class ScpProvider(ResourceProvider):
         changed = [
             name
             for name in self.spec.input_fields
-            if name != TIMEOUTS_KEY and _normalise(old_inputs.get(name)) != _normalise(news.get(name))
+            if name not in MANAGEMENT_INPUTS and _normalise(old_inputs.get(name)) != _normalise(news.get(name))
         ]
         return changed, [name for name in changed if name not in self.spec.update_in_place]
 
@@ -342,7 +390,11 @@ class ScpProvider(ResourceProvider):
     def create(self, props: Props) -> CreateResult:
         inputs = {k: v for k, v in props.items() if k != PROVIDER_KEY}
         op = self._operation(inputs, "create")
-        object_id, extra = self.create_object(op, inputs)
+        with op.client.deadline(op.deadline):
+            if inputs.get(ADOPT_KEY):
+                object_id, extra = self._adopt(op, str(inputs[ADOPT_KEY]), inputs)
+            else:
+                object_id, extra = self._create_without_duplicates(op, inputs)
         live = self.read_object(op.client, object_id, extra)
         if live is None:
             raise NotFoundError(
@@ -370,8 +422,9 @@ class ScpProvider(ResourceProvider):
         changed = [n for n in self.spec.input_fields if _normalise(old_inputs.get(n)) != _normalise(inputs.get(n))]
         op = self._operation(inputs, "update")
         extra = {k: v for k, v in olds.items() if k in self.spec.kept_outputs}
-        if [name for name in changed if name != TIMEOUTS_KEY]:
-            extra.update(self.update_object(op, id_, old_inputs, inputs, changed))
+        if [name for name in changed if name not in MANAGEMENT_INPUTS]:
+            with op.client.deadline(op.deadline):
+                extra.update(self.update_object(op, id_, old_inputs, inputs, changed))
         live = self.read_object(op.client, id_, olds)
         if live is None:
             raise NotFoundError(404, f"{self.spec.type_name} {id_} disappeared during update", method="GET", url="")
@@ -380,9 +433,100 @@ class ScpProvider(ResourceProvider):
     def delete(self, id_: str, props: Props) -> None:
         op = self._operation(props, "delete")
         try:
-            self.delete_object(op, id_, props)
+            with op.client.deadline(op.deadline):
+                self.delete_object(op, id_, props)
         except NotFoundError:
             log.info("%s %s was already gone", self.spec.type_name, id_)
+
+    # -- creating safely ----------------------------------------------------------------------
+
+    def _create_without_duplicates(self, op: Operation, inputs: Props) -> tuple[str, Props]:
+        """Create, and when the answer is lost, look for what the attempt made before trying again."""
+        started = time.time()
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
+            try:
+                return self._create_or_clean_up(op, inputs)
+            except UNCERTAIN_ERRORS as error:
+                try:
+                    found = self.find_existing(op.client, inputs, started)
+                except NotImplementedError:
+                    raise ScpError(
+                        f"creating {self.spec.type_name} failed with an unknown outcome ({error}); it may exist "
+                        "although Pulumi does not know it: check, then adopt it with adopt_id or delete it"
+                    ) from error
+                if found is not None:
+                    STATS.adoptions += 1
+                    log.warning("%s create answered %s but %s exists: adopting it", self.spec.type_name, error, found)
+                    return found, self._settle_or_clean_up(op, found, inputs)
+                if attempt == CREATE_ATTEMPTS or time.monotonic() >= op.deadline:
+                    raise
+                STATS.create_retries += 1
+                log.warning("%s create failed (%s) and made nothing: trying again", self.spec.type_name, error)
+        raise AssertionError("unreachable")
+
+    def _create_or_clean_up(self, op: Operation, inputs: Props) -> tuple[str, Props]:
+        try:
+            return self.create_object(op, inputs)
+        except WaitError as error:
+            raise self._clean_up(op, error, inputs) from error
+
+    def _settle_or_clean_up(self, op: Operation, object_id: str, inputs: Props) -> Props:
+        try:
+            return self.wait_ready(op, object_id, inputs)
+        except WaitError as error:
+            raise self._clean_up(op, error, inputs) from error
+
+    def _clean_up(self, op: Operation, error: WaitError, inputs: Props) -> WaitError:
+        """Delete an object whose creation failed (unless ``keep_failed``); say what happened."""
+        what = f"{self.spec.type_name} {error.object_id}"
+        if inputs.get(KEEP_FAILED_KEY):
+            outcome = "kept it for inspection (keep_failed); delete it yourself when done"
+        else:
+            delete_timeout = self.spec.timeouts.merged(inputs.get(TIMEOUTS_KEY)).delete
+            cleanup = Operation(op.client, time.monotonic() + delete_timeout, op.resource_type)
+            try:
+                with op.client.deadline(cleanup.deadline):
+                    self.delete_object(cleanup, error.object_id, {})
+                outcome = f"deleted {what} so that nothing is left behind"
+                STATS.cleanups += 1
+            except NotFoundError:
+                outcome = f"{what} is already gone"
+            except Exception as cleanup_error:
+                outcome = f"could not delete {what} ({cleanup_error}); delete it by hand"
+        failure = type(error) if isinstance(error, (ResourceFailedError, WaitTimeoutError)) else WaitError
+        return failure(f"{error}; {outcome}", object_id=error.object_id, last_state=error.last_state)
+
+    def _adopt(self, op: Operation, object_id: str, inputs: Props) -> tuple[str, Props]:
+        """Bring an existing object under management: check it, wait for it, converge in-place fields."""
+        try:
+            live = self.read_object(op.client, object_id, {})
+        except NotFoundError:
+            live = None
+        if live is None:
+            raise ConfigurationError(f"adopt_id: there is no {self.spec.type_name} {object_id!r} to adopt")
+        extra = self.wait_ready(op, object_id, inputs)
+        live = self.read_object(op.client, object_id, extra) or live
+        observed = {name: observe(live) for name, observe in self.spec.observed_inputs.items()}
+        differing = [n for n, value in observed.items() if _normalise(value) != _normalise(inputs.get(n))]
+        fixed = [n for n in differing if n not in self.spec.update_in_place]
+        # Create-only inputs the program sets must match the object's field of the same name.
+        for name in self.spec.input_fields:
+            wanted = inputs.get(name)
+            if name in self.spec.update_in_place or name in MANAGEMENT_INPUTS or wanted is None or name not in live:
+                continue
+            if name not in fixed and _normalise(live[name]) != _normalise(wanted):
+                observed[name] = live[name]
+                fixed.append(name)
+        if fixed:
+            details = ", ".join(f"{n} is {observed[n]!r} where the program says {inputs.get(n)!r}" for n in fixed)
+            raise ConfigurationError(
+                f"adopt_id: {self.spec.type_name} {object_id} cannot be adopted as declared: {details}, "
+                "and that cannot change in place; make the program match the object"
+            )
+        if differing:
+            extra.update(self.update_object(op, object_id, {**inputs, **observed}, inputs, differing))
+        STATS.adoptions += 1
+        return object_id, extra
 
     # -- helpers ---------------------------------------------------------------------------------
 

@@ -23,6 +23,12 @@ class ResourceInputs(BaseModel):
     model_config = ConfigDict(extra="forbid", regex_engine="python-re")
 
     timeouts: TimeoutsInput | None = None
+    adopt_id: str | None = Field(
+        default=None, description="id of an existing object to manage instead of creating one (see README: Adopting)"
+    )
+    keep_failed: bool = Field(
+        default=False, description="keep an object whose creation failed, for inspection, instead of deleting it"
+    )
 
 
 class TagInput(BaseModel):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
+from .._errors import ScpError
 from ..provider import Props
 
 
@@ -44,6 +46,44 @@ def id_parts(object_id: str, count: int) -> list[str]:
 def join_id(*parts: str) -> str:
     """The id of an object that only exists under another one (an interface of a server...)."""
     return "/".join(parts)
+
+
+CLOCK_SKEW_SECONDS = 300.0
+
+
+def _timestamp(value: Any) -> float | None:
+    if isinstance(value, datetime):
+        return value.timestamp()
+    if isinstance(value, str) and value:
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            return None
+    return None
+
+
+def made_since(items: Iterable[Any], since: float, **attributes: Any) -> str | None:
+    """The id of the one object with these attributes created since ``since`` (allowing for clock skew).
+
+    Used after a create whose answer was lost: exactly one match is the object the
+    attempt made; none means it made nothing; several cannot be told apart, which is an
+    error rather than a guess.
+    """
+    found = []
+    for item in items:
+        if any(getattr(item, k, None) != v for k, v in attributes.items()):
+            continue
+        created = _timestamp(getattr(item, "created_at", None))
+        if created is None or created >= since - CLOCK_SKEW_SECONDS:
+            found.append(item)
+    if not found:
+        return None
+    if len(found) > 1:
+        described = ", ".join(f"{k}={v!r}" for k, v in attributes.items())
+        raise ScpError(
+            f"{len(found)} objects with {described} appeared during a create whose answer was lost; adopt one"
+        )
+    return str(found[0].id)
 
 
 def observed(*names: str) -> dict[str, Callable[[Props], Any]]:

@@ -21,7 +21,7 @@ from ..provider import (
     TagInput,
     Timeouts,
 )
-from ._common import compact, observed
+from ._common import compact, made_since, observed
 
 SETTINGS = (
     "launch_configuration_id",
@@ -98,8 +98,15 @@ class AutoScalingGroupProvider(ScpProvider):
 
     def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
         group_id = op.client.auto_scaling_groups.create_auto_scaling_group(self.create_request(inputs)).id
-        self._wait_in_service(op, group_id)
-        return group_id, {}
+        return group_id, self.wait_ready(op, group_id, inputs)
+
+    def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
+        self._wait_in_service(op, object_id)
+        return {}
+
+    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
+        found = client.auto_scaling_groups.iterate_auto_scaling_groups(name=inputs["name"])
+        return made_since(found, since, name=inputs["name"])
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         return client.auto_scaling_groups.show_auto_scaling_group(object_id).model_dump(mode="json")
@@ -160,6 +167,8 @@ class AutoScalingGroup(ScpResource):
         lb_server_groups: pulumi.Input[list[Any]] | None = None,
         tags: pulumi.Input[list[Any]] | None = None,
         timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        keep_failed: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, locals(), opts)

@@ -154,6 +154,8 @@ class AutoScalingGroupPolicy(ScpResource):
         cooldown_seconds: pulumi.Input[int] | None = None,
         state: pulumi.Input[str] | None = None,
         timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        keep_failed: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, locals(), opts)
@@ -250,6 +252,8 @@ class AutoScalingGroupSchedule(ScpResource):
         description: pulumi.Input[str] | None = None,
         state: pulumi.Input[str] | None = None,
         timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        keep_failed: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, locals(), opts)
@@ -314,6 +318,8 @@ class AutoScalingGroupNotification(ScpResource):
         notification_events: pulumi.Input[list[pulumi.Input[str]]],
         notification_state: pulumi.Input[str] | None = None,
         timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        keep_failed: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, locals(), opts)

@@ -21,7 +21,7 @@ from ..provider import (
     TagInput,
     Timeouts,
 )
-from ._common import compact, id_parts, join_id
+from ._common import compact, id_parts, join_id, made_since
 
 IMAGE_READY = ("active",)
 IMAGE_FAILED = ("killed", "deleted", "error")
@@ -92,10 +92,16 @@ class ImageProvider(ScpProvider):
 
     def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
         image = op.client.images.create_image(self.create_request(inputs))
-        if image.status == "queued":
-            op.client.images.import_image(image.id, {"url": inputs["url"]})
-        wait_for_image(op, image.id)
-        return image.id, {}
+        return image.id, self.wait_ready(op, image.id, inputs)
+
+    def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
+        if op.client.images.show_image(object_id).status == "queued":
+            op.client.images.import_image(object_id, {"url": inputs["url"]})
+        wait_for_image(op, object_id)
+        return {}
+
+    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
+        return made_since(client.images.iterate_images(name=inputs["name"]), since, name=inputs["name"])
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         return read_image(client, object_id)
@@ -139,6 +145,8 @@ class Image(ScpResource):
         visibility: pulumi.Input[str] | None = None,
         tags: pulumi.Input[list[Any]] | None = None,
         timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        keep_failed: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, locals(), opts)
@@ -160,8 +168,14 @@ class ServerImageProvider(ScpProvider):
 
     def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
         created = op.client.servers.create_server_custom_image(inputs["server_id"], {"image_name": inputs["name"]})
-        wait_for_image(op, created.image_id)
-        return created.image_id, {}
+        return created.image_id, self.wait_ready(op, created.image_id, inputs)
+
+    def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
+        wait_for_image(op, object_id)
+        return {}
+
+    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
+        return made_since(client.images.iterate_images(name=inputs["name"]), since, name=inputs["name"])
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         return read_image(client, object_id)
@@ -186,6 +200,8 @@ class ServerImage(ScpResource):
         server_id: pulumi.Input[str],
         name: pulumi.Input[str] | None = None,
         timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        keep_failed: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, locals(), opts)
@@ -249,6 +265,8 @@ class ImageMember(ScpResource):
         member_id: pulumi.Input[str],
         status: pulumi.Input[str] | None = None,
         timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        keep_failed: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, locals(), opts)

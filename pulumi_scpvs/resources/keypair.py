@@ -7,10 +7,12 @@ from typing import Any
 import pulumi
 from pydantic import Field
 
+from .._errors import NotFoundError
 from ..client import ScpClient
 from ..models import KeypairCreateRequest, KeypairCreateResponse, KeypairShowResponse
 from ..provider import AutoName, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, TagInput
 from ..provider._timeouts import Timeouts
+from ._common import made_since
 
 
 class KeypairInputs(ResourceInputs):
@@ -42,6 +44,13 @@ class KeypairProvider(ScpProvider):
         created: KeypairCreateResponse = op.client.keypairs.create_keypair(self.create_request(inputs))
         return created.name, {"private_key": created.private_key}
 
+    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
+        try:
+            keypair = client.keypairs.show_keypair(inputs["name"])
+        except NotFoundError:
+            return None
+        return made_since([keypair.model_copy(update={"id": keypair.name})], since, name=inputs["name"])
+
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         return client.keypairs.show_keypair(object_id).model_dump(mode="json")
 
@@ -72,6 +81,8 @@ class Keypair(ScpResource):
         public_key: pulumi.Input[str] | None = None,
         tags: pulumi.Input[list[pulumi.Input[dict[str, Any]]]] | None = None,
         timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        keep_failed: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, locals(), opts)

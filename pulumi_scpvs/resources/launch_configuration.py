@@ -25,7 +25,7 @@ from ..provider import (
     TagInput,
     Timeouts,
 )
-from ._common import compact, encode_user_data, multiple_of_8
+from ._common import compact, encode_user_data, made_since, multiple_of_8
 
 
 class LaunchVolumeInput(BaseModel):
@@ -67,6 +67,10 @@ class LaunchConfigurationProvider(ScpProvider):
     def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
         return op.client.launch_configurations.create_launch_configuration(self.create_request(inputs)).id, {}
 
+    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
+        found = client.launch_configurations.iterate_launch_configurations(name=inputs["name"])
+        return made_since(found, since, name=inputs["name"])
+
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         return client.launch_configurations.show_launch_configuration(object_id).model_dump(mode="json")
 
@@ -96,6 +100,8 @@ class LaunchConfiguration(ScpResource):
         volumes: pulumi.Input[list[Any]] | None = None,
         tags: pulumi.Input[list[Any]] | None = None,
         timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        keep_failed: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, locals(), opts)

@@ -12,7 +12,7 @@ from ..client import ScpClient
 from ..models import ServerCreateRequest, ServerShowResponse
 from ..provider import AutoName, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, TagInput
 from ..provider._timeouts import Timeouts
-from ._common import encode_user_data, multiple_of_8
+from ._common import encode_user_data, made_since, multiple_of_8
 
 log = logging.getLogger("pulumi_scpvs.resources.server")
 
@@ -127,13 +127,18 @@ class ServerProvider(ScpProvider):
         )
 
     def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
-        created = op.client.servers.create_server(self.create_request(inputs))
-        server_id = created.servers[0].id
-        self._wait(op, server_id, ("ACTIVE",))
-        if inputs.get("power_state") == "SHUTOFF":
-            op.client.servers.stop_server(server_id)
-            self._wait(op, server_id, ("SHUTOFF",))
-        return server_id, {}
+        server_id = op.client.servers.create_server(self.create_request(inputs)).servers[0].id
+        return server_id, self.wait_ready(op, server_id, inputs)
+
+    def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
+        server = self._wait(op, object_id)
+        if server.state == "ACTIVE" and inputs.get("power_state") == "SHUTOFF":
+            op.client.servers.stop_server(object_id)
+            self._wait(op, object_id, ("SHUTOFF",))
+        return {}
+
+    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
+        return made_since(client.servers.iterate_servers(name=inputs["name"]), since, name=inputs["name"])
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         return client.servers.show_server(object_id).model_dump(mode="json")
@@ -232,6 +237,8 @@ class Server(ScpResource):
         rebuild_trigger: pulumi.Input[str | int] | None = None,
         dump_trigger: pulumi.Input[str | int] | None = None,
         timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        keep_failed: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, locals(), opts)

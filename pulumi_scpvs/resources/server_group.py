@@ -20,7 +20,7 @@ from ..provider import (
     TagInput,
     Timeouts,
 )
-from ._common import compact
+from ._common import compact, made_since
 
 
 class ServerGroupInputs(ResourceInputs):
@@ -44,6 +44,9 @@ class ServerGroupProvider(ScpProvider):
 
     def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
         return op.client.server_groups.create_server_group(self.create_request(inputs)).id, {}
+
+    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
+        return made_since(client.server_groups.iterate_server_groups(), since, name=inputs["name"])
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         return client.server_groups.show_server_group(object_id).model_dump(mode="json")
@@ -70,6 +73,8 @@ class ServerGroup(ScpResource):
         name: pulumi.Input[str] | None = None,
         tags: pulumi.Input[list[Any]] | None = None,
         timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        keep_failed: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, locals(), opts)

@@ -87,6 +87,8 @@ class ServerInterface(ScpResource):
         fixed_ip: pulumi.Input[str] | None = None,
         port_id: pulumi.Input[str] | None = None,
         timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        keep_failed: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, locals(), opts)
@@ -167,6 +169,8 @@ class StaticNat(ScpResource):
         port_id: pulumi.Input[str],
         publicip_id: pulumi.Input[str],
         timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        keep_failed: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, locals(), opts)
@@ -215,6 +219,8 @@ class PrivateStaticNat(ScpResource):
         private_nat_id: pulumi.Input[str],
         private_nat_ip_id: pulumi.Input[str],
         timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        keep_failed: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, locals(), opts)

@@ -9,7 +9,7 @@ import pulumi
 from ..client import ScpClient
 from ..models import SnapshotCreateRequest, SnapshotDetailResponse
 from ..provider import AutoName, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, Timeouts
-from ._common import compact
+from ._common import compact, made_since
 
 
 class SnapshotInputs(ResourceInputs):
@@ -37,14 +37,16 @@ class SnapshotProvider(ScpProvider):
 
     def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
         snapshot_id = op.client.snapshots.create_snapshot(self.create_request(inputs)).id
-        op.wait(
-            lambda: op.client.snapshots.show_snapshot(snapshot_id),
-            lambda s: s.status,
-            snapshot_id,
-            ("available",),
-            ("error",),
-        )
-        return snapshot_id, {}
+        return snapshot_id, self.wait_ready(op, snapshot_id, inputs)
+
+    def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
+        show = op.client.snapshots.show_snapshot
+        op.wait(lambda: show(object_id), lambda s: s.status, object_id, ("available",), ("error",))
+        return {}
+
+    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
+        snapshots = client.snapshots.iterate_snapshots(volume_id=inputs["volume_id"], name=inputs["name"])
+        return made_since(snapshots, since, name=inputs["name"], volume_id=inputs["volume_id"])
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         return client.snapshots.show_snapshot(object_id).model_dump(mode="json")
@@ -82,6 +84,8 @@ class Snapshot(ScpResource):
         force: pulumi.Input[bool] | None = None,
         metadata: pulumi.Input[dict[str, Any]] | None = None,
         timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        keep_failed: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, locals(), opts)

@@ -21,7 +21,7 @@ from ..provider import (
     TagInput,
     Timeouts,
 )
-from ._common import compact, multiple_of_8
+from ._common import compact, made_since, multiple_of_8
 
 READY = ("available", "in-use")
 FAILED = ("error", "error_extending", "error_deleting", "error_restoring")
@@ -68,8 +68,14 @@ class VolumeProvider(ScpProvider):
 
     def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
         volume_id = op.client.volumes.create_volume(self.create_request(inputs)).id
-        self._wait(op, volume_id)
-        return volume_id, {}
+        return volume_id, self.wait_ready(op, volume_id, inputs)
+
+    def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
+        self._wait(op, object_id)
+        return {}
+
+    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
+        return made_since(client.volumes.iterate_volumes(name=inputs["name"]), since, name=inputs["name"])
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         return client.volumes.show_volume(object_id).model_dump(mode="json")
@@ -118,6 +124,8 @@ class Volume(ScpResource):
         tags: pulumi.Input[list[Any]] | None = None,
         revert_to_snapshot_id: pulumi.Input[str] | None = None,
         timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        keep_failed: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, locals(), opts)

@@ -83,6 +83,8 @@ class VolumeAttachment(ScpResource):
         server_id: pulumi.Input[str],
         delete_on_termination: pulumi.Input[bool] | None = None,
         timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        keep_failed: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, locals(), opts)

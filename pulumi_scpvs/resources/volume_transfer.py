@@ -66,6 +66,8 @@ class VolumeTransfer(ScpResource):
         volume_id: pulumi.Input[str],
         name: pulumi.Input[str] | None = None,
         timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        keep_failed: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, locals(), opts)
@@ -120,6 +122,8 @@ class VolumeTransferAcceptance(ScpResource):
         transfer_id: pulumi.Input[str],
         auth_key: pulumi.Input[str],
         timeouts: pulumi.Input[dict[str, Any]] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        keep_failed: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, locals(), opts)
