@@ -122,8 +122,10 @@ def test_a_create_that_outlives_its_timeout_says_which_object(tmp_path: Path, mo
     keypairs = configured(KeypairProvider, tmp_path)
     key = keypairs.create(keypairs.check({}, {RESOURCE_NAME_KEY: "p/s/key"}).inputs)
     servers = configured(ServerProvider, tmp_path)
-    inputs = servers.check({}, {**SERVER, "keypair_name": key.id, "timeouts": {"create": "1s"}}).inputs
-    expected = r"timed out waiting for Server [0-9a-f-]{36} to reach ACTIVE; last state BUILD"
+    inputs = servers.check({}, {**SERVER, "keypair_name": key.id, "timeouts": {"create": "1s", "delete": "1s"}}).inputs
+    expected = (
+        r"timed out waiting for Server [0-9a-f-]{36} to reach ACTIVE/SHUTOFF; last state BUILD; could not delete Server"
+    )
     with pytest.raises(WaitTimeoutError, match=expected):
         servers.create(inputs)
 
