@@ -61,7 +61,8 @@ class PulumiProject:
             text=True,
             timeout=900,
         )
-        self.log.append(f"$ pulumi {' '.join(args)}\n{result.stdout}\n{result.stderr}")
+        shown = [*args[:-1], "[secret]"] if "--secret" in args else list(args)  # our own command line, not output
+        self.log.append(f"$ pulumi {' '.join(shown)}\n{result.stdout}\n{result.stderr}")
         if check and result.returncode != 0:
             raise AssertionError(
                 f"pulumi {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"

@@ -72,8 +72,9 @@ def test_full_lifecycle_under_the_engine(project: PulumiProject, engine_simulato
     names = {r["urn"].rsplit("::", 1)[-1] for r in project.export()["deployment"]["resources"] if r["type"] == DYNAMIC}
     assert names == {"key", "db"}
 
-    # destroy: the simulator is left empty
+    # destroy: the simulator is left empty; the secret key never reached the CLI's output
     project.run("destroy", "--yes")
+    assert SECRET_KEY not in "\n".join(project.log)
     assert client.servers.list_servers().servers == []
     assert client.keypairs.list_keypairs().keypairs == []
     assert client.volumes.list_volumes().volumes == []
@@ -91,3 +92,23 @@ def test_bad_inputs_fail_at_preview_naming_field_and_rule(
     assert "property timeouts.create" in output and "'whenever' is not a duration" in output
     counts = httpx.get(f"{engine_simulator.url}/_admin/requests").json()
     assert {name for name in counts if OPERATIONS[name].method != "GET"} == set()
+
+
+def test_adopting_existing_objects(project: PulumiProject, engine_simulator: RunningSimulator) -> None:
+    client = engine_simulator.client()
+    client.keypairs.create_keypair({"name": "legacy-key"})
+    volume = client.volumes.create_volume({"name": "legacy-data", "size": 16})
+    project.use_program("adopt.py")
+    project.run("config", "set", "keyName", "legacy-key")
+    project.run("config", "set", "volumeId", volume.id)
+
+    project.run("up", "--yes")
+    outputs = project.outputs()
+    assert (outputs["key_name"], outputs["volume_id"], outputs["volume_size"]) == ("legacy-key", volume.id, 24)
+    assert [v.id for v in client.volumes.list_volumes().volumes] == [volume.id], "adopted, not created"
+    assert [k.name for k in client.keypairs.list_keypairs().keypairs] == ["legacy-key"]
+    assert client.volumes.show_volume(volume.id).size == 24, "in-place fields converge on adoption"
+    assert {step["op"] for step in project.preview_steps().values()} == {"same"}
+
+    project.run("destroy", "--yes")
+    assert client.volumes.list_volumes().volumes == [] and client.keypairs.list_keypairs().keypairs == []

@@ -9,6 +9,7 @@ simulator holds exactly its catalogue again.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +20,7 @@ import pytest
 from pulumi_scpvs.client import ScpClient
 from pulumi_scpvs.simulator import catalogue as cat
 
-from ..conftest import RunningSimulator
+from ..conftest import SECRET_KEY, RunningSimulator
 from .conftest import PulumiProject
 
 pytestmark = pytest.mark.engine
@@ -37,6 +38,8 @@ class StackCase:
     after_stage_two: Callable[[ScpClient, Outputs], None] = lambda client, outputs: None
     stage_two_config: Callable[[Outputs], dict[str, str]] = lambda outputs: {}
     before_destroy: Callable[[PulumiProject], None] = lambda project: None
+    # Values that must appear in the state only encrypted (secret outputs and inputs).
+    secrets: Callable[[Outputs], list[str]] = lambda outputs: []
     unchanged: set[str] = field(default_factory=set)
 
 
@@ -121,6 +124,7 @@ STORAGE = StackCase(
     out_of_band=storage_out_of_band,
     after_stage_two=storage_after_stage_two,
     stage_two_config=lambda outputs: {"revertTo": outputs["restore_point_id"]},
+    secrets=lambda outputs: [outputs["offer_auth_key"]],
     unchanged={"key", "base", "gift", "host1", "host2"},
 )
 
@@ -213,6 +217,7 @@ SCALING = StackCase(
         "notify-spare": "auto_scaling_group_id",
     },
     out_of_band=scaling_out_of_band,
+    secrets=lambda outputs: ["echo v2", "echo v1"],  # the launch configuration's user_data
     after_stage_two=scaling_after_stage_two,
     unchanged={"key"},
 )
@@ -250,6 +255,9 @@ def test_every_resource_through_the_engine(
     project.run("up", "--yes")
     outputs = project.outputs()
     case.after_stage_two(client, outputs)
+    state = json.dumps(project.export())
+    for secret in [SECRET_KEY, *case.secrets(outputs)]:
+        assert secret not in state, f"{secret!r} is in the state in plain text"
     assert {step["op"] for step in project.preview_steps().values()} == {"same"}, "stage 2 did not converge"
 
     drifted, dropped = case.out_of_band(client, outputs)
@@ -265,3 +273,4 @@ def test_every_resource_through_the_engine(
     case.before_destroy(project)
     project.run("destroy", "--yes")
     assert objects(engine_simulator) == catalogue_only
+    assert SECRET_KEY not in "\n".join(project.log), "the secret key reached the CLI's output"
