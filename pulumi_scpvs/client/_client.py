@@ -175,7 +175,7 @@ class ScpClient(AreaAccessors):
         url = self.base_url + operation.url_path(**(path or {})) + (f"?{query_string}" if query_string else "")
         content = self._body(operation, body)
         method = operation.method
-        attempt = 0
+        attempt = conflicts = 0
         conflicts_until = min(time.monotonic() + self.retry.conflict_window, getattr(_DEADLINE, "value", math.inf))
         while True:
             self.stats.requests += 1
@@ -197,8 +197,9 @@ class ScpClient(AreaAccessors):
                 response.status_code in self.retry.retry_statuses and method in IDEMPOTENT_METHODS
             )
             if response.status_code == 409 and time.monotonic() < conflicts_until:
-                self._pause(min(self.retry.backoff(attempt) + 1.0, self.retry.max_delay), f"409 on {method} {url}")
-                attempt += 1
+                # Counted apart from the other retries: waiting out a transition must not use them up.
+                self._pause(min(self.retry.backoff(conflicts) + 1.0, self.retry.max_delay), f"409 on {method} {url}")
+                conflicts += 1
                 continue
             if retryable and attempt + 1 < self.retry.attempts:
                 delay = self.retry.backoff(attempt)

@@ -47,6 +47,7 @@ from pydantic import BaseModel, ValidationError
 from .._config import PULUMI_KEYS, ScpConfig, resolve_config
 from .._errors import (
     ConfigurationError,
+    ConflictError,
     NotFoundError,
     ResourceFailedError,
     ScpConnectionError,
@@ -199,6 +200,7 @@ def validation_failures(error: ValidationError, skip: Collection[str] = ()) -> l
 PROVIDER_RETRY = RetryPolicy(conflict_window=60.0, retry_statuses=frozenset({500, 502, 503, 504}))
 _CLIENTS: dict[tuple[str, ...], ScpClient] = {}
 CREATE_ATTEMPTS = 3
+EARLIER_RUN_WINDOW = 3600.0
 
 
 @dataclass
@@ -469,6 +471,22 @@ class ScpProvider(ResourceProvider):
             return self.create_object(op, inputs)
         except WaitError as error:
             raise self._clean_up(op, error, inputs) from error
+        except ConflictError as conflict:
+            # An autonamed object is this resource's alone (its name hashes the stack and the
+            # resource): if one already exists, an earlier run made it and lost the answer.
+            if not inputs.get(AUTONAMED_KEY):
+                raise
+            try:
+                found = self.find_existing(op.client, inputs, time.time() - EARLIER_RUN_WINDOW)
+            except NotImplementedError:
+                raise conflict from None
+            if found is None:
+                raise
+            STATS.adoptions += 1
+            log.warning(
+                "%s %s was made by an earlier run whose answer was lost: adopting it", self.spec.type_name, found
+            )
+            return found, self._settle_or_clean_up(op, found, inputs)
 
     def _settle_or_clean_up(self, op: Operation, object_id: str, inputs: Props) -> Props:
         try:

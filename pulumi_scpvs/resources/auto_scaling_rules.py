@@ -7,7 +7,7 @@ holds that shape once and each resource names its operations and fields.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, Literal
 
 import pulumi
@@ -22,7 +22,7 @@ from ..models import (
     AutoScalingGroupScheduleShowResponse,
 )
 from ..provider import AutoName, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, Timeouts
-from ._common import compact, id_parts, join_id, observed
+from ._common import compact, id_parts, join_id, made_since, observed
 
 GROUP = "auto_scaling_group_id"
 RULE_TIMEOUTS = Timeouts(create=300, update=300, delete=300)
@@ -53,6 +53,15 @@ class _GroupChildProvider(ScpProvider):
         if inputs.get("state") == "INACTIVE" or inputs.get("notification_state") == "INACTIVE":
             update(inputs[GROUP], child_id, compact({k: inputs.get(k) for k in self.update_fields}))
         return join_id(inputs[GROUP], child_id), {}
+
+    def _siblings(self, client: ScpClient, inputs: Props) -> Iterable[Any]:
+        """The group's children of this kind that could be the one ``inputs`` describe."""
+        raise NotImplementedError
+
+    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
+        key = {"user_id": inputs["user_id"]} if "user_id" in inputs else {"name": inputs["name"]}
+        child_id = made_since(self._siblings(client, inputs), since, **key)
+        return None if child_id is None else join_id(inputs[GROUP], child_id)
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         _, show, _, _ = self._api(client)
@@ -125,6 +134,9 @@ class AutoScalingGroupPolicyProvider(_GroupChildProvider):
             g.update_auto_scaling_group_policy,
             g.delete_auto_scaling_group_policy,
         )
+
+    def _siblings(self, client: ScpClient, inputs: Props) -> Iterable[Any]:
+        return client.auto_scaling_groups.iterate_auto_scaling_group_policies(inputs[GROUP], name=inputs["name"])
 
 
 class AutoScalingGroupPolicy(ScpResource):
@@ -223,6 +235,9 @@ class AutoScalingGroupScheduleProvider(_GroupChildProvider):
             g.delete_auto_scaling_group_schedule,
         )
 
+    def _siblings(self, client: ScpClient, inputs: Props) -> Iterable[Any]:
+        return client.auto_scaling_groups.iterate_auto_scaling_group_schedules(inputs[GROUP])
+
 
 class AutoScalingGroupSchedule(ScpResource):
     """Sets a group's counts on a schedule; every field but the group changes in place."""
@@ -299,6 +314,10 @@ class AutoScalingGroupNotificationProvider(_GroupChildProvider):
             g.update_auto_scaling_group_notification,
             g.delete_auto_scaling_group_notification,
         )
+
+    def _siblings(self, client: ScpClient, inputs: Props) -> Iterable[Any]:
+        groups = client.auto_scaling_groups
+        return groups.iterate_auto_scaling_group_notifications(inputs[GROUP], user_ids=[inputs["user_id"]])
 
 
 class AutoScalingGroupNotification(ScpResource):

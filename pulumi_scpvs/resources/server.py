@@ -160,10 +160,12 @@ class ServerProvider(ScpProvider):
             for group_id in sorted(old - new):
                 servers.detach_server_security_group(object_id, group_id)
         if "power_state" in changed:
-            if news["power_state"] == "SHUTOFF":
-                servers.stop_server(object_id)
-            else:
-                servers.start_server(object_id)
+            # Look first: an earlier attempt whose answer was lost may already have done it.
+            if servers.show_server(object_id).state != news["power_state"]:
+                if news["power_state"] == "SHUTOFF":
+                    servers.stop_server(object_id)
+                else:
+                    servers.start_server(object_id)
             self._wait(op, object_id, (news["power_state"],))
         if "rebuild_trigger" in changed and news.get("rebuild_trigger") is not None:
             servers.rebuild_server(object_id)

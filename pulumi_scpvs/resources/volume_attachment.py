@@ -46,8 +46,17 @@ class VolumeAttachmentProvider(ScpProvider):
     def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
         body = {"server_id": inputs["server_id"], "delete_on_termination": inputs["delete_on_termination"]}
         op.client.volumes.attach_volume_to_server(inputs["volume_id"], body)
+        object_id = join_id(inputs["volume_id"], inputs["server_id"])
+        return object_id, self.wait_ready(op, object_id, inputs)
+
+    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
+        volume = client.volumes.show_volume(inputs["volume_id"])
+        attached = any(s.id == inputs["server_id"] for s in volume.servers)
+        return join_id(inputs["volume_id"], inputs["server_id"]) if attached else None
+
+    def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
         self._wait_for_volume(op, inputs["volume_id"], True, inputs["server_id"])
-        return join_id(inputs["volume_id"], inputs["server_id"]), {}
+        return {}
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         volume_id, server_id = id_parts(object_id, 2)

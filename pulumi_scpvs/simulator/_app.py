@@ -324,6 +324,8 @@ class SimulatorApp:
             self.world.settle()
             if path == "/_admin/objects" and method == "GET":
                 return 200, self.world.kinds(), []
+            if path == "/_admin/world" and method == "GET":
+                return 200, {kind: self.world.objects(kind) for kind in self.world.kinds()}, []
             if path == "/_admin/requests" and method == "GET":
                 return 200, {k.split(":", 1)[1]: v for k, v in self.world.counters("requests:").items()}, []
         return 404, error_body(404, "NOT_FOUND", f"no admin endpoint {method} {path}"), []
