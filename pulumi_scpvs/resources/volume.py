@@ -83,7 +83,8 @@ class VolumeProvider(ScpProvider):
     def update_object(self, op: Operation, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
         if "name" in changed:
             op.client.volumes.update_volume(object_id, {"name": news["name"]})
-        if "size" in changed:
+        # Look first: an earlier attempt whose answer was lost may already have extended it.
+        if "size" in changed and self._wait(op, object_id).size < news["size"]:
             op.client.volumes.extend_volume(object_id, {"size": news["size"]})
             self._wait(op, object_id)
         if "revert_to_snapshot_id" in changed and news.get("revert_to_snapshot_id"):

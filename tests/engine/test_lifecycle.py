@@ -112,3 +112,24 @@ def test_adopting_existing_objects(project: PulumiProject, engine_simulator: Run
 
     project.run("destroy", "--yes")
     assert client.volumes.list_volumes().volumes == [] and client.keypairs.list_keypairs().keypairs == []
+
+
+def test_a_failed_replacement_leaves_the_old_object_untouched(
+    project: PulumiProject, engine_simulator: RunningSimulator
+) -> None:
+    client = engine_simulator.client()
+    project.use_program("replace_fails.py")
+    project.run("up", "--yes")
+    old_id = project.outputs()["volume_id"]
+
+    project.run("config", "set", "volumeType", "NO_SUCH_TYPE")  # refused by SCP at create time
+    result = project.run("up", "--yes", check=False)
+    assert result.returncode != 0 and "volume type 'NO_SUCH_TYPE' not found" in result.stdout
+    assert [v.id for v in client.volumes.list_volumes().volumes] == [old_id]
+    assert client.volumes.show_volume(old_id).volume_type == "SSD"
+    assert project.outputs()["volume_id"] == old_id
+
+    project.run("config", "set", "volumeType", "SSD")
+    assert {step["op"] for step in project.preview_steps().values()} == {"same"}
+    project.run("destroy", "--yes")
+    assert client.volumes.list_volumes().volumes == []

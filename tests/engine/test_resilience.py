@@ -1,0 +1,23 @@
+"""The resilience run at reduced size: faults injected, nothing duplicated, orphaned or left."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.resilience import run
+
+pytestmark = pytest.mark.engine
+
+
+def test_a_stack_survives_faults_without_duplicates_or_orphans(
+    pulumi_bin: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PULUMI_SCPVS_PULUMI_BIN", str(pulumi_bin))
+    rates = {"error_rate": 0.1, "throttle_rate": 0.1, "retry_after": 0.2, "drop_rate": 0.05, "late_error_rate": 0.05}
+    report = run(servers=2, rates=rates, seed=11, transition=0.2, attempts=4)
+    print("\n".join(report.lines()))
+    assert sum(report.faults.values()) > 10, "the run must actually have been disturbed"
+    assert report.resources >= 14
+    assert (report.duplicates, report.orphans, report.missing, report.left_after_destroy) == ([], [], [], {})
