@@ -82,9 +82,10 @@ class ServerProvider(ScpProvider):
         ),
         autoname=AutoName(max_length=63),
         timeouts=Timeouts(create=1800, update=1800, delete=1800),
-        secret_outputs=("user_data", "__inputs"),
+        secret_outputs=("user_data", "__inputs", "password"),
+        kept_outputs=("password",),
         secret_inputs=("user_data",),
-        output_fields=tuple(ServerShowResponse.model_fields),
+        output_fields=(*ServerShowResponse.model_fields, "password"),
         observed_inputs={
             "name": lambda live: live["name"],
             "server_type_id": lambda live: (live.get("server_type") or {}).get("id"),
@@ -135,6 +136,9 @@ class ServerProvider(ScpProvider):
         if server.state == "ACTIVE" and inputs.get("power_state") == "SHUTOFF":
             op.client.servers.stop_server(object_id)
             self._wait(op, object_id, ("SHUTOFF",))
+        # Windows servers have an initial password; it is kept as a secret output.
+        if server.planned_compute_os_type == "windows":
+            return {"password": op.client.servers.show_server_password(object_id, {}).password}
         return {}
 
     def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
@@ -209,6 +213,8 @@ class Server(ScpResource):
     vpc_id: pulumi.Output[str]
     locked: pulumi.Output[bool]
     power_state: pulumi.Output[str]
+    password: pulumi.Output[str | None]
+    """The initial password of a Windows server (a secret)."""
     account_id: pulumi.Output[str]
     created_at: pulumi.Output[str]
     modified_at: pulumi.Output[str]

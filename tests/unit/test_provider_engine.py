@@ -158,3 +158,15 @@ def test_auto_scaling_counts_are_checked_together() -> None:
     assert [(f.property, f.reason) for f in failures] == [
         ("desired_server_count", "must satisfy min (2) <= desired (1) <= max (3)")
     ]
+
+
+def test_a_windows_server_password_is_a_kept_secret_output(tmp_path: Path) -> None:
+    keypairs = configured(KeypairProvider, tmp_path)
+    key = keypairs.create(keypairs.check({}, {RESOURCE_NAME_KEY: "p/s/key"}).inputs)
+    servers = configured(ServerProvider, tmp_path)
+    inputs = servers.check(
+        {}, {**SERVER, "image_id": cat.IMAGE_WINDOWS, "keypair_name": key.id, "boot_volume": {"size": 64}}
+    ).inputs
+    created = servers.create(inputs)
+    assert created.outs["password"] and "password" in ServerProvider.spec.secret_outputs
+    assert servers.read(created.id, created.outs).outs["password"] == created.outs["password"]
