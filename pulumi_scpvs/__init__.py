@@ -6,7 +6,7 @@ configuration comes from the ``scpvs`` stack config namespace or the environment
 simulator.
 """
 
-from . import lookups
+from . import components, lookups
 from ._config import ScpConfig, resolve_config
 from ._errors import (
     AuthenticationError,
@@ -84,6 +84,7 @@ __all__ = [
     "VolumeTransferAcceptance",
     "WaitTimeoutError",
     "__version__",
+    "components",
     "lookups",
     "resolve_config",
 ]

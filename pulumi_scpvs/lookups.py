@@ -33,6 +33,11 @@ class LookupFailedError(ScpError):
     """A lookup that expects one object found none, or several."""
 
 
+def default_client() -> ScpClient:
+    """The client lookups use: configured from the stack's ``scpvs:*`` settings or the environment."""
+    return _client(None)
+
+
 def _client(client: ScpClient | None) -> ScpClient:
     if client is not None:
         return client
