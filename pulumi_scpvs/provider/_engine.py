@@ -64,6 +64,7 @@ log = logging.getLogger("pulumi_scpvs.provider")
 
 PROVIDER_KEY = "__provider"
 RESOURCE_NAME_KEY = "__resource_name"
+KIND_KEY = "__kind"  # the resource class, visible in `pulumi preview --json` (for scpvs-preview-summary)
 AUTONAMED_KEY = "__autonamed"
 # Outputs carry the inputs they were made from: the engine hands ``diff`` and ``update``
 # the old *outputs*, where a live value (a generated public key, a default category)
@@ -324,7 +325,7 @@ class ScpProvider(ResourceProvider):
     # -- the protocol ---------------------------------------------------------------------------
 
     def check(self, olds: Props, news: Props) -> CheckResult:
-        inputs = {k: v for k, v in news.items() if k not in (PROVIDER_KEY, RESOURCE_NAME_KEY, AUTONAMED_KEY)}
+        inputs = {k: v for k, v in news.items() if k not in (PROVIDER_KEY, RESOURCE_NAME_KEY, AUTONAMED_KEY, KIND_KEY)}
         autonamed = self._autoname(olds, news, inputs)
         unknown = {name for name, value in inputs.items() if _is_unknown(value)}
         known = {name: value for name, value in inputs.items() if name not in unknown}
@@ -333,6 +334,9 @@ class ScpProvider(ResourceProvider):
             model = self.spec.inputs.model_validate(known)
         except ValidationError as error:
             failures = validation_failures(error, skip=unknown)
+            # Unknown values (preview) make the model incomplete; still fill in the defaults,
+            # or every defaulted input would look changed in the plan.
+            inputs = {**self._defaults(), **inputs}
         else:
             if not unknown:
                 failures = self.validate(model)
@@ -343,7 +347,14 @@ class ScpProvider(ResourceProvider):
                 failures.append(CheckFailure("name", "set name to the adopted object's name when using adopt_id"))
         if autonamed:
             inputs[AUTONAMED_KEY] = True
+        inputs[KIND_KEY] = self.spec.type_name
         return CheckResult(inputs, failures)
+
+    def _defaults(self) -> Props:
+        fields = self.spec.inputs.model_fields
+        return {
+            name: info.get_default(call_default_factory=True) for name, info in fields.items() if not info.is_required()
+        }
 
     def _autoname(self, olds: Props, news: Props, inputs: Props) -> bool:
         """Fill in ``name`` when omitted.
@@ -445,6 +456,9 @@ class ScpProvider(ResourceProvider):
     def _create_without_duplicates(self, op: Operation, inputs: Props) -> tuple[str, Props]:
         """Create, and when the answer is lost, look for what the attempt made before trying again."""
         started = time.time()
+        earlier = self._made_by_an_earlier_run(op, inputs)
+        if earlier is not None:
+            return earlier, self._settle_or_clean_up(op, earlier, inputs)
         for attempt in range(1, CREATE_ATTEMPTS + 1):
             try:
                 return self._create_or_clean_up(op, inputs)
@@ -465,6 +479,23 @@ class ScpProvider(ResourceProvider):
                 STATS.create_retries += 1
                 log.warning("%s create failed (%s) and made nothing: trying again", self.spec.type_name, error)
         raise AssertionError("unreachable")
+
+    def _made_by_an_earlier_run(self, op: Operation, inputs: Props) -> str | None:
+        """An object with this resource's autoname can only come from an earlier run of it
+        that failed before recording it (names like volumes' are not unique in SCP, so no
+        409 would tell): adopt it rather than make a second one."""
+        if not inputs.get(AUTONAMED_KEY):
+            return None
+        try:
+            found = self.find_existing(op.client, inputs, time.time() - EARLIER_RUN_WINDOW)
+        except NotImplementedError:
+            return None
+        if found is not None:
+            STATS.adoptions += 1
+            log.warning(
+                "%s %s was made by an earlier run that did not record it: adopting it", self.spec.type_name, found
+            )
+        return found
 
     def _create_or_clean_up(self, op: Operation, inputs: Props) -> tuple[str, Props]:
         try:

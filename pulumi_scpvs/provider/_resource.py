@@ -7,7 +7,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
-from ._engine import RESERVED_OUTPUTS, RESOURCE_NAME_KEY, ScpProvider
+from ._engine import KIND_KEY, RESERVED_OUTPUTS, RESOURCE_NAME_KEY, ScpProvider
 
 NOT_INPUTS = frozenset({"self", "resource_name", "opts", "__class__"})
 
@@ -31,5 +31,6 @@ class ScpResource(Resource):
         props.update({k: v for k, v in inputs.items() if v is not None or k not in props})
         # project/stack/name: seeds a stable autoname that differs between stacks.
         props[RESOURCE_NAME_KEY] = f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
+        props[KIND_KEY] = spec.type_name
         secrets = pulumi.ResourceOptions(additional_secret_outputs=list(spec.secret_outputs))
         super().__init__(self._provider_class(), resource_name, props, pulumi.ResourceOptions.merge(secrets, opts))

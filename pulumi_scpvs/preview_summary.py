@@ -1,0 +1,96 @@
+"""``scpvs-preview-summary``: turn ``pulumi preview --json`` into Markdown for a pull request.
+
+    pulumi preview --json > preview.json
+    scpvs-preview-summary preview.json > summary.md      # or: ... | scpvs-preview-summary -
+
+Per resource: the operation, its kind, and the inputs that change; replacements are
+called out above the table because they destroy an object. Dynamic providers do not
+report which fields changed, so they are worked out from the old and new inputs in the
+preview itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+HIDDEN_INPUTS = {
+    "__provider",
+    "__inputs",
+    "__resource_name",
+    "__autonamed",
+    "__kind",
+    "timeouts",
+    "adopt_id",
+    "keep_failed",
+}
+ORDER = ("replace", "create-replacement", "delete", "update", "create", "read", "refresh")
+SYMBOLS = {"create": "➕ create", "update": "✏️ update", "replace": "♻️ **replace**", "delete": "🗑️ delete"}
+
+
+def resource_kind(step: dict[str, Any]) -> str:
+    """``Server`` for a pulumi-scpvs resource (its ``__kind`` input), else the type in the URN."""
+    for state in (step.get("newState"), step.get("oldState")):
+        kind = ((state or {}).get("inputs") or {}).get("__kind")
+        if isinstance(kind, str):
+            return kind
+    return str(step["urn"].split("::")[-2].split("$")[-1])
+
+
+def changed_inputs(step: dict[str, Any]) -> list[str]:
+    """Inputs that differ between the old and new state (``name (known after apply)`` when unknown)."""
+    old = (step.get("oldState") or {}).get("inputs") or {}
+    new = (step.get("newState") or {}).get("inputs") or {}
+    changed = []
+    for key in sorted(old.keys() | new.keys()):
+        if key in HIDDEN_INPUTS or old.get(key) == new.get(key):
+            continue
+        changed.append(f"{key} (known after apply)" if UNKNOWN in json.dumps(new.get(key)) else key)
+    return changed
+
+
+def summarize(preview: dict[str, Any]) -> str:
+    steps = [
+        s
+        for s in preview.get("steps", [])
+        if s.get("op") not in ("same", None) and "::pulumi:pulumi:Stack::" not in s["urn"]
+    ]
+    steps = [s for s in steps if s["op"] not in ("delete-replaced", "create-replacement")]
+    counts = Counter(step["op"] for step in steps)
+    headline = ", ".join(f"{counts[op]} to {op}" for op in ("create", "update", "replace", "delete") if counts[op])
+    lines = [f"### Pulumi preview: {headline or 'no changes'}", ""]
+    replacements = [s for s in steps if s["op"] == "replace"]
+    if replacements:
+        lines.append(f"> ⚠️ **{len(replacements)} replacement(s)**: the old object is deleted.")
+        for step in replacements:
+            reasons = ", ".join(step.get("replaceReasons") or changed_inputs(step)) or "unknown"
+            lines.append(f"> - `{step['urn'].rsplit('::', 1)[-1]}` ({resource_kind(step)}) because of {reasons}")
+        lines.append("")
+    if not steps:
+        return "\n".join(lines)
+    lines += ["| operation | resource | kind | changes |", "|---|---|---|---|"]
+    for step in sorted(steps, key=lambda s: (ORDER.index(s["op"]) if s["op"] in ORDER else 99, s["urn"])):
+        name = step["urn"].rsplit("::", 1)[-1]
+        changes = changed_inputs(step) if step["op"] in ("update", "replace") else []
+        forcing = set(step.get("replaceReasons") or [])
+        shown = ", ".join(f"**{c}**" if c.split(" ")[0] in forcing else c for c in changes)
+        lines.append(f"| {SYMBOLS.get(step['op'], step['op'])} | `{name}` | {resource_kind(step)} | {shown} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="scpvs-preview-summary", description=__doc__.split("\n\n")[0])
+    parser.add_argument("preview", help="the output of `pulumi preview --json` (a file, or - for standard input)")
+    args = parser.parse_args(argv)
+    text = sys.stdin.read() if args.preview == "-" else open(args.preview, encoding="utf-8").read()  # noqa: SIM115
+    sys.stdout.write(summarize(json.loads(text)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
