@@ -1,0 +1,56 @@
+"""The built wheel installs into a fresh virtual environment outside the source tree and
+runs an example through the engine."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator
+from .conftest import ROOT, PulumiProject
+
+pytestmark = pytest.mark.engine
+
+
+def test_wheel_installs_and_runs_an_example(
+    tmp_path: Path, pulumi_bin: Path, engine_simulator: RunningSimulator
+) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--sdist", "--outdir", str(dist), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    wheels = list(dist.glob("pulumi_scpvs-*.whl"))
+    assert wheels and list(dist.glob("pulumi_scpvs-*.tar.gz"))
+    environment = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(environment)], check=True, cwd=tmp_path)
+    python = environment / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(wheels[0])], check=True, capture_output=True)
+    where = subprocess.run(
+        [str(python), "-c", "import pulumi_scpvs; print(pulumi_scpvs.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    )
+    assert str(environment) in where.stdout and str(ROOT) not in where.stdout
+    assert (environment / "bin" / "scpvs-simulator").exists() and (
+        environment / "bin" / "scpvs-preview-summary"
+    ).exists()
+
+    directory = tmp_path / "quickstart"
+    shutil.copytree(ROOT / "examples" / "quickstart", directory)
+    project = PulumiProject(directory, pulumi_bin, extra_env={"PULUMI_PYTHON_CMD": str(python)})
+    project.env["PATH"] = f"{environment / 'bin'}:{project.env['PATH']}"
+    project.run("stack", "init", "test")
+    project.run("config", "set", "scpvs:endpoint", engine_simulator.url)
+    project.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
+    project.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
+    project.run("up", "--yes")
+    assert project.outputs()["server_state"] == "ACTIVE"
+    project.run("destroy", "--yes")
