@@ -107,3 +107,10 @@ def test_defaults_come_from_the_document() -> None:
     assert models.ServerRebootRequestBody().reboot_type == "SOFT"
     assert models.ImageCreateRequest(name="i", os_distro="ubuntu", url="u.qcow2").visibility == "private"
     assert models.ServerCreateRequest.model_fields["max_count"].default == 1
+
+
+def test_reference_documentation_is_fresh() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "gen_docs.py"), "--check"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
