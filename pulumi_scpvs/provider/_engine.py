@@ -59,6 +59,7 @@ from .._errors import (
 from .._waiting import Waiter
 from ..client import RetryPolicy, ScpClient
 from ._timeouts import Timeouts
+from ._workers import widen_worker_pool
 
 log = logging.getLogger("pulumi_scpvs.provider")
 
@@ -236,6 +237,7 @@ class ScpProvider(ResourceProvider):
     # -- configuration and client -----------------------------------------------------------
 
     def configure(self, req: ConfigureRequest) -> None:
+        widen_worker_pool()
         self._stack_config = {
             f"scpvs:{key}": value
             for key in PULUMI_KEYS.values()

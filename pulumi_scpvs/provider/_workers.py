@@ -1,0 +1,104 @@
+"""Lifting the dynamic provider host's four-worker limit from inside the provider process.
+
+Every Python dynamic resource of a stack is served by one process (``python -m
+pulumi.dynamic``) whose gRPC server runs on a ``ThreadPoolExecutor`` of four workers.
+Each create blocks its worker until the object is stable, so sixteen independent
+servers deploy in four rounds however high ``pulumi up --parallel`` is set.
+
+When the first resource is configured in that process, :func:`widen_worker_pool` finds
+the gRPC server's executor and raises its worker limit, so the engine's ``--parallel``
+is the only cap. The executor starts threads on demand, so the higher limit costs
+nothing until the engine actually sends that many operations at once.
+
+Why this and not a pool of explicit providers (measured by ``benchmarks/deploy.py
+--compare``): a resource's provider reference is part of its state, and the engine
+replaces a resource whose provider changes, so spreading resources over several
+providers would replace every object of an existing stack on upgrade and some objects
+whenever the pool's size changed; explicit providers also do not receive the stack's
+configuration. Widening keeps one process, one connection pool and unchanged state.
+
+The limit: this reaches into private attributes of grpc (``_Server._state``) and of
+``concurrent.futures`` (``_max_workers``). If they are not there, nothing is changed,
+a warning is logged, and deployments run as before, four at a time.
+``SCPVS_PROVIDER_WORKERS`` sets the number of workers (``4`` restores the host's own).
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+log = logging.getLogger("pulumi_scpvs.provider")
+
+WORKERS_ENV = "SCPVS_PROVIDER_WORKERS"
+DEFAULT_WORKERS = 256
+DYNAMIC_PROVIDER_MAIN = "pulumi.dynamic.__main__"
+
+_lock = threading.Lock()
+_done = False
+
+
+def in_dynamic_provider_host() -> bool:
+    """True in the process ``pulumi-resource-pulumi-python`` starts (``python -m pulumi.dynamic``)."""
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    return getattr(spec, "name", None) == DYNAMIC_PROVIDER_MAIN
+
+
+def wanted_workers() -> int:
+    raw = os.environ.get(WORKERS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_WORKERS
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        log.warning("%s=%r is not a positive whole number; using %d", WORKERS_ENV, raw, DEFAULT_WORKERS)
+        return DEFAULT_WORKERS
+    return value
+
+
+def grpc_server_pools() -> list[ThreadPoolExecutor]:
+    """The executors of the gRPC servers alive in this process."""
+    try:
+        from grpc._server import _Server
+    except ImportError:
+        return []
+    pools = []
+    for candidate in gc.get_objects():
+        if isinstance(candidate, _Server):
+            pool = getattr(getattr(candidate, "_state", None), "thread_pool", None)
+            if isinstance(pool, ThreadPoolExecutor) and hasattr(pool, "_max_workers"):
+                pools.append(pool)
+    return pools
+
+
+def set_worker_limit(pool: ThreadPoolExecutor, workers: int) -> None:
+    # ``submit`` compares its thread count with ``_max_workers`` each time it needs a
+    # thread, so a new limit applies from the next request on.
+    pool._max_workers = workers  # type: ignore[attr-defined]
+
+
+def widen_worker_pool() -> int | None:
+    """Once per process: let the provider host serve as many operations at once as the engine sends.
+
+    Returns the new limit, or ``None`` outside the provider host or when its pool was not found.
+    """
+    global _done
+    with _lock:
+        if _done or not in_dynamic_provider_host():
+            return None
+        _done = True
+        pools = grpc_server_pools()
+        if not pools:
+            log.warning("could not find the provider host's worker pool; operations run four at a time")
+            return None
+        workers = wanted_workers()
+        for pool in pools:
+            set_worker_limit(pool, workers)
+        log.info("provider host serves up to %d operations at once", workers)
+        return workers
