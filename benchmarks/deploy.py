@@ -1,14 +1,19 @@
 """Deployment benchmark: how fast the engine deploys through our providers, and what it costs.
 
     python benchmarks/deploy.py                      # transitions of 5 s, --parallel 32
+    python benchmarks/deploy.py --compare            # also: host's 4 workers, pool of providers
     python benchmarks/deploy.py --transition-seconds 2 --mixed-servers 6
 
 Runs the real engine against a simulator whose transitional states last a set time and
 prints: `up` wall time for 1 server and for 16 independent servers (and their ratio);
-`up`/`destroy` of a mixed stack of about 50 resources against its critical path;
+`up`/`destroy` of a mixed stack of about 50 resources against its critical path (the
+longest chain of dependent transitions, computed from the stack's dependency graph);
 `preview` of that stack with nothing to do and with one change (time and requests, of
-which mutating); API requests per resource by operation; the provider processes' peak
-memory. A script, not a test: the machines are noisy, so figures are printed, not asserted.
+which mutating); API requests per resource by operation; polls per wait and the lag
+between an object settling in the simulator and a poll seeing it (from the simulator's
+`/_admin/waits`); the provider processes' peak memory. `--compare` also deploys the 16
+servers with the provider host's own four workers and with a pool of explicit providers.
+A script, not a test: the machines are noisy, so figures are printed, not asserted.
 """
 
 from __future__ import annotations
@@ -30,8 +35,10 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.resilience import ACCESS_KEY, SECRET_KEY, pulumi_bin, start_simulator
+from pulumi_scpvs.provider._workers import WORKERS_ENV
 
 PROGRAM = """
+import zlib
 import pulumi
 import pulumi_scpvs as scpvs
 from pulumi_scpvs.simulator import catalogue as cat
@@ -40,12 +47,24 @@ config = pulumi.Config()
 shape = config.require("shape")
 count = config.require_int("count")
 change = config.get_bool("change") or False
-key = scpvs.Keypair("key")
+# The alternative --compare measures: several provider processes (explicit providers, each
+# given the settings explicitly, since explicit providers do not see the stack config),
+# each resource assigned to one by a hash of its name.
+pool_size = config.get_int("pool") or 0
+scp = pulumi.Config("scpvs")
+settings = {"scpvs:endpoint": scp.require("endpoint"), "scpvs:accessKey": scp.require_secret("accessKey"),
+            "scpvs:secretKey": scp.require_secret("secretKey")}
+pool = [pulumi.ProviderResource("pulumi-python", f"pool-{i}", settings) for i in range(pool_size)]
+
+def opts(name):
+    return pulumi.ResourceOptions(provider=pool[zlib.crc32(name.encode()) % len(pool)]) if pool else None
+
+key = scpvs.Keypair("key", opts=opts("key"))
 network = [{"subnet_id": cat.SUBNET_ID}]
 if shape == "servers":
     for i in range(count):
         scpvs.Server(f"server-{i}", image_id=cat.IMAGE_UBUNTU, server_type_id="s1v1m2",
-                     keypair_name=key.name, networks=network)
+                     keypair_name=key.name, networks=network, opts=opts(f"server-{i}"))
 else:
     group = scpvs.ServerGroup("group", policy="anti-affinity")
     for i in range(count):
@@ -66,13 +85,13 @@ else:
     scpvs.AutoScalingGroupSchedule("night", auto_scaling_group_id=asg.id, frequency="DAILY", hour=1, minute=0,
                                    start_date="2026-12-01")
 """
-# Longest dependency chain of the mixed stack, in transitions: key (0) -> server (1) ->
-# attachment (1) -> snapshot (1) on create; the group waits for its server (1) after its template (0).
-MIXED_CRITICAL_TRANSITIONS = 3
+# Transitions each kind's create waits for in the simulator (a server's BUILD -> ACTIVE,
+# an attachment's attaching -> in-use...); the others are ready when created.
+TRANSITIONS_ON_CREATE = {"Server": 1, "Volume": 1, "VolumeAttachment": 1, "Snapshot": 1, "AutoScalingGroup": 1}
 
 
 class Project:
-    def __init__(self, url: str, parallel: int) -> None:
+    def __init__(self, url: str, parallel: int, env: dict[str, str] | None = None) -> None:
         self.work = Path(tempfile.mkdtemp(prefix="scpvs-bench-"))
         (self.work / "state").mkdir()
         (self.work / "Pulumi.yaml").write_text("name: bench\nruntime: python\n")
@@ -86,6 +105,8 @@ class Project:
             "PULUMI_HOME": str(self.work / "home"),
             "PULUMI_CONFIG_PASSPHRASE": "bench",
             "PULUMI_SKIP_UPDATE_CHECK": "true",
+            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",  # see scripts/env.sh
+            **(env or {}),
         }
         self.run("stack", "init", "bench")
         self.run("config", "set", "scpvs:endpoint", url)
@@ -110,21 +131,70 @@ class Project:
     def preview(self) -> float:
         return self.run("preview", f"--parallel={self.parallel}")
 
+    def export(self) -> list[dict[str, Any]]:
+        exported = subprocess.run(
+            ["pulumi", "stack", "export"], cwd=self.work, env=self.env, capture_output=True, text=True, check=True
+        ).stdout
+        return list(json.loads(exported)["deployment"]["resources"])
+
+
+def critical_path_seconds(resources: list[dict[str, Any]], transition_seconds: float) -> float:
+    """The longest chain of dependent transitions in the stack, in seconds."""
+    by_urn = {r["urn"]: r for r in resources}
+    longest: dict[str, float] = {}
+
+    def finish(urn: str) -> float:
+        if urn not in longest:
+            resource = by_urn[urn]
+            kind = resource.get("inputs", {}).get("__kind") or resource.get("outputs", {}).get("__kind", "")
+            own = TRANSITIONS_ON_CREATE.get(kind, 0) * transition_seconds
+            longest[urn] = own + max((finish(d) for d in resource.get("dependencies", []) if d in by_urn), default=0)
+        return longest[urn]
+
+    return max((finish(urn) for urn in by_urn), default=0.0)
+
+
+def wait_figures(waits: list[dict[str, Any]], since: float) -> dict[str, Any]:
+    """Polls per wait and detection lag, from the simulator's record of transitions and looks."""
+    observed: dict[tuple[str, float], list[dict[str, Any]]] = {}
+    for row in waits:
+        if row["started"] >= since and row["observed"] is not None:
+            observed.setdefault((row["id"], row["observed"]), []).append(row)
+    polls, lags, over_target = [], [], 0
+    for (_, seen), rows in observed.items():
+        due = max(r["due"] for r in rows)
+        duration = due - min(r["started"] for r in rows)
+        lag = max(seen - due, 0.0)
+        polls.append(max(r["looks"] for r in rows))
+        lags.append(lag)
+        over_target += lag > 1 + 0.1 * duration
+    if not lags:
+        return {"waits_observed": 0}
+    return {
+        "waits_observed": len(lags),
+        "polls_per_wait_mean": round(sum(polls) / len(polls), 1),
+        "polls_per_wait_max": max(polls),
+        "detection_lag_mean_s": round(sum(lags) / len(lags), 2),
+        "detection_lag_max_s": round(max(lags), 2),
+        "waits_over_lag_target": over_target,
+    }
+
 
 class MemoryWatch:
     """Samples the resident memory of the dynamic provider processes while something runs."""
 
     def __init__(self) -> None:
         self.peak_kib = 0
+        self.peak_total_kib = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
         while not self._stop.is_set():
             output = subprocess.run(["ps", "-eo", "rss,args"], capture_output=True, text=True).stdout
-            for line in output.splitlines():
-                if "pulumi.dynamic" in line:
-                    self.peak_kib = max(self.peak_kib, int(line.split(None, 1)[0]))
+            sizes = [int(line.split(None, 1)[0]) for line in output.splitlines() if "pulumi.dynamic" in line]
+            self.peak_kib = max([self.peak_kib, *sizes])
+            self.peak_total_kib = max(self.peak_total_kib, sum(sizes))
             time.sleep(0.2)
 
     def __enter__(self) -> MemoryWatch:
@@ -146,6 +216,35 @@ def mutating(counts: Counter[str]) -> int:
     return sum(n for name, n in counts.items() if OPERATIONS[name].method != "GET")
 
 
+class Figures(dict[str, Any]):
+    """The results, printed as they come (a failure late in the run keeps the early figures)."""
+
+    def __init__(self, **first: Any) -> None:
+        super().__init__()
+        for key, value in first.items():
+            self[key] = value
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        print(f"{key:44} {value}", flush=True)
+
+    def update(self, *others: Any, **more: Any) -> None:  # type: ignore[override]
+        for key, value in dict(*others, **more).items():
+            self[key] = value
+
+
+def servers_up(
+    url: str, args: argparse.Namespace, count: int, env: dict[str, str] | None = None, pool: int = 0
+) -> float:
+    """Wall time of `up` for a key and ``count`` independent servers (destroyed afterwards)."""
+    project = Project(url, args.parallel, env)
+    for key, value in (("shape", "servers"), ("count", str(count)), ("pool", str(pool))):
+        project.run("config", "set", key, value)
+    elapsed = project.up()
+    project.destroy()
+    return round(elapsed, 1)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--transition-seconds", type=float, default=5.0)
@@ -154,40 +253,56 @@ def main() -> int:
     parser.add_argument(
         "--mixed-servers", type=int, default=10, help="servers in the mixed stack (about 4.5 resources each)"
     )
+    parser.add_argument("--compare", action="store_true", help="also measure the host's 4 workers and a provider pool")
+    parser.add_argument("--pool-size", type=int, default=8, help="explicit providers in the --compare pool")
     args = parser.parse_args()
     simulator, url = start_simulator({}, args.transition_seconds)
-    figures: dict[str, Any] = {"transition_seconds": args.transition_seconds, "parallel": args.parallel}
+    figures = Figures(transition_seconds=args.transition_seconds, parallel=args.parallel)
     try:
         admin = httpx.Client(base_url=url, timeout=30)
-        for label, count in (("one_server", 1), ("many_servers", args.servers)):
-            project = Project(url, args.parallel)
-            project.run("config", "set", "shape", "servers")
-            project.run("config", "set", "count", str(count))
-            figures[f"up_{label}_s"] = round(project.up(), 1)
-            project.destroy()
+        figures["up_key_only_s"] = servers_up(url, args, 0)
+        figures["up_one_server_s"] = servers_up(url, args, 1)
+        with MemoryWatch() as memory:
+            figures["up_many_servers_s"] = servers_up(url, args, args.servers)
         figures["many_over_one"] = round(figures["up_many_servers_s"] / figures["up_one_server_s"], 2)
+        figures["many_servers_provider_rss_mib"] = round(memory.peak_total_kib / 1024, 1)
+        if args.compare:
+            host_default = {WORKERS_ENV: "4"}
+            figures["host_4_workers_up_many_servers_s"] = servers_up(url, args, args.servers, host_default)
+            figures["host_4_workers_many_over_one"] = round(
+                figures["host_4_workers_up_many_servers_s"] / figures["up_one_server_s"], 2
+            )
+            with MemoryWatch() as memory:
+                figures[f"pool_of_{args.pool_size}_up_many_servers_s"] = servers_up(
+                    url, args, args.servers, host_default, pool=args.pool_size
+                )
+            figures[f"pool_of_{args.pool_size}_many_over_one"] = round(
+                figures[f"pool_of_{args.pool_size}_up_many_servers_s"] / figures["up_one_server_s"], 2
+            )
+            figures[f"pool_of_{args.pool_size}_provider_rss_mib"] = round(memory.peak_total_kib / 1024, 1)
 
         project = Project(url, args.parallel)
         project.run("config", "set", "shape", "mixed")
         project.run("config", "set", "count", str(args.mixed_servers))
         before = requests(admin)
+        started = time.time()
         with MemoryWatch() as memory:
             figures["mixed_up_s"] = round(project.up(), 1)
-        after_up = requests(admin)
-        state = json.loads(
-            subprocess.run(
-                ["pulumi", "stack", "export"], cwd=project.work, env=project.env, capture_output=True, text=True
-            ).stdout
-        )
-        resources = [r for r in state["deployment"]["resources"] if r["type"] == "pulumi-python:dynamic:Resource"]
+        up_requests = requests(admin) - before
+        resources = [r for r in project.export() if r["type"] == "pulumi-python:dynamic:Resource"]
         figures["mixed_resources"] = len(resources)
-        critical = MIXED_CRITICAL_TRANSITIONS * args.transition_seconds
+        critical = critical_path_seconds(resources, args.transition_seconds)
         figures["mixed_critical_path_s"] = critical
         figures["mixed_up_over_critical_path"] = round(figures["mixed_up_s"] / critical, 2)
-        up_requests = after_up - before
+        figures["mixed_up_less_key_only_over_critical_path"] = round(
+            (figures["mixed_up_s"] - figures["up_key_only_s"]) / critical, 2
+        )
         figures["mixed_up_requests"] = sum(up_requests.values())
-        figures["mixed_up_requests_per_resource"] = round(sum(up_requests.values()) / len(resources), 1)
-        figures["mixed_up_requests_by_operation"] = dict(up_requests.most_common())
+        figures["mixed_up_requests_per_resource"] = round(sum(up_requests.values()) / len(resources), 2)
+        figures["mixed_up_requests_per_resource_by_operation"] = {
+            name: round(n / len(resources), 2) for name, n in up_requests.most_common()
+        }
+        figures.update(wait_figures(admin.get("/_admin/waits").json(), started))
         figures["provider_peak_rss_mib"] = round(memory.peak_kib / 1024, 1)
 
         before = requests(admin)
@@ -209,8 +324,6 @@ def main() -> int:
     finally:
         simulator.terminate()
         simulator.wait(timeout=10)
-    for key, value in figures.items():
-        print(f"{key:36} {value}")
     return 0
 
 

@@ -141,6 +141,7 @@ def run(servers: int, rates: dict[str, float], seed: int, transition: float, att
         "PULUMI_HOME": str(work / "home"),
         "PULUMI_CONFIG_PASSPHRASE": "resilience",
         "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",  # see scripts/env.sh
     }
 
     def pulumi(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

@@ -1,7 +1,9 @@
 """One poller for every asynchronous (202) operation.
 
-It looks once at once, then backs off from half a second to at most ten seconds
-between looks, stops at a deadline, raises with the object's id and last state on a
+It looks once at once, then waits half a second plus a tenth of the time waited so
+far (at most ten seconds) between looks, so the lag between an object turning stable
+and the poller seeing it stays under a second plus ten per cent; it honours
+``Retry-After``, stops at a deadline, raises with the object's id and last state on a
 failure state, treats "gone" as success when waiting for a delete, and rides out a
 few transient read errors (lost connections, 5xx, 429) in a row.
 """
@@ -31,22 +33,21 @@ TRANSIENT_ERRORS = (ScpConnectionError, ServerError, RateLimitedError)
 
 @dataclass(frozen=True)
 class PollSchedule:
-    """How often to look: ``first`` seconds after the first look, growing by ``factor`` up to ``cap``."""
+    """How long to wait before the next look, given how long the wait has lasted so far.
+
+    The interval is ``first`` plus ``fraction`` of the time already waited, at most
+    ``cap``: an object that turns stable is seen at most ``first + fraction × duration``
+    seconds later (plus one request), so the lag stays a small share of the operation
+    however long it takes, while a long build is polled ever more rarely, up to ``cap``.
+    """
 
     first: float = 0.5
-    factor: float = 1.6
+    fraction: float = 0.1
     cap: float = 10.0
     max_transient_errors: int = 3
 
-    def intervals(self) -> Callable[[], float]:
-        current = [self.first]
-
-        def next_interval() -> float:
-            value = current[0]
-            current[0] = min(value * self.factor, self.cap)
-            return value
-
-        return next_interval
+    def interval(self, waited: float) -> float:
+        return min(self.cap, self.first + self.fraction * max(waited, 0.0))
 
 
 @dataclass
@@ -90,11 +91,12 @@ class Waiter(Generic[T]):
     ) -> T | None:
         """Poll until the state is in ``targets`` (or the object is gone, when ``gone_is_done``)."""
         STATS.waits += 1
-        next_interval = self.schedule.intervals()
+        started = self.clock()
         errors_in_a_row = 0
         last_state: str | None = None
         while True:
             STATS.polls += 1
+            at_least = 0.0
             try:
                 _, current = self._look()
                 errors_in_a_row = 0
@@ -103,6 +105,7 @@ class Waiter(Generic[T]):
                 STATS.transient_errors += 1
                 if errors_in_a_row > self.schedule.max_transient_errors:
                     raise
+                at_least = getattr(error, "retry_after", None) or 0.0
                 log.info("transient error reading %s %s: %s", self.description, self.object_id, error)
                 current = None
             else:
@@ -124,15 +127,16 @@ class Waiter(Generic[T]):
                         object_id=self.object_id,
                         last_state=last_state,
                     )
-            interval = next_interval()
-            if self.clock() + interval > deadline:
+            now = self.clock()
+            if now >= deadline:
                 goal = "to be deleted" if gone_is_done and not targets else f"to reach {'/'.join(targets)}"
                 raise WaitTimeoutError(
                     f"timed out waiting for {self.description} {self.object_id} {goal}; last state {last_state}",
                     object_id=self.object_id,
                     last_state=last_state,
                 )
-            self.sleep(interval)
+            # The last look is taken at the deadline itself, not one interval before it.
+            self.sleep(min(max(self.schedule.interval(now - started), at_least), deadline - now))
 
     def until_gone(self, *, deadline: float, failures: Collection[str] = ()) -> None:
         """Poll until the object no longer exists."""

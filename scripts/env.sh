@@ -6,6 +6,10 @@ export PATH="$_scpvs_root/.venv/bin:$(cat "$_scpvs_root/.scpvs/pulumi-bin"):$PAT
 # tells it (and the dynamic provider plugin) which interpreter has pulumi-scpvs.
 export PULUMI_PYTHON_CMD="$_scpvs_root/.venv/bin/python"
 export PULUMI_SKIP_UPDATE_CHECK=true
+# An editable install hides pulumi_scpvs/pulumi-plugin.json ("no resource plugin") from
+# this language host, which then tries to download a plugin named "scpvs" on every
+# command; a wheel install does not need this.
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$_scpvs_root/.scpvs/pulumi-state}"
 export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-scpvs-demo-passphrase}"
 mkdir -p "$_scpvs_root/.scpvs/pulumi-state"

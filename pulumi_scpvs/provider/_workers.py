@@ -64,13 +64,12 @@ def wanted_workers() -> int:
 
 def grpc_server_pools() -> list[ThreadPoolExecutor]:
     """The executors of the gRPC servers alive in this process."""
-    try:
-        from grpc._server import _Server
-    except ImportError:
+    server_class = getattr(sys.modules.get("grpc._server"), "_Server", None)
+    if not isinstance(server_class, type):
         return []
     pools = []
     for candidate in gc.get_objects():
-        if isinstance(candidate, _Server):
+        if isinstance(candidate, server_class):
             pool = getattr(getattr(candidate, "_state", None), "thread_pool", None)
             if isinstance(pool, ThreadPoolExecutor) and hasattr(pool, "_max_workers"):
                 pools.append(pool)
@@ -80,7 +79,7 @@ def grpc_server_pools() -> list[ThreadPoolExecutor]:
 def set_worker_limit(pool: ThreadPoolExecutor, workers: int) -> None:
     # ``submit`` compares its thread count with ``_max_workers`` each time it needs a
     # thread, so a new limit applies from the next request on.
-    pool._max_workers = workers  # type: ignore[attr-defined]
+    setattr(pool, "_max_workers", workers)  # noqa: B010 - a private attribute, on purpose
 
 
 def widen_worker_pool() -> int | None:

@@ -128,6 +128,8 @@ class SimulatorApp:
             )
             with self.world.transaction():
                 self.world.settle()
+                if route.operation.name.startswith("show_") and path_values:
+                    self.world.observe(list(path_values.values())[-1])
             with self.world.transaction():
                 self.world.next_number(f"requests:{route.operation.name}")
                 result = HANDLERS[route.operation.name](context)
@@ -326,6 +328,8 @@ class SimulatorApp:
                 return 200, self.world.kinds(), []
             if path == "/_admin/world" and method == "GET":
                 return 200, {kind: self.world.objects(kind) for kind in self.world.kinds()}, []
+            if path == "/_admin/waits" and method == "GET":
+                return 200, self.world.waits(), []
             if path == "/_admin/requests" and method == "GET":
                 return 200, {k.split(":", 1)[1]: v for k, v in self.world.counters("requests:").items()}, []
         return 404, error_body(404, "NOT_FOUND", f"no admin endpoint {method} {path}"), []

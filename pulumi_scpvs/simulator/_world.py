@@ -31,6 +31,17 @@ CREATE TABLE IF NOT EXISTS objects (
 );
 CREATE INDEX IF NOT EXISTS objects_by_parent ON objects (kind, parent);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+-- One row per scheduled transition, for the benchmark: when it was due, when a show of
+-- the object first found it settled, and how many shows looked at it until then.
+CREATE TABLE IF NOT EXISTS waits (
+    id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    started REAL NOT NULL,
+    due REAL NOT NULL,
+    observed REAL,
+    looks INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS waits_by_id ON waits (id);
 """
 
 
@@ -164,9 +175,13 @@ class World:
         if row is None:
             return
         transitions = json.loads(row["transitions"])
-        transitions.append({"at": self.clock() + delay, "set": set_fields or {}, "delete": delete, "then": then or []})
+        now = self.clock()
+        transitions.append({"at": now + delay, "set": set_fields or {}, "delete": delete, "then": then or []})
         self._db.execute(
             "UPDATE objects SET transitions = ? WHERE kind = ? AND id = ?", (json.dumps(transitions), kind, object_id)
+        )
+        self._db.execute(
+            "INSERT INTO waits (id, kind, started, due) VALUES (?, ?, ?, ?)", (object_id, kind, now, now + delay)
         )
 
     def pending(self, kind: str, object_id: str) -> bool:
@@ -183,6 +198,21 @@ class World:
     def kinds(self) -> dict[str, int]:
         rows = self._db.execute("SELECT kind, COUNT(*) AS n FROM objects GROUP BY kind").fetchall()
         return {row["kind"]: int(row["n"]) for row in rows}
+
+    # -- what clients waited for ------------------------------------------------------
+
+    def observe(self, object_id: str) -> None:
+        """A client looked at ``object_id``: count the look, and note when it first found it settled."""
+        row = self._db.execute("SELECT transitions FROM objects WHERE id = ?", (object_id,)).fetchone()
+        self._db.execute("UPDATE waits SET looks = looks + 1 WHERE id = ? AND observed IS NULL", (object_id,))
+        if row is None or json.loads(row["transitions"]) == []:
+            self._db.execute(
+                "UPDATE waits SET observed = ? WHERE id = ? AND observed IS NULL", (self.clock(), object_id)
+            )
+
+    def waits(self) -> list[Record]:
+        rows = self._db.execute("SELECT * FROM waits ORDER BY started").fetchall()
+        return [dict(row) for row in rows]
 
     # -- counters -------------------------------------------------------------------
 

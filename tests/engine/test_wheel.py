@@ -21,7 +21,9 @@ def test_wheel_installs_and_runs_an_example(
 ) -> None:
     dist = tmp_path / "dist"
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--sdist", "--outdir", str(dist), str(ROOT)],
+        # No --wheel/--sdist: the wheel is built from the sdist, so the sdist must hold
+        # everything, and no stale build/ directory of the source tree leaks in.
+        [sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT)],
         check=True,
         capture_output=True,
     )
@@ -47,10 +49,17 @@ def test_wheel_installs_and_runs_an_example(
     shutil.copytree(ROOT / "examples" / "quickstart", directory)
     project = PulumiProject(directory, pulumi_bin, extra_env={"PULUMI_PYTHON_CMD": str(python)})
     project.env["PATH"] = f"{environment / 'bin'}:{project.env['PATH']}"
+    # As a user has it: the engine may look for the plugins the program's packages need.
+    project.env.pop("PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION")
     project.run("stack", "init", "test")
     project.run("config", "set", "scpvs:endpoint", engine_simulator.url)
     project.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
     project.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
-    project.run("up", "--yes")
+    up = project.run("up", "--yes", "--logtostderr", "-v=7")
     assert project.outputs()["server_state"] == "ACTIVE"
+    # pulumi-plugin.json says the package has no resource plugin: without it the language
+    # host takes any "pulumi-*" package for one and the engine tries to download
+    # pulumi-resource-scpvs (five attempts, seconds of back-off) on every command.
+    assert "GetRequiredPlugins(" in up.stderr and "success: #versions=0" in up.stderr
+    assert "pulumi-resource-scpvs" not in up.stdout + up.stderr
     project.run("destroy", "--yes")

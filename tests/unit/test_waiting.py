@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from pulumi_scpvs import ResourceFailedError, ServerError, WaitTimeoutError
-from pulumi_scpvs._errors import NotFoundError
+from pulumi_scpvs._errors import NotFoundError, RateLimitedError
 from pulumi_scpvs._waiting import PollSchedule, Waiter
 
 
@@ -46,11 +46,36 @@ def make(states: list[object], clock: FakeClock) -> Waiter[str]:
 
 def test_reaches_target_with_backoff_that_starts_fast_and_is_capped() -> None:
     clock = FakeClock()
-    result = make(["BUILD"] * 12 + ["ACTIVE"], clock).until(("ACTIVE",), deadline=1000)
+    result = make(["BUILD"] * 60 + ["ACTIVE"], clock).until(("ACTIVE",), deadline=1000)
     assert result == "ACTIVE"
-    assert clock.sleeps[0] <= 1.0
+    assert clock.sleeps[0] == 0.5
     assert max(clock.sleeps) == 10.0
     assert clock.sleeps == sorted(clock.sleeps)
+
+
+@pytest.mark.parametrize("duration", [0.2, 1, 5, 17, 60, 300, 1800])
+def test_detection_lag_is_at_most_half_a_second_plus_a_tenth_of_the_duration(duration: float) -> None:
+    clock = FakeClock()
+    waiter = Waiter(
+        read=lambda: "ACTIVE" if clock.now >= duration else "BUILD",
+        state_of=lambda s: s,
+        description="server",
+        object_id="s-1",
+        sleep=clock.sleep,
+        clock=clock,
+    )
+    assert waiter.until(("ACTIVE",), deadline=10_000) == "ACTIVE"
+    lag = clock.now - duration
+    assert 0 <= lag <= 0.5 + 0.1 * duration
+    assert max(clock.sleeps) <= 10.0
+
+
+def test_retry_after_is_honoured_between_looks() -> None:
+    clock = FakeClock()
+    limited = RateLimitedError(429, "slow down", method="GET", url="u", retry_after=7)
+    assert make(["BUILD", limited, "ACTIVE"], clock).until(("ACTIVE",), deadline=100) == "ACTIVE"
+    assert clock.sleeps[0] == 0.5
+    assert clock.sleeps[1] >= 7
 
 
 def test_failure_state_raises_with_id_and_state() -> None:
@@ -84,5 +109,12 @@ def test_a_few_transient_errors_are_tolerated_but_not_many() -> None:
 
 
 def test_schedule_intervals() -> None:
-    next_interval = PollSchedule(first=0.5, factor=2, cap=3).intervals()
-    assert [next_interval() for _ in range(5)] == [0.5, 1.0, 2.0, 3, 3]
+    schedule = PollSchedule(first=0.5, fraction=0.1, cap=3)
+    assert [schedule.interval(waited) for waited in (0, 10, 20, 25, 100)] == [0.5, 1.5, 2.5, 3, 3]
+
+
+def test_the_last_look_is_at_the_deadline() -> None:
+    clock = FakeClock()
+    with pytest.raises(WaitTimeoutError):
+        make(["BUILD"], clock).until(("ACTIVE",), deadline=30)
+    assert clock.now == 30
