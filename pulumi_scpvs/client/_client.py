@@ -30,6 +30,10 @@ log = logging.getLogger("pulumi_scpvs.client")
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+# One pool per provider process serves every operation in flight: no cap on connections
+# (the engine's --parallel is the cap), and enough kept alive that polls do not pay a
+# TLS handshake each.
+DEFAULT_LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=64, keepalive_expiry=30.0)
 EMBEDDED_BASE_URL = "http://embedded-simulator.scpvs.internal"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 _DEADLINE = threading.local()
@@ -125,7 +129,9 @@ class ScpClient(AreaAccessors):
 
                 transport = embedded_transport(config.embedded_state_path, config.access_key, config.secret_key)
         self.base_url = base_url
-        self._http = httpx.Client(transport=transport, timeout=timeout, event_hooks=dict(event_hooks or {}))
+        self._http = httpx.Client(
+            transport=transport, timeout=timeout, limits=DEFAULT_LIMITS, event_hooks=dict(event_hooks or {})
+        )
         self._init_areas(self)
 
     def close(self) -> None:

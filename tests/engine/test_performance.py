@@ -74,7 +74,9 @@ def test_request_counts_stay_within_budget(
     before = simulator_requests(url)
     project.run("up", "--yes", "--skip-preview")
     up = simulator_requests(url) - before
-    resources = [r for r in project.export()["deployment"]["resources"] if r["type"].startswith("pulumi-python:dynamic")]
+    resources = [
+        r for r in project.export()["deployment"]["resources"] if r["type"].startswith("pulumi-python:dynamic")
+    ]
     assert len(resources) == 13
     print(f"up: {sum(up.values())} requests for {len(resources)} resources: {dict(up)}")
     over = {name: (n, UP_BUDGET.get(name, 0)) for name, n in up.items() if n > UP_BUDGET.get(name, 0)}
