@@ -58,6 +58,14 @@ class RetryPolicy:
     # themselves. Retried for this many seconds (0: not at all, as for a plain client).
     conflict_window: float = 0.0
 
+    def conflict_pause(self, waited: float) -> float:
+        """How long to wait before repeating a request refused with 409.
+
+        Like the poller: half a second plus a tenth of the time waited (jittered, at most
+        ``max_delay``), so a request goes through soon after the transition that blocked it.
+        """
+        return min(self.max_delay, (0.5 + 0.1 * waited) * random.uniform(1.0, 1.2))  # noqa: S311
+
     def backoff(self, attempt: int) -> float:
         """Full-jitter exponential backoff for the given retry number (0-based)."""
         return random.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))  # noqa: S311
@@ -181,7 +189,8 @@ class ScpClient(AreaAccessors):
         url = self.base_url + operation.url_path(**(path or {})) + (f"?{query_string}" if query_string else "")
         content = self._body(operation, body)
         method = operation.method
-        attempt = conflicts = 0
+        attempt = 0
+        started = time.monotonic()
         conflicts_until = min(time.monotonic() + self.retry.conflict_window, getattr(_DEADLINE, "value", math.inf))
         while True:
             self.stats.requests += 1
@@ -204,8 +213,7 @@ class ScpClient(AreaAccessors):
             )
             if response.status_code == 409 and time.monotonic() < conflicts_until:
                 # Counted apart from the other retries: waiting out a transition must not use them up.
-                self._pause(min(self.retry.backoff(conflicts) + 1.0, self.retry.max_delay), f"409 on {method} {url}")
-                conflicts += 1
+                self._pause(self.retry.conflict_pause(time.monotonic() - started), f"409 on {method} {url}")
                 continue
             if retryable and attempt + 1 < self.retry.attempts:
                 delay = self.retry.backoff(attempt)

@@ -232,7 +232,10 @@ def test_conflicts_are_retried_only_within_the_conflict_window() -> None:
         sleep=sleeps.append,
     )
     assert patient.snapshots.create_snapshot({"name": "n", "volume_id": "v"}).id == "s"
-    assert len(sleeps) == 2 and all(s >= 1.0 for s in sleeps)
+    # Like polling: soon after the transition ends (0.5 s + 10 % of the time waited, jittered).
+    assert len(sleeps) == 2 and all(0.5 <= s <= 0.6 for s in sleeps)
+    policy = RetryPolicy()
+    assert 10.5 <= policy.conflict_pause(100) <= 12.6 and policy.conflict_pause(1000) == policy.max_delay
     plain = client_with(
         httpx.MockTransport(lambda r: httpx.Response(409, json={"errors": [{"status": 409, "detail": "dup"}]}))
     )
