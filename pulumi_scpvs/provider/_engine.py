@@ -24,6 +24,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import secrets
 import string
 import threading
 import time
@@ -58,6 +60,19 @@ from .._errors import (
 )
 from .._waiting import Waiter
 from ..client import RetryPolicy, ScpClient
+from ._ownership import (
+    ATTEMPT_MARK,
+    MARK_KEYS,
+    OWNER_MARK,
+    Candidate,
+    Claim,
+    Journal,
+    adopt_hint,
+    owner_token,
+    pick_proven,
+    request_digest,
+    sort_candidates,
+)
 from ._timeouts import Timeouts
 from ._workers import widen_worker_pool
 
@@ -67,6 +82,12 @@ PROVIDER_KEY = "__provider"
 RESOURCE_NAME_KEY = "__resource_name"
 KIND_KEY = "__kind"  # the resource class, visible in `pulumi preview --json` (for scpvs-preview-summary)
 AUTONAMED_KEY = "__autonamed"
+STACK_AUTONAMED = "stack"  # the value of AUTONAMED_KEY when the name derives from the stack identity
+STACK_IDENTITY_KEY = "__stack_identity"
+MARK_KEY = "__mark"  # the ownership mark a create request carries (kinds with metadata)
+# Where the object lives (endpoint and account id, never a key): checked before touching it.
+TARGET_KEY = "__target"
+MOVE_FROM_ENV = "SCPVS_MOVE_FROM"
 # Outputs carry the inputs they were made from: the engine hands ``diff`` and ``update``
 # the old *outputs*, where a live value (a generated public key, a default category)
 # must not be mistaken for a changed input.
@@ -199,10 +220,10 @@ def validation_failures(error: ValidationError, skip: Collection[str] = ()) -> l
 # Providers ride out conflicts with objects in transitional states (an attachment being
 # replaced while a snapshot of its volume is taken) for up to a minute.
 # Reads are retried on 500 too: a provider must survive a busy cloud, and a GET is safe to repeat.
-PROVIDER_RETRY = RetryPolicy(conflict_window=60.0, retry_statuses=frozenset({500, 502, 503, 504}))
+PROVIDER_RETRY = RetryPolicy(attempts=8, conflict_window=60.0, retry_statuses=frozenset({500, 502, 503, 504}))
 _CLIENTS: dict[tuple[str, ...], ScpClient] = {}
 CREATE_ATTEMPTS = 3
-EARLIER_RUN_WINDOW = 3600.0
+JOURNAL = Journal()
 
 
 @dataclass
@@ -212,6 +233,8 @@ class ProviderStats:
     adoptions: int = 0
     create_retries: int = 0
     cleanups: int = 0
+    refused_unproven: int = 0
+    refused_other_target: int = 0
 
 
 STATS = ProviderStats()
@@ -286,14 +309,19 @@ class ScpProvider(ResourceProvider):
         """
         return {}
 
-    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
-        """The id of the object a create started at ``since`` (epoch seconds) may have made.
+    def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
+        """The objects a create of these inputs may have made (same name, same parent...).
 
-        ``None`` means "looked, and it is not there". Resources that cannot look raise
-        :class:`NotImplementedError`, and an uncertain create then fails rather than risk
-        a duplicate.
+        The engine decides which one, if any, is provably this resource's (see
+        :mod:`._ownership`). Resources that cannot look raise :class:`NotImplementedError`,
+        and an uncertain create then fails rather than risk a duplicate.
         """
         raise NotImplementedError
+
+    def failed_object_id(self, object_id: str, inputs: Props) -> str:
+        """The resource id of an object whose creation failed, from the id a wait reported
+        (an attachment waits on its volume; its own id is ``volume/server``)."""
+        return object_id
 
     def create_request(self, inputs: Props) -> Props:
         """The create request body built from the inputs (validated by ``check`` against the API model)."""
@@ -327,7 +355,8 @@ class ScpProvider(ResourceProvider):
     # -- the protocol ---------------------------------------------------------------------------
 
     def check(self, olds: Props, news: Props) -> CheckResult:
-        inputs = {k: v for k, v in news.items() if k not in (PROVIDER_KEY, RESOURCE_NAME_KEY, AUTONAMED_KEY, KIND_KEY)}
+        hidden = (PROVIDER_KEY, RESOURCE_NAME_KEY, AUTONAMED_KEY, KIND_KEY, STACK_IDENTITY_KEY)
+        inputs = {k: v for k, v in news.items() if k not in hidden}
         autonamed = self._autoname(olds, news, inputs)
         unknown = {name for name, value in inputs.items() if _is_unknown(value)}
         known = {name: value for name, value in inputs.items() if name not in unknown}
@@ -348,8 +377,11 @@ class ScpProvider(ResourceProvider):
             if autonamed and inputs.get(ADOPT_KEY):
                 failures.append(CheckFailure("name", "set name to the adopted object's name when using adopt_id"))
         if autonamed:
-            inputs[AUTONAMED_KEY] = True
+            inputs[AUTONAMED_KEY] = autonamed
         inputs[KIND_KEY] = self.spec.type_name
+        for key in (RESOURCE_NAME_KEY, STACK_IDENTITY_KEY):
+            if news.get(key) is not None:
+                inputs[key] = news[key]
         return CheckResult(inputs, failures)
 
     def _defaults(self) -> Props:
@@ -358,31 +390,46 @@ class ScpProvider(ResourceProvider):
             name: info.get_default(call_default_factory=True) for name, info in fields.items() if not info.is_required()
         }
 
-    def _autoname(self, olds: Props, news: Props, inputs: Props) -> bool:
-        """Fill in ``name`` when omitted.
+    def _autoname(self, olds: Props, news: Props, inputs: Props) -> bool | str:
+        """Fill in ``name`` when omitted; return how it was made (falsy: not autonamed).
 
         The name must be stable across runs (the engine may check the same resource
         more than once, sometimes without its old inputs) yet new when the resource is
         replaced, or a create-before-delete replacement would collide with its own
-        name. So the suffix is a hash of the resource's identity and of the inputs that
-        force replacement, and an earlier autoname is kept while those are unchanged.
+        name. So the suffix is a hash of the stack's identity (see :mod:`._identity`), the
+        resource's name and the inputs that force replacement, and an earlier autoname
+        is kept while those are unchanged. Two stacks of the same project and stack name
+        on two backends have two identities, hence two names; while the identity is not
+        known yet (the first preview of a stack) the name is not either.
         """
         autoname = self.spec.autoname
         if autoname is None or inputs.get("name") not in (None, ""):
             return False
-        triggers = [
-            n for n in self.spec.input_fields if n not in self.spec.update_in_place and n not in ("name", TIMEOUTS_KEY)
-        ]
+        triggers = self._replacement_fields()
         unchanged = all(
             _is_unknown(inputs.get(n)) or _normalise(olds.get(n)) == _normalise(inputs.get(n)) for n in triggers
         )
         if olds.get(AUTONAMED_KEY) and olds.get("name") and unchanged:
             inputs["name"] = olds["name"]
-        else:
-            identity = str(news.get(RESOURCE_NAME_KEY) or self.spec.type_name.lower())
-            seed = json.dumps([identity, [_normalise(inputs.get(n)) for n in triggers]], sort_keys=True, default=str)
-            inputs["name"] = autoname.make(identity.split("/", 2)[-1], seed)
-        return True
+            return str(olds[AUTONAMED_KEY]) if olds[AUTONAMED_KEY] == STACK_AUTONAMED else True
+        identity = news.get(STACK_IDENTITY_KEY)
+        if _is_unknown(identity):
+            inputs["name"] = Unknown()  # type: ignore[no-untyped-call]
+            return STACK_AUTONAMED
+        resource_name = str(news.get(RESOURCE_NAME_KEY) or self.spec.type_name.lower())
+        seed = json.dumps(
+            [identity or "", resource_name, [_normalise(inputs.get(n)) for n in triggers]], sort_keys=True, default=str
+        )
+        inputs["name"] = autoname.make(resource_name.split("/", 2)[-1], seed)
+        return STACK_AUTONAMED if identity else True
+
+    def _replacement_fields(self) -> list[str]:
+        """The inputs whose change replaces the object (the identity of what is created)."""
+        return [
+            n
+            for n in self.spec.input_fields
+            if n not in self.spec.update_in_place and n not in ("name", *MANAGEMENT_INPUTS)
+        ]
 
     def changed_fields(self, old_inputs: Props, news: Props) -> tuple[list[str], list[str]]:
         """The input fields that differ, and those of them that force a replacement."""
@@ -393,10 +440,12 @@ class ScpProvider(ResourceProvider):
         ]
         return changed, [name for name in changed if name not in self.spec.update_in_place]
 
-    def diff(self, _id: str, olds: Props, news: Props) -> DiffResult:
+    def diff(self, id_: str, olds: Props, news: Props) -> DiffResult:
+        moving = self._check_target(id_, olds, "update")
         changed, replaces = self.changed_fields(_old_inputs(olds), news)
         return DiffResult(
-            changes=bool(changed),
+            # A deliberate move (SCPVS_MOVE_FROM) is an update: it records the new target.
+            changes=bool(changed) or moving,
             replaces=replaces,
             stables=[name for name in self.spec.input_fields if name not in changed],
             delete_before_replace=self.spec.delete_before_replace and bool(replaces),
@@ -419,6 +468,7 @@ class ScpProvider(ResourceProvider):
 
     def read(self, id_: str, props: Props) -> ReadResult:
         outputs = {k: v for k, v in props.items() if k != PROVIDER_KEY}
+        self._check_target(id_, outputs, "read")
         try:
             live = self.read_object(self.client(), id_, outputs)
         except NotFoundError:
@@ -432,6 +482,7 @@ class ScpProvider(ResourceProvider):
         return ReadResult(id_=id_, outs=result, inputs=inputs)
 
     def update(self, id_: str, olds: Props, news: Props) -> UpdateResult:
+        self._check_target(id_, olds, "update")
         inputs = {k: v for k, v in news.items() if k != PROVIDER_KEY}
         old_inputs = _old_inputs(olds)
         changed = [n for n in self.spec.input_fields if _normalise(old_inputs.get(n)) != _normalise(inputs.get(n))]
@@ -446,6 +497,7 @@ class ScpProvider(ResourceProvider):
         return UpdateResult(self._outputs(inputs, live, extra))
 
     def delete(self, id_: str, props: Props) -> None:
+        self._check_target(id_, props, "delete")
         op = self._operation(props, "delete")
         try:
             with op.client.deadline(op.deadline):
@@ -453,73 +505,188 @@ class ScpProvider(ResourceProvider):
         except NotFoundError:
             log.info("%s %s was already gone", self.spec.type_name, id_)
 
+    # -- where objects live -------------------------------------------------------------------
+
+    def target(self) -> dict[str, str]:
+        """Where objects are created now: the endpoint and account id (never a key)."""
+        cfg = self.config()
+        return {"endpoint": cfg.endpoint, "account_id": cfg.account_id}
+
+    def _check_target(self, object_id: str, outputs: Props, action: str) -> bool:
+        """Refuse to touch an object recorded at another endpoint or account than the provider's.
+
+        Returns True when the difference is a move the user asked for (``SCPVS_MOVE_FROM``
+        names the recorded endpoint): the step then records the new target. States written
+        before targets were recorded have none; their next read or update records one.
+        """
+        recorded = outputs.get(TARGET_KEY)
+        if not isinstance(recorded, Mapping):
+            return False
+        current = self.target()
+        if dict(recorded) == current:
+            return False
+        if os.environ.get(MOVE_FROM_ENV) == recorded.get("endpoint"):
+            log.warning("%s %s: moving from %s to %s", self.spec.type_name, object_id, recorded, current)
+            return True
+        STATS.refused_other_target += 1
+        sources = self.config().sources
+        raise ConfigurationError(
+            f"{self.spec.type_name} {object_id} was created at endpoint {recorded.get('endpoint')!r} "
+            f"(account {recorded.get('account_id')!r}), but the provider now points at {current['endpoint']!r} "
+            f"(account {current['account_id']!r}; endpoint from {sources.get('endpoint', 'the default')}). "
+            f"Refusing to {action} it there: it would look missing or be changed in the wrong place. Check "
+            "scpvs:endpoint, scpvs:region, scpvs:environment and scpvs:accountId in the stack config (and "
+            "SCP_ENDPOINT, SCP_REGION, SCP_ACCOUNT_ID, ~/.scpconf); with none of them set the embedded simulator "
+            f"is used. To move the stack on purpose, run once with {MOVE_FROM_ENV}={recorded.get('endpoint')}"
+        )
+
     # -- creating safely ----------------------------------------------------------------------
 
+    def _claim(self, inputs: Props, since: float | None = None, attempts: tuple[str, ...] = ()) -> Claim:
+        """What identifies this create: the stack, the resource and what it asks for (a
+        replacement asks for something else, so it never takes the object it replaces)."""
+        identity = inputs.get(STACK_IDENTITY_KEY)
+        resource_name = inputs.get(RESOURCE_NAME_KEY)
+        request = request_digest({n: _normalise(inputs.get(n)) for n in self._replacement_fields()})
+        owner = owner_token(str(identity), f"{resource_name}\0{request}") if identity and resource_name else None
+        return Claim(
+            owner=owner,
+            name=inputs.get("name"),
+            stack_autonamed=inputs.get(AUTONAMED_KEY) == STACK_AUTONAMED,
+            since=since,
+            attempts=attempts,
+        )
+
+    def _look(self, client: ScpClient, inputs: Props) -> list[Candidate] | None:
+        try:
+            return list(self.candidates(client, inputs))
+        except NotImplementedError:
+            return None
+
     def _create_without_duplicates(self, op: Operation, inputs: Props) -> tuple[str, Props]:
-        """Create, and when the answer is lost, look for what the attempt made before trying again."""
-        started = time.time()
-        earlier = self._made_by_an_earlier_run(op, inputs)
+        """Create exactly one object: adopt what an interrupted run made, and when an
+        answer is lost, look for what the attempt made before trying again."""
+        claim = self._claim(inputs)
+        request = inputs.get("name") or ""
+        earlier = self._made_by_an_earlier_run(op, inputs, claim, request)
         if earlier is not None:
             return earlier, self._settle_or_clean_up(op, earlier, inputs)
+        attempts: tuple[str, ...] = ()
         for attempt in range(1, CREATE_ATTEMPTS + 1):
+            nonce = secrets.token_hex(8)
+            attempts += (nonce,)
+            since = op.client.server_time()
+            if claim.owner is not None:
+                JOURNAL.started(claim.owner, request, inputs.get("name"), since)
+            marked = {**inputs, MARK_KEY: {OWNER_MARK: claim.owner, ATTEMPT_MARK: nonce}} if claim.owner else inputs
             try:
-                return self._create_or_clean_up(op, inputs)
+                object_id, extra = self._create_or_clean_up(op, marked, claim)
             except UNCERTAIN_ERRORS as error:
-                try:
-                    found = self.find_existing(op.client, inputs, started)
-                except NotImplementedError:
-                    raise ScpError(
-                        f"creating {self.spec.type_name} failed with an unknown outcome ({error}); it may exist "
-                        "although Pulumi does not know it: check, then adopt it with adopt_id or delete it"
-                    ) from error
+                found = self._made_by_this_attempt(op, inputs, self._claim(inputs, since, attempts), error)
                 if found is not None:
-                    STATS.adoptions += 1
-                    log.warning("%s create answered %s but %s exists: adopting it", self.spec.type_name, error, found)
                     return found, self._settle_or_clean_up(op, found, inputs)
                 if attempt == CREATE_ATTEMPTS or time.monotonic() >= op.deadline:
                     raise
                 STATS.create_retries += 1
                 log.warning("%s create failed (%s) and made nothing: trying again", self.spec.type_name, error)
+                continue
+            if claim.owner is not None:
+                JOURNAL.made(claim.owner, object_id)
+            return object_id, extra
         raise AssertionError("unreachable")
 
-    def _made_by_an_earlier_run(self, op: Operation, inputs: Props) -> str | None:
-        """An object with this resource's autoname can only come from an earlier run of it
-        that failed before recording it (names like volumes' are not unique in SCP, so no
-        409 would tell): adopt it rather than make a second one."""
-        if not inputs.get(AUTONAMED_KEY):
-            return None
-        try:
-            found = self.find_existing(op.client, inputs, time.time() - EARLIER_RUN_WINDOW)
-        except NotImplementedError:
-            return None
-        if found is not None:
-            STATS.adoptions += 1
-            log.warning(
-                "%s %s was made by an earlier run that did not record it: adopting it", self.spec.type_name, found
-            )
-        return found
+    def _adopted(self, object_id: str, how: str) -> str:
+        STATS.adoptions += 1
+        log.warning("%s %s exists and %s: adopting it", self.spec.type_name, object_id, how)
+        return object_id
 
-    def _create_or_clean_up(self, op: Operation, inputs: Props) -> tuple[str, Props]:
+    def _made_by_an_earlier_run(self, op: Operation, inputs: Props, claim: Claim, request: str) -> str | None:
+        """The object an interrupted run of this very resource made, when it can be proven.
+
+        Proof is the ownership mark, the stack-derived autoname, the relationship, or this
+        machine's journal. An interrupted create whose object cannot be proven stops here
+        with the candidates and the ``adopt_id`` to use, instead of making a second one.
+        """
+        entry = JOURNAL.entry(claim.owner) if claim.owner else None
+        if entry is not None and entry.request != request:
+            entry = None  # another request of this resource (a replacement): not an interrupted one
+        if entry is not None and entry.object_id:
+            try:
+                live = self.read_object(op.client, entry.object_id, {})
+            except NotFoundError:
+                live = None
+            if live is not None:
+                return self._adopted(entry.object_id, "this machine's journal records that this stack made it")
+        found = self._look(op.client, inputs)
+        if found is None:
+            return None
+        if claim.since is None and entry is not None:
+            claim = Claim(claim.owner, claim.name, claim.stack_autonamed, since=entry.since)
+        sorted_ = sort_candidates(found, claim)
+        proven = pick_proven(sorted_.proven, claim)
+        if len(proven) == 1:
+            candidate, proof = proven[0]
+            return self._adopted(candidate.id, proof)
+        if len(proven) > 1:
+            raise ScpError(
+                f"creating {self.spec.type_name}: several objects are proven this resource's: "
+                f"{', '.join(c.describe() for c, _ in proven)}; adopt one with adopt_id and delete the others"
+            )
+        if entry is not None and entry.object_id is None and sorted_.recent:
+            # An earlier run sent this create and never saw the answer.
+            STATS.refused_unproven += 1
+            raise ScpError(
+                f"creating {self.spec.type_name} {inputs.get('name')!r}: an earlier run of this stack was "
+                f"interrupted while creating it, and {adopt_hint(self.spec.type_name, sorted_.recent)}"
+            )
+        return None
+
+    def _made_by_this_attempt(self, op: Operation, inputs: Props, claim: Claim, error: Exception) -> str | None:
+        """After a lost answer: the object this create made, ``None`` when it made nothing."""
+        found = self._look(op.client, inputs)
+        if found is None:
+            raise ScpError(
+                f"creating {self.spec.type_name} failed with an unknown outcome ({error}); it may exist "
+                "although Pulumi does not know it: check, then adopt it with adopt_id or delete it"
+            ) from error
+        sorted_ = sort_candidates(found, claim)
+        proven = pick_proven(sorted_.proven, claim)
+        if len(proven) == 1:
+            return self._adopted(proven[0][0].id, f"{proven[0][1]} (the create answered {error})")
+        if len(proven) > 1:
+            raise ScpError(
+                f"creating {self.spec.type_name} answered {error}, and several objects are proven this "
+                f"resource's: {', '.join(c.describe() for c, _ in proven)}; adopt one with adopt_id"
+            ) from error
+        if claim.owner is not None and any(c.marks is not None for c in found):
+            return None  # a kind that carries the mark: unmarked or foreign-marked objects are not ours
+        if len(sorted_.recent) == 1:
+            return self._adopted(sorted_.recent[0].id, f"was made after this create was sent (it answered {error})")
+        if sorted_.recent:
+            STATS.refused_unproven += 1
+            raise ScpError(
+                f"creating {self.spec.type_name} answered {error}, and {len(sorted_.recent)} objects appeared since "
+                f"it was sent: {adopt_hint(self.spec.type_name, sorted_.recent)}"
+            ) from error
+        return None
+
+    def _create_or_clean_up(self, op: Operation, inputs: Props, claim: Claim) -> tuple[str, Props]:
         try:
             return self.create_object(op, inputs)
         except WaitError as error:
             raise self._clean_up(op, error, inputs) from error
         except ConflictError as conflict:
-            # An autonamed object is this resource's alone (its name hashes the stack and the
-            # resource): if one already exists, an earlier run made it and lost the answer.
-            if not inputs.get(AUTONAMED_KEY):
-                raise
-            try:
-                found = self.find_existing(op.client, inputs, time.time() - EARLIER_RUN_WINDOW)
-            except NotImplementedError:
-                raise conflict from None
+            # A name already taken: ours only if proven (an earlier run whose answer was lost).
+            found = self._look(op.client, inputs)
             if found is None:
                 raise
-            STATS.adoptions += 1
-            log.warning(
-                "%s %s was made by an earlier run whose answer was lost: adopting it", self.spec.type_name, found
-            )
-            return found, self._settle_or_clean_up(op, found, inputs)
+            proven = pick_proven(sort_candidates(found, claim).proven, claim)
+            if len(proven) == 1:
+                object_id = self._adopted(proven[0][0].id, proven[0][1])
+                return object_id, self._settle_or_clean_up(op, object_id, inputs)
+            named = [c for c in found if c.name == inputs.get("name")] or found
+            STATS.refused_unproven += 1
+            raise ScpError(f"{conflict.detail}: {adopt_hint(self.spec.type_name, named)}") from conflict
 
     def _settle_or_clean_up(self, op: Operation, object_id: str, inputs: Props) -> Props:
         try:
@@ -529,7 +696,8 @@ class ScpProvider(ResourceProvider):
 
     def _clean_up(self, op: Operation, error: WaitError, inputs: Props) -> WaitError:
         """Delete an object whose creation failed (unless ``keep_failed``); say what happened."""
-        what = f"{self.spec.type_name} {error.object_id}"
+        object_id = self.failed_object_id(error.object_id, inputs)
+        what = f"{self.spec.type_name} {object_id}"
         if inputs.get(KEEP_FAILED_KEY):
             outcome = "kept it for inspection (keep_failed); delete it yourself when done"
         else:
@@ -537,15 +705,21 @@ class ScpProvider(ResourceProvider):
             cleanup = Operation(op.client, time.monotonic() + delete_timeout, op.resource_type)
             try:
                 with op.client.deadline(cleanup.deadline):
-                    self.delete_object(cleanup, error.object_id, {})
+                    self.delete_object(cleanup, object_id, {})
                 outcome = f"deleted {what} so that nothing is left behind"
                 STATS.cleanups += 1
+                owner = self._claim(inputs).owner
+                if owner is not None:
+                    JOURNAL.forget(owner)
             except NotFoundError:
                 outcome = f"{what} is already gone"
             except Exception as cleanup_error:
-                outcome = f"could not delete {what} ({cleanup_error}); delete it by hand"
+                outcome = (
+                    f"could not delete {what} ({cleanup_error}); the next `pulumi up` finds it again (it is "
+                    "recorded as this stack's) and retries, or delete it by hand"
+                )
         failure = type(error) if isinstance(error, (ResourceFailedError, WaitTimeoutError)) else WaitError
-        return failure(f"{error}; {outcome}", object_id=error.object_id, last_state=error.last_state)
+        return failure(f"{error}; {outcome}", object_id=object_id, last_state=error.last_state)
 
     def _adopt(self, op: Operation, object_id: str, inputs: Props) -> tuple[str, Props]:
         """Bring an existing object under management: check it, wait for it, converge in-place fields."""
@@ -586,8 +760,11 @@ class ScpProvider(ResourceProvider):
         outputs: Props = dict.fromkeys(self.spec.output_fields)
         outputs.update({k: v for k, v in inputs.items() if k in self.spec.input_fields})
         outputs.update({k: v for k, v in live.items() if k not in RESERVED_OUTPUTS})
+        if isinstance(outputs.get("metadata"), Mapping):
+            outputs["metadata"] = {k: v for k, v in outputs["metadata"].items() if k not in MARK_KEYS}
         outputs.update(extra)
         outputs[INPUTS_KEY] = {k: v for k, v in inputs.items() if k in self.spec.input_fields or k == AUTONAMED_KEY}
+        outputs[TARGET_KEY] = self.target()
         return outputs
 
 

@@ -7,7 +7,8 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
-from ._engine import KIND_KEY, RESERVED_OUTPUTS, RESOURCE_NAME_KEY, ScpProvider
+from ._engine import KIND_KEY, RESERVED_OUTPUTS, RESOURCE_NAME_KEY, STACK_IDENTITY_KEY, ScpProvider
+from ._identity import stack_identity
 
 NOT_INPUTS = frozenset({"self", "resource_name", "opts", "__class__"})
 
@@ -32,5 +33,7 @@ class ScpResource(Resource):
         # project/stack/name: seeds a stable autoname that differs between stacks.
         props[RESOURCE_NAME_KEY] = f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
         props[KIND_KEY] = spec.type_name
+        # Whose objects these are: see _identity (autonames and ownership marks derive from it).
+        props[STACK_IDENTITY_KEY] = stack_identity()
         secrets = pulumi.ResourceOptions(additional_secret_outputs=list(spec.secret_outputs))
         super().__init__(self._provider_class(), resource_name, props, pulumi.ResourceOptions.merge(secrets, opts))

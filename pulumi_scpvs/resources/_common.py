@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from typing import Any
 
-from .._errors import ScpError
 from ..provider import Props
+from ..provider._engine import MARK_KEY
+from ..provider._ownership import Candidate
 
 
 def multiple_of_8(size: int) -> int:
@@ -48,42 +49,30 @@ def join_id(*parts: str) -> str:
     return "/".join(parts)
 
 
-CLOCK_SKEW_SECONDS = 300.0
+def candidates(
+    items: Iterable[Any], *, marked: bool = False, related: bool = False, **attributes: Any
+) -> list[Candidate]:
+    """The listed objects with these attributes, as candidates for what a create made.
 
-
-def _timestamp(value: Any) -> float | None:
-    if isinstance(value, datetime):
-        return value.timestamp()
-    if isinstance(value, str) and value:
-        try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-        except ValueError:
-            return None
-    return None
-
-
-def made_since(items: Iterable[Any], since: float, **attributes: Any) -> str | None:
-    """The id of the one object with these attributes created since ``since`` (allowing for clock skew).
-
-    Used after a create whose answer was lost: exactly one match is the object the
-    attempt made; none means it made nothing; several cannot be told apart, which is an
-    error rather than a guess.
+    ``marked``: the kind carries the ownership mark in ``metadata``; ``related``: an
+    object with these attributes *is* the declared relationship (a child of a group this
+    resource names).
     """
     found = []
     for item in items:
         if any(getattr(item, k, None) != v for k, v in attributes.items()):
             continue
-        created = _timestamp(getattr(item, "created_at", None))
-        if created is None or created >= since - CLOCK_SKEW_SECONDS:
-            found.append(item)
-    if not found:
-        return None
-    if len(found) > 1:
-        described = ", ".join(f"{k}={v!r}" for k, v in attributes.items())
-        raise ScpError(
-            f"{len(found)} objects with {described} appeared during a create whose answer was lost; adopt one"
-        )
-    return str(found[0].id)
+        candidate = Candidate.of(item, marked=marked)
+        found.append(dataclasses.replace(candidate, related=True) if related else candidate)
+    return found
+
+
+def with_mark(metadata: Any, inputs: Props) -> Any:
+    """Metadata with the ownership mark of the create request (see provider._ownership), if any."""
+    mark = inputs.get(MARK_KEY)
+    if not mark:
+        return metadata
+    return {**(metadata or {}), **mark}
 
 
 def observed(*names: str) -> dict[str, Callable[[Props], Any]]:

@@ -21,7 +21,9 @@ from ..provider import (
     TagInput,
     Timeouts,
 )
-from ._common import compact, made_since, observed
+from ..provider._inputs import INT32_MAX, ObjectId
+from ..provider._ownership import Candidate
+from ._common import candidates, compact, observed
 
 SETTINGS = (
     "launch_configuration_id",
@@ -36,22 +38,22 @@ COUNTS = ("min_server_count", "desired_server_count", "max_server_count")
 class LbServerGroupInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: str
+    id: ObjectId
     port: int = Field(ge=1, le=65534)
 
 
 class AutoScalingGroupInputs(ResourceInputs):
     name: str | None = None
     server_name_prefix: str
-    launch_configuration_id: str
-    subnet_ids: list[str] = Field(min_length=1)
-    min_server_count: int = Field(ge=0)
-    desired_server_count: int = Field(ge=0)
-    max_server_count: int = Field(ge=0)
+    launch_configuration_id: ObjectId
+    subnet_ids: list[ObjectId] = Field(min_length=1)
+    min_server_count: int = Field(ge=0, le=INT32_MAX)
+    desired_server_count: int = Field(ge=0, le=INT32_MAX)
+    max_server_count: int = Field(ge=0, le=INT32_MAX)
     desired_server_count_editable: bool = True
     drain_enabled: bool = False
-    drain_timeout: int | None = None
-    security_group_ids: list[str] | None = None
+    drain_timeout: int | None = Field(default=None, ge=0, le=INT32_MAX, description="seconds")
+    security_group_ids: list[ObjectId] | None = None
     lb_server_groups: list[LbServerGroupInput] | None = None
     tags: list[TagInput] | None = None
 
@@ -104,9 +106,9 @@ class AutoScalingGroupProvider(ScpProvider):
         self._wait_in_service(op, object_id)
         return {}
 
-    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
+    def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
         found = client.auto_scaling_groups.iterate_auto_scaling_groups(name=inputs["name"])
-        return made_since(found, since, name=inputs["name"])
+        return candidates(found, name=inputs["name"])
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         return client.auto_scaling_groups.show_auto_scaling_group(object_id).model_dump(mode="json")

@@ -7,6 +7,7 @@ holds that shape once and each resource names its operations and fields.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, Literal
 
@@ -22,7 +23,9 @@ from ..models import (
     AutoScalingGroupScheduleShowResponse,
 )
 from ..provider import AutoName, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, Timeouts
-from ._common import compact, id_parts, join_id, made_since, observed
+from ..provider._inputs import INT32_MAX, ObjectId
+from ..provider._ownership import Candidate
+from ._common import candidates, compact, id_parts, join_id, observed
 
 GROUP = "auto_scaling_group_id"
 RULE_TIMEOUTS = Timeouts(create=300, update=300, delete=300)
@@ -58,10 +61,12 @@ class _GroupChildProvider(ScpProvider):
         """The group's children of this kind that could be the one ``inputs`` describe."""
         raise NotImplementedError
 
-    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
+    def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
+        # A child of a group this resource names, with the same name (or, for notifications,
+        # the same user): the group allows one, so it is the declared relationship.
         key = {"user_id": inputs["user_id"]} if "user_id" in inputs else {"name": inputs["name"]}
-        child_id = made_since(self._siblings(client, inputs), since, **key)
-        return None if child_id is None else join_id(inputs[GROUP], child_id)
+        found = candidates(self._siblings(client, inputs), related=True, **key)
+        return [dataclasses.replace(c, id=join_id(inputs[GROUP], c.id)) for c in found]
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         _, show, _, _ = self._api(client)
@@ -94,19 +99,21 @@ POLICY_FIELDS = (
 
 
 class AutoScalingGroupPolicyInputs(ResourceInputs):
-    auto_scaling_group_id: str
+    adopt_id_parts = (GROUP, "policy_id")
+
+    auto_scaling_group_id: ObjectId
     name: str | None = None
     metric_type: Literal[
         "CPU", "MEMORY", "NETWORK_IN_BYTES", "NETWORK_OUT_BYTES", "NETWORK_IN_PACKETS", "NETWORK_OUT_PACKETS"
     ]
     metric_method: Literal["AVG", "MIN", "MAX"] = "AVG"
     comparison_operator: Literal["ge", "gt", "le", "lt"]
-    threshold: int
-    evaluation_minutes: int = Field(default=5, ge=1)
+    threshold: int = Field(ge=0, le=INT32_MAX)
+    evaluation_minutes: int = Field(default=5, ge=1, le=INT32_MAX)
     scale_type: Literal["SCALE_IN", "SCALE_OUT"]
     scale_method: Literal["AMOUNT", "PERCENTAGE", "FIXED"] = "AMOUNT"
-    scale_value: int = Field(ge=0)
-    cooldown_seconds: int = Field(default=300, ge=0)
+    scale_value: int = Field(ge=0, le=INT32_MAX)
+    cooldown_seconds: int = Field(default=300, ge=0, le=INT32_MAX)
     state: Literal["ACTIVE", "INACTIVE"] = "ACTIVE"
 
 
@@ -193,7 +200,9 @@ SCHEDULE_FIELDS = (
 
 
 class AutoScalingGroupScheduleInputs(ResourceInputs):
-    auto_scaling_group_id: str
+    adopt_id_parts = (GROUP, "schedule_id")
+
+    auto_scaling_group_id: ObjectId
     name: str | None = None
     frequency: Literal["ONCE", "DAILY", "WEEKLY", "MONTHLY"]
     hour: int = Field(ge=0, le=23)
@@ -203,9 +212,9 @@ class AutoScalingGroupScheduleInputs(ResourceInputs):
     timezone: str = "Asia/Seoul"
     day_of_week: str | None = None
     day_of_month: str | None = None
-    min_server_count: int | None = Field(default=None, ge=0)
-    max_server_count: int | None = Field(default=None, ge=0)
-    desired_server_count: int | None = Field(default=None, ge=0)
+    min_server_count: int | None = Field(default=None, ge=0, le=INT32_MAX)
+    max_server_count: int | None = Field(default=None, ge=0, le=INT32_MAX)
+    desired_server_count: int | None = Field(default=None, ge=0, le=INT32_MAX)
     description: str | None = None
     state: Literal["ACTIVE", "INACTIVE"] = "ACTIVE"
 
@@ -278,8 +287,10 @@ class AutoScalingGroupSchedule(ScpResource):
 
 
 class AutoScalingGroupNotificationInputs(ResourceInputs):
-    auto_scaling_group_id: str
-    user_id: str
+    adopt_id_parts = (GROUP, "notification_id")
+
+    auto_scaling_group_id: ObjectId
+    user_id: ObjectId
     notification_events: list[str] = Field(min_length=1)
     notification_state: Literal["ACTIVE", "INACTIVE"] = "ACTIVE"
 

@@ -21,7 +21,9 @@ from ..provider import (
     TagInput,
     Timeouts,
 )
-from ._common import compact, id_parts, join_id, made_since
+from ..provider._inputs import IMAGE_MIN_RAM_MAX_MIB, VOLUME_SIZE_MAX_GIB, ObjectId
+from ..provider._ownership import Candidate
+from ._common import candidates, compact, id_parts, join_id
 
 IMAGE_READY = ("active",)
 IMAGE_FAILED = ("killed", "deleted", "error")
@@ -43,11 +45,12 @@ def read_image(client: ScpClient, image_id: str) -> Props:
 class ImageInputs(ResourceInputs):
     name: str | None = None
     os_distro: Literal["alma", "centos", "rhel", "rocky", "ubuntu", "windows", "oracle"]
-    url: str = Field(pattern=r".*\.qcow2$", max_length=255, description="where SCP imports the image from (.qcow2)")
+    # Patterns are ``^...\Z``: a final ``$`` would also accept a trailing newline (see ResourceInputs).
+    url: str = Field(pattern=r"^.*\.qcow2\Z", max_length=255, description="where SCP imports the image from (.qcow2)")
     container_format: str = "bare"
     disk_format: str = "qcow2"
-    min_disk: int | None = None
-    min_ram: int | None = None
+    min_disk: int | None = Field(default=None, ge=0, le=VOLUME_SIZE_MAX_GIB, description="GiB")
+    min_ram: int | None = Field(default=None, ge=0, le=IMAGE_MIN_RAM_MAX_MIB, description="MiB")
     protected: bool = False
     visibility: Literal["private", "shared"] = "private"
     tags: list[TagInput] | None = None
@@ -100,8 +103,8 @@ class ImageProvider(ScpProvider):
         wait_for_image(op, object_id)
         return {}
 
-    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
-        return made_since(client.images.iterate_images(name=inputs["name"]), since, name=inputs["name"])
+    def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
+        return candidates(client.images.iterate_images(name=inputs["name"]), name=inputs["name"])
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         return read_image(client, object_id)
@@ -153,8 +156,9 @@ class Image(ScpResource):
 
 
 class ServerImageInputs(ResourceInputs):
-    server_id: str
-    name: str | None = None
+    server_id: ObjectId
+    # The document's rule for image names (ImageCreateRequest.name); the custom-image request states none.
+    name: str | None = Field(default=None, pattern=r"^[a-zA-Z0-9-_ ]*\Z", min_length=1, max_length=255)
 
 
 class ServerImageProvider(ScpProvider):
@@ -174,8 +178,8 @@ class ServerImageProvider(ScpProvider):
         wait_for_image(op, object_id)
         return {}
 
-    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
-        return made_since(client.images.iterate_images(name=inputs["name"]), since, name=inputs["name"])
+    def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
+        return candidates(client.images.iterate_images(name=inputs["name"]), name=inputs["name"])
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         return read_image(client, object_id)
@@ -208,8 +212,10 @@ class ServerImage(ScpResource):
 
 
 class ImageMemberInputs(ResourceInputs):
-    image_id: str
-    member_id: str = Field(pattern=r"^[A-Za-z0-9-]*$", min_length=1, max_length=64)
+    adopt_id_parts = ("image_id", "member_id")
+
+    image_id: ObjectId
+    member_id: ObjectId = Field(pattern=r"^[A-Za-z0-9-]*\Z", min_length=1, max_length=64)
     status: Literal["pending", "accepted", "rejected"] | None = None
 
 

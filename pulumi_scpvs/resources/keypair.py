@@ -11,8 +11,11 @@ from .._errors import NotFoundError
 from ..client import ScpClient
 from ..models import KeypairCreateRequest, KeypairCreateResponse, KeypairShowResponse
 from ..provider import AutoName, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, TagInput
+from ..provider._ownership import Candidate
 from ..provider._timeouts import Timeouts
-from ._common import made_since
+
+# The document's rule for keypair names (KeypairCreateRequest.name): 1 to 255 of these.
+KEYPAIR_NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_ ")
 
 
 class KeypairInputs(ResourceInputs):
@@ -21,6 +24,13 @@ class KeypairInputs(ResourceInputs):
         default=None, description="OpenSSH public key to import; omit to have SCP generate a pair"
     )
     tags: list[TagInput] | None = None
+
+    @classmethod
+    def check_adopt_id(cls, value: str) -> str:
+        """A keypair's id is its name, which may contain spaces (percent-encoded in request paths)."""
+        if not 1 <= len(value) <= 255 or not set(value) <= KEYPAIR_NAME_CHARACTERS:
+            raise ValueError("must be a keypair name: 1 to 255 letters, digits, '-', '_' or spaces")
+        return value
 
 
 class KeypairProvider(ScpProvider):
@@ -44,12 +54,12 @@ class KeypairProvider(ScpProvider):
         created: KeypairCreateResponse = op.client.keypairs.create_keypair(self.create_request(inputs))
         return created.name, {"private_key": created.private_key}
 
-    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
+    def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
         try:
             keypair = client.keypairs.show_keypair(inputs["name"])
         except NotFoundError:
-            return None
-        return made_since([keypair.model_copy(update={"id": keypair.name})], since, name=inputs["name"])
+            return []
+        return [Candidate.of(keypair, object_id=keypair.name)]
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         return client.keypairs.show_keypair(object_id).model_dump(mode="json")

@@ -25,14 +25,16 @@ from ..provider import (
     TagInput,
     Timeouts,
 )
-from ._common import compact, encode_user_data, made_since, multiple_of_8
+from ..provider._inputs import INT32_MAX, VOLUME_SIZE_MAX_GIB, VOLUME_SIZE_MIN_GIB, ObjectId
+from ..provider._ownership import Candidate
+from ._common import candidates, compact, encode_user_data, multiple_of_8
 
 
 class LaunchVolumeInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    boot_index: int = Field(ge=0)
-    size: int = Field(ge=8)
+    boot_index: int = Field(ge=0, le=INT32_MAX)
+    size: int = Field(ge=VOLUME_SIZE_MIN_GIB, le=VOLUME_SIZE_MAX_GIB, description="GiB, a multiple of 8")
     type: str | None = None
 
     _size_rule = field_validator("size")(multiple_of_8)
@@ -40,9 +42,9 @@ class LaunchVolumeInput(BaseModel):
 
 class LaunchConfigurationInputs(ResourceInputs):
     name: str | None = None
-    image_id: str
+    image_id: ObjectId
     keypair_name: str
-    server_type_id: str
+    server_type_id: ObjectId
     user_data: str | None = None
     volumes: list[LaunchVolumeInput] | None = None
     tags: list[TagInput] | None = None
@@ -67,9 +69,9 @@ class LaunchConfigurationProvider(ScpProvider):
     def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
         return op.client.launch_configurations.create_launch_configuration(self.create_request(inputs)).id, {}
 
-    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
+    def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
         found = client.launch_configurations.iterate_launch_configurations(name=inputs["name"])
-        return made_since(found, since, name=inputs["name"])
+        return candidates(found, name=inputs["name"])
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         return client.launch_configurations.show_launch_configuration(object_id).model_dump(mode="json")

@@ -11,8 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ..client import ScpClient
 from ..models import ServerCreateRequest, ServerShowResponse
 from ..provider import AutoName, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, TagInput
+from ..provider._inputs import INT32_MAX, VOLUME_SIZE_MAX_GIB, VOLUME_SIZE_MIN_GIB, ObjectId
+from ..provider._ownership import Candidate
 from ..provider._timeouts import Timeouts
-from ._common import encode_user_data, made_since, multiple_of_8
+from ._common import candidates, encode_user_data, multiple_of_8, with_mark
 
 log = logging.getLogger("pulumi_scpvs.resources.server")
 
@@ -27,10 +29,10 @@ class NetworkInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    subnet_id: str | None = None
+    subnet_id: ObjectId | None = None
     fixed_ip: str | None = None
-    port_id: str | None = None
-    public_ip_id: str | None = None
+    port_id: ObjectId | None = None
+    public_ip_id: ObjectId | None = None
 
 
 class VolumeInput(BaseModel):
@@ -38,7 +40,7 @@ class VolumeInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    size: int = Field(ge=8, description="GiB, a multiple of 8")
+    size: int = Field(ge=VOLUME_SIZE_MIN_GIB, le=VOLUME_SIZE_MAX_GIB, description="GiB, a multiple of 8")
     type: str | None = Field(default=None, description="volume type name, e.g. SSD (default: the region's default)")
     delete_on_termination: bool = True
 
@@ -47,15 +49,17 @@ class VolumeInput(BaseModel):
 
 class ServerInputs(ResourceInputs):
     name: str | None = None
-    image_id: str
+    image_id: ObjectId
     keypair_name: str
-    server_type_id: str
+    server_type_id: ObjectId
     networks: list[NetworkInput] = Field(min_length=1)
     boot_volume: VolumeInput | None = None
     data_volumes: list[VolumeInput] | None = None
-    security_group_ids: list[str] | None = None
-    server_group_id: str | None = None
-    partition_number: int | None = None
+    security_group_ids: list[ObjectId] | None = None
+    server_group_id: ObjectId | None = None
+    # The document gives no range (the region's largest is read at run time: GET
+    # /v1/server-groups/partition-size); only what no numbering allows is refused.
+    partition_number: int | None = Field(default=None, ge=0, le=INT32_MAX)
     product_category: Literal["compute", "container"] | None = None
     product_offering: Literal["virtual_server", "gpu_server", "k8s_vm", "k8s_gpu_vm"] | None = None
     metadata: dict[str, str] | None = None
@@ -113,7 +117,7 @@ class ServerProvider(ScpProvider):
             "partition_number": inputs.get("partition_number"),
             "product_category": inputs.get("product_category"),
             "product_offering": inputs.get("product_offering"),
-            "metadata": inputs.get("metadata"),
+            "metadata": with_mark(inputs.get("metadata"), inputs),
             "user_data": encode_user_data(inputs.get("user_data")),
             "tags": inputs.get("tags"),
             "lock": inputs.get("lock") or None,
@@ -141,8 +145,8 @@ class ServerProvider(ScpProvider):
             return {"password": op.client.servers.show_server_password(object_id, {}).password}
         return {}
 
-    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
-        return made_since(client.servers.iterate_servers(name=inputs["name"]), since, name=inputs["name"])
+    def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
+        return candidates(client.servers.iterate_servers(name=inputs["name"]), marked=True, name=inputs["name"])
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         return client.servers.show_server(object_id).model_dump(mode="json")

@@ -20,7 +20,8 @@ from ..provider import (
     TagInput,
     Timeouts,
 )
-from ._common import compact, made_since
+from ..provider._ownership import Candidate
+from ._common import candidates, compact
 
 
 class ServerGroupInputs(ResourceInputs):
@@ -45,8 +46,8 @@ class ServerGroupProvider(ScpProvider):
     def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
         return op.client.server_groups.create_server_group(self.create_request(inputs)).id, {}
 
-    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
-        return made_since(client.server_groups.iterate_server_groups(), since, name=inputs["name"])
+    def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
+        return candidates(client.server_groups.iterate_server_groups(), name=inputs["name"])
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         return client.server_groups.show_server_group(object_id).model_dump(mode="json")

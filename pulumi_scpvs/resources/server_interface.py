@@ -16,6 +16,7 @@ from ..models import InterfaceResponse
 from ..models import PrivateStaticNat as PrivateNatModel
 from ..models import PublicStaticNat as PublicNatModel
 from ..provider import Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, Timeouts
+from ..provider._inputs import ObjectId
 from ._common import compact, id_parts, join_id
 
 
@@ -24,10 +25,12 @@ def show_interface(client: ScpClient, server_id: str, port_id: str) -> Interface
 
 
 class ServerInterfaceInputs(ResourceInputs):
-    server_id: str
-    subnet_id: str | None = None
+    adopt_id_parts = ("server_id", "port_id")
+
+    server_id: ObjectId
+    subnet_id: ObjectId | None = None
     fixed_ip: str | None = None
-    port_id: str | None = None
+    port_id: ObjectId | None = None
 
 
 class ServerInterfaceProvider(ScpProvider):
@@ -129,9 +132,11 @@ class _NatProvider(ScpProvider):
 
 
 class StaticNatInputs(ResourceInputs):
-    server_id: str
-    port_id: str
-    publicip_id: str
+    adopt_id_parts = ("server_id", "port_id", "nat_id")
+
+    server_id: ObjectId
+    port_id: ObjectId
+    publicip_id: ObjectId
 
 
 class StaticNatProvider(_NatProvider):
@@ -177,10 +182,12 @@ class StaticNat(ScpResource):
 
 
 class PrivateStaticNatInputs(ResourceInputs):
-    server_id: str
-    port_id: str
-    private_nat_id: str
-    private_nat_ip_id: str
+    adopt_id_parts = ("server_id", "port_id", "nat_id")
+
+    server_id: ObjectId
+    port_id: ObjectId
+    private_nat_id: ObjectId
+    private_nat_ip_id: ObjectId
 
 
 class PrivateStaticNatProvider(_NatProvider):

@@ -9,11 +9,13 @@ import pulumi
 from ..client import ScpClient
 from ..models import SnapshotCreateRequest, SnapshotDetailResponse
 from ..provider import AutoName, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, Timeouts
-from ._common import compact, made_since
+from ..provider._inputs import ObjectId
+from ..provider._ownership import Candidate
+from ._common import candidates, compact, with_mark
 
 
 class SnapshotInputs(ResourceInputs):
-    volume_id: str
+    volume_id: ObjectId
     name: str | None = None
     description: str | None = None
     force: bool | None = None
@@ -33,7 +35,8 @@ class SnapshotProvider(ScpProvider):
     )
 
     def create_request(self, inputs: Props) -> Props:
-        return compact({k: inputs.get(k) for k in ("volume_id", "name", "description", "force", "metadata")})
+        request = compact({k: inputs.get(k) for k in ("volume_id", "name", "description", "force")})
+        return compact({**request, "metadata": with_mark(inputs.get("metadata"), inputs)})
 
     def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
         snapshot_id = op.client.snapshots.create_snapshot(self.create_request(inputs)).id
@@ -44,9 +47,9 @@ class SnapshotProvider(ScpProvider):
         op.wait(lambda: show(object_id), lambda s: s.status, object_id, ("available",), ("error",))
         return {}
 
-    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
+    def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
         snapshots = client.snapshots.iterate_snapshots(volume_id=inputs["volume_id"], name=inputs["name"])
-        return made_since(snapshots, since, name=inputs["name"], volume_id=inputs["volume_id"])
+        return candidates(snapshots, marked=True, name=inputs["name"], volume_id=inputs["volume_id"])
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         return client.snapshots.show_snapshot(object_id).model_dump(mode="json")

@@ -21,7 +21,9 @@ from ..provider import (
     TagInput,
     Timeouts,
 )
-from ._common import compact, made_since, multiple_of_8
+from ..provider._inputs import VOLUME_SIZE_MAX_GIB, VOLUME_SIZE_MIN_GIB, ObjectId
+from ..provider._ownership import Candidate
+from ._common import candidates, compact, multiple_of_8
 
 READY = ("available", "in-use")
 FAILED = ("error", "error_extending", "error_deleting", "error_restoring")
@@ -29,11 +31,15 @@ FAILED = ("error", "error_extending", "error_deleting", "error_restoring")
 
 class VolumeInputs(ResourceInputs):
     name: str | None = None
-    size: int = Field(ge=8, description="GiB, a multiple of 8; grows in place, never shrinks")
+    size: int = Field(
+        ge=VOLUME_SIZE_MIN_GIB,
+        le=VOLUME_SIZE_MAX_GIB,
+        description="GiB, a multiple of 8; grows in place, never shrinks",
+    )
     volume_type: str | None = None
-    snapshot_id: str | None = None
+    snapshot_id: ObjectId | None = None
     tags: list[TagInput] | None = None
-    revert_to_snapshot_id: str | None = Field(
+    revert_to_snapshot_id: ObjectId | None = Field(
         default=None, description="setting or changing it reverts the volume to that snapshot on `up`"
     )
 
@@ -74,8 +80,8 @@ class VolumeProvider(ScpProvider):
         self._wait(op, object_id)
         return {}
 
-    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
-        return made_since(client.volumes.iterate_volumes(name=inputs["name"]), since, name=inputs["name"])
+    def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
+        return candidates(client.volumes.iterate_volumes(name=inputs["name"]), name=inputs["name"])
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         return client.volumes.show_volume(object_id).model_dump(mode="json")

@@ -16,12 +16,16 @@ import pulumi
 from ..client import ScpClient
 from ..models import ServersVolumeResponse
 from ..provider import Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, Timeouts
+from ..provider._inputs import ObjectId
+from ..provider._ownership import Candidate
 from ._common import id_parts, join_id
 
 
 class VolumeAttachmentInputs(ResourceInputs):
-    volume_id: str
-    server_id: str
+    adopt_id_parts = ("volume_id", "server_id")
+
+    volume_id: ObjectId
+    server_id: ObjectId
     delete_on_termination: bool = False
 
 
@@ -49,10 +53,13 @@ class VolumeAttachmentProvider(ScpProvider):
         object_id = join_id(inputs["volume_id"], inputs["server_id"])
         return object_id, self.wait_ready(op, object_id, inputs)
 
-    def find_existing(self, client: ScpClient, inputs: Props, since: float) -> str | None:
+    def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
         volume = client.volumes.show_volume(inputs["volume_id"])
         attached = any(s.id == inputs["server_id"] for s in volume.servers)
-        return join_id(inputs["volume_id"], inputs["server_id"]) if attached else None
+        return [Candidate(join_id(inputs["volume_id"], inputs["server_id"]), related=True)] if attached else []
+
+    def failed_object_id(self, object_id: str, inputs: Props) -> str:
+        return join_id(inputs["volume_id"], inputs["server_id"])
 
     def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
         self._wait_for_volume(op, inputs["volume_id"], True, inputs["server_id"])

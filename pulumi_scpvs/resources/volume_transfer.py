@@ -14,11 +14,12 @@ import pulumi
 from ..client import ScpClient
 from ..models import VolumeTransferAcceptResponse, VolumeTransferRequest, VolumeTransferShowResponse
 from ..provider import Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, Timeouts
+from ..provider._inputs import ObjectId
 from ._common import compact
 
 
 class VolumeTransferInputs(ResourceInputs):
-    volume_id: str
+    volume_id: ObjectId
     name: str | None = None
 
 
@@ -74,7 +75,7 @@ class VolumeTransfer(ScpResource):
 
 
 class VolumeTransferAcceptanceInputs(ResourceInputs):
-    transfer_id: str
+    transfer_id: ObjectId
     auth_key: str
 
 

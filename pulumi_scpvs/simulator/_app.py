@@ -6,6 +6,7 @@ in-process by httpx's ``WSGITransport`` for the embedded simulator.
 
 from __future__ import annotations
 
+import email.utils
 import json
 import logging
 import re
@@ -104,7 +105,14 @@ class SimulatorApp:
             log.exception("simulator error")
             status, body, headers = 500, error_body(500, "INTERNAL_ERROR", "simulator internal error"), []
         payload = b"" if body is None else json.dumps(body).encode("utf-8")
-        response_headers = [("Content-Type", "application/json"), ("Content-Length", str(len(payload))), *headers]
+        response_headers = [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(payload))),
+            # The server's clock, as every HTTP server sends it: clients bound "created since my
+            # request" by it instead of trusting their own clock.
+            ("Date", email.utils.formatdate(self.world.clock(), usegmt=True)),
+            *headers,
+        ]
         start_response(f"{status} {REASONS.get(status, 'Status')}", response_headers)
         return [payload]
 
@@ -114,7 +122,7 @@ class SimulatorApp:
         raw_query = environ.get("QUERY_STRING", "")
         if path.startswith("/_admin/"):
             return self._admin(method, path, environ)
-        injected = self._faults_before()
+        injected = self._faults_before(method, path)
         if injected is not None:
             return injected
         try:
@@ -135,7 +143,7 @@ class SimulatorApp:
                 result = HANDLERS[route.operation.name](context)
             response = self._response(route.operation, result)
             if method != "GET":
-                self._faults_after_commit()
+                self._faults_after_commit(method, path)
             return route.operation.success_status, response, []
         except SimulatorError as error:
             return error.status, error_body(error.status, error.code, error.detail), []
@@ -287,11 +295,13 @@ class SimulatorApp:
 
     # -- faults ----------------------------------------------------------------------------
 
-    def _faults_before(self) -> tuple[int, Any, list[tuple[str, str]]] | None:
+    def _faults_before(self, method: str, path: str) -> tuple[int, Any, list[tuple[str, str]]] | None:
         """Latency, throttling and errors that happen before the request is looked at."""
         settings = self.faults.settings
         if settings.latency > 0:
             time.sleep(settings.latency)
+        if not settings.applies_to(method, path):
+            return None
         if self.faults.happens(settings.throttle_rate, "throttled"):
             body = error_body(429, "TOO_MANY_REQUESTS", "rate limit exceeded; retry later")
             return 429, body, [("Retry-After", f"{settings.retry_after:g}")]
@@ -300,9 +310,11 @@ class SimulatorApp:
             return status, error_body(status, "SERVICE_UNAVAILABLE", "injected fault before the operation"), []
         return None
 
-    def _faults_after_commit(self) -> None:
+    def _faults_after_commit(self, method: str, path: str) -> None:
         """Failures after the operation was committed: the caller cannot know it succeeded."""
         settings = self.faults.settings
+        if not settings.applies_to(method, path):
+            return
         if self.faults.happens(settings.drop_rate, "dropped_after_commit"):
             raise DropConnection
         if self.faults.happens(settings.late_error_rate, "error_after_commit"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import threading
 from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
@@ -40,6 +41,12 @@ class FaultSettings:
     stall_rate: float = 0.0
     """Transitions that never complete."""
     seed: int | None = None
+    match: str | None = None
+    """A regular expression on ``"METHOD /path"``: only matching API requests get errors,
+    throttling, drops and late errors (``"^DELETE /v1/volumes/[^/]+/servers/"``: detaches)."""
+
+    def applies_to(self, method: str, path: str) -> bool:
+        return self.match is None or re.search(self.match, f"{method} {path}") is not None
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> FaultSettings:
