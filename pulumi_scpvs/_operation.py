@@ -35,10 +35,20 @@ class Operation:
         return CURRENT_VERSION if CURRENT_VERSION in self.versions else self.versions[-1]
 
     def url_path(self, **path_values: str) -> str:
-        """The path with its ``{placeholders}`` filled in (values are percent-encoded)."""
+        """The path with its ``{placeholders}`` filled in.
+
+        Each value is percent-encoded whole (``quote(value, safe="")``: '/', '?', '#', '%'
+        and spaces become escapes), so a value can neither add a path segment nor start a
+        query or a fragment. An empty value, '.' or '..' would still change the path
+        (``/v1/servers/`` is another operation, and HTTP clients resolve dot segments), so
+        they are refused. The client signs the URL it sends, escapes included.
+        """
         from urllib.parse import quote
 
         path = self.path
         for name in self.path_params:
-            path = path.replace("{" + name + "}", quote(str(path_values[name]), safe=""))
+            value = str(path_values[name])
+            if value in ("", ".", ".."):
+                raise ValueError(f"{self.name}: path parameter {name} is {value!r}, which cannot be an id")
+            path = path.replace("{" + name + "}", quote(value, safe=""))
         return path

@@ -58,6 +58,28 @@ class RetryPolicy:
     # themselves. Retried for this many seconds (0: not at all, as for a plain client).
     conflict_window: float = 0.0
 
+    # Conflicts that waiting cannot clear: a name already taken, a relationship that is not
+    # there, a protected or locked object. They fail at once instead of after the window.
+    permanent_conflicts: tuple[str, ...] = (
+        "already exists",
+        "already a member",
+        "already has",
+        "already attached",
+        "already in use",
+        "is not attached",
+        "is protected",
+        "is locked",
+        "belongs to",
+        "another VPC",
+        "not found or not active",
+        "set force",
+    )
+
+    def may_clear(self, detail: str) -> bool:
+        """Whether a 409 with this detail may pass by itself (an object in a transitional state)."""
+        lowered = detail.lower()
+        return not any(pattern.lower() in lowered for pattern in self.permanent_conflicts)
+
     def conflict_pause(self, waited: float) -> float:
         """How long to wait before repeating a request refused with 409.
 
@@ -129,6 +151,8 @@ class ScpClient(AreaAccessors):
         self.language = language
         self.stats = ClientStats()
         self._sleep = sleep
+        # (the server's clock from the last Date header, this machine's monotonic clock then)
+        self._server_clock: tuple[float, float] | None = None
         base_url = config.endpoint
         if config.is_embedded:
             base_url = EMBEDDED_BASE_URL
@@ -205,13 +229,18 @@ class ScpClient(AreaAccessors):
                     attempt += 1
                     continue
                 raise ScpConnectionError(f"{type(exc).__name__}: {exc}", method=method, url=url) from exc
+            self._note_server_clock(response)
             if response.is_success:
                 return response.json() if response.content else None
             retry_after = _retry_after(response)
             retryable = response.status_code == 429 or (
                 response.status_code in self.retry.retry_statuses and method in IDEMPOTENT_METHODS
             )
-            if response.status_code == 409 and time.monotonic() < conflicts_until:
+            if (
+                response.status_code == 409
+                and time.monotonic() < conflicts_until
+                and self.retry.may_clear(self._error(response, method, url, retry_after).detail)
+            ):
                 # Counted apart from the other retries: waiting out a transition must not use them up.
                 self._pause(self.retry.conflict_pause(time.monotonic() - started), f"409 on {method} {url}")
                 continue
@@ -223,6 +252,28 @@ class ScpClient(AreaAccessors):
                 attempt += 1
                 continue
             raise self._error(response, method, url, retry_after)
+
+    def _note_server_clock(self, response: httpx.Response) -> None:
+        date = response.headers.get("Date")
+        if not date:
+            return
+        try:
+            server = email.utils.parsedate_to_datetime(date).timestamp()
+        except (TypeError, ValueError):
+            return
+        self._server_clock = (server, time.monotonic())
+
+    def server_time(self) -> float | None:
+        """The server's clock now (epoch seconds), never later than the truth; ``None`` before any answer.
+
+        Taken from the last ``Date`` header (whole seconds, rounded down by the server) plus
+        the time elapsed here since: "made since my request" is then judged by the cloud's
+        own clock, whatever this machine's clock says.
+        """
+        if self._server_clock is None:
+            return None
+        server, seen_at = self._server_clock
+        return server + (time.monotonic() - seen_at)
 
     @staticmethod
     @contextlib.contextmanager

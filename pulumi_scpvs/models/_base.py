@@ -13,7 +13,8 @@ class ScpModel(BaseModel):
     Unknown fields are kept rather than refused, so that a field the cloud adds later
     never breaks a deployment; the simulator, which must be strict, checks
     :func:`unknown_fields` itself. The document's patterns are Python regular
-    expressions (``[a-zA-Z0-9-_ ]`` is not valid in the default Rust engine).
+    expressions (``[a-zA-Z0-9-_ ]`` is not valid in the default Rust engine); the
+    generator anchors each as ``^...\\Z`` so that it matches whole values only.
     """
 
     model_config = ConfigDict(extra="allow", regex_engine="python-re", populate_by_name=True)

@@ -47,11 +47,11 @@ class AutoScalingGroupCreateRequest(ScpModel):
     lb_server_groups: list[AutoScalingGroupLbServerGroup] | None = Field(None, description='LB 서버 그룹 목록')
     max_server_count: int = Field(..., description='최대 서버 수')
     min_server_count: int = Field(..., description='최소 서버 수')
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*$', min_length=1, max_length=63)] = Field(..., description='Auto-Scaling Group 이름')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*\\Z', min_length=1, max_length=63)] = Field(..., description='Auto-Scaling Group 이름')
     notifications: list[AutoScalingGroupNotificationCreateRequest] | None = Field(None, description='Notifications')
     scaling_policies: list[AutoScalingGroupPolicyCreateRequest] | None = Field(None, description='Scaling policy list')
     security_group_ids: list[str] | None = Field(None, description='Security Group ID 목록')
-    server_name_prefix: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*$', min_length=1, max_length=61)] = Field(..., description='서버 이름 접두사')
+    server_name_prefix: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*\\Z', min_length=1, max_length=61)] = Field(..., description='서버 이름 접두사')
     subnet_ids: list[str] = Field(..., description='Subnet ID 목록')
     tags: list[Tag] | None = Field(None, description='Tags')
 
@@ -135,14 +135,14 @@ class AutoScalingGroupNotificationUpdateRequest(ScpModel):
 class AutoScalingGroupPolicyCreateRequest(ScpModel):
     """The ``AutoScalingGroupPolicyCreateRequest`` schema of the API document."""
 
-    comparison_operator: Annotated[str, Field(pattern='^(ge|gt|le|lt)$')] = Field(..., description='비교 연산자')
+    comparison_operator: Annotated[str, Field(pattern='^(ge|gt|le|lt)\\Z')] = Field(..., description='비교 연산자')
     cooldown_seconds: int = Field(..., description='쿨다운 시간(초 단위)')
     evaluation_minutes: int = Field(..., description='평가 시간(분 단위)')
-    metric_method: Annotated[str, Field(pattern='^(AVG|MIN|MAX)$')] = Field(..., description='메트릭 방법')
-    metric_type: Annotated[str, Field(pattern='^(CPU|MEMORY|NETWORK_IN_BYTES|NETWORK_OUT_BYTES|NETWORK_IN_PACKETS|NETWORK_OUT_PACKETS)$')] = Field(..., description='메트릭 유형')
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*$', min_length=1, max_length=63)] = Field(..., description='정책 이름')
-    scale_method: Annotated[str, Field(pattern='^(AMOUNT|PERCENTAGE|FIXED)$')] = Field(..., description='스케일 방법')
-    scale_type: Annotated[str, Field(pattern='^(SCALE_IN|SCALE_OUT)$')] = Field(..., description='스케일 유형')
+    metric_method: Annotated[str, Field(pattern='^(AVG|MIN|MAX)\\Z')] = Field(..., description='메트릭 방법')
+    metric_type: Annotated[str, Field(pattern='^(CPU|MEMORY|NETWORK_IN_BYTES|NETWORK_OUT_BYTES|NETWORK_IN_PACKETS|NETWORK_OUT_PACKETS)\\Z')] = Field(..., description='메트릭 유형')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*\\Z', min_length=1, max_length=63)] = Field(..., description='정책 이름')
+    scale_method: Annotated[str, Field(pattern='^(AMOUNT|PERCENTAGE|FIXED)\\Z')] = Field(..., description='스케일 방법')
+    scale_type: Annotated[str, Field(pattern='^(SCALE_IN|SCALE_OUT)\\Z')] = Field(..., description='스케일 유형')
     scale_value: int = Field(..., description='스켕일 값')
     threshold: int = Field(..., description='임계값')
 
@@ -181,16 +181,16 @@ class AutoScalingGroupPolicyShowResponse(ScpModel):
 class AutoScalingGroupPolicyUpdateRequest(ScpModel):
     """The ``AutoScalingGroupPolicyUpdateRequest`` schema of the API document."""
 
-    comparison_operator: Annotated[str, Field(pattern='^(ge|gt|le|lt)$')] | None = Field(None, description='비교 연산자')
+    comparison_operator: Annotated[str, Field(pattern='^(ge|gt|le|lt)\\Z')] | None = Field(None, description='비교 연산자')
     cooldown_seconds: int | None = Field(None, description='쿨다운 시간(초 단위)')
     evaluation_minutes: int | None = Field(None, description='평가 시간(분 단위)')
-    metric_method: Annotated[str, Field(pattern='^(AVG|MIN|MAX)$')] | None = Field(None, description='메트릭 방법')
-    metric_type: Annotated[str, Field(pattern='^(CPU|MEMORY|NETWORK_IN_BYTES|NETWORK_OUT_BYTES|NETWORK_IN_PACKETS|NETWORK_OUT_PACKETS)$')] | None = Field(None, description='메트릭 유형')
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*$')] | None = Field(None, description='정책 이름')
-    scale_method: Annotated[str, Field(pattern='^(AMOUNT|PERCENTAGE|FIXED)$')] | None = Field(None, description='스케일 방법')
-    scale_type: Annotated[str, Field(pattern='^(SCALE_IN|SCALE_OUT)$')] | None = Field(None, description='스케일 유형')
+    metric_method: Annotated[str, Field(pattern='^(AVG|MIN|MAX)\\Z')] | None = Field(None, description='메트릭 방법')
+    metric_type: Annotated[str, Field(pattern='^(CPU|MEMORY|NETWORK_IN_BYTES|NETWORK_OUT_BYTES|NETWORK_IN_PACKETS|NETWORK_OUT_PACKETS)\\Z')] | None = Field(None, description='메트릭 유형')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*\\Z')] | None = Field(None, description='정책 이름')
+    scale_method: Annotated[str, Field(pattern='^(AMOUNT|PERCENTAGE|FIXED)\\Z')] | None = Field(None, description='스케일 방법')
+    scale_type: Annotated[str, Field(pattern='^(SCALE_IN|SCALE_OUT)\\Z')] | None = Field(None, description='스케일 유형')
     scale_value: int | None = Field(None, description='스켕일 값')
-    state: Annotated[str, Field(pattern='^(ACTIVE|INACTIVE)$')] | None = Field(None, description='정책 상태')
+    state: Annotated[str, Field(pattern='^(ACTIVE|INACTIVE)\\Z')] | None = Field(None, description='정책 상태')
     threshold: int | None = Field(None, description='임계값')
 
 
@@ -207,7 +207,7 @@ class AutoScalingGroupScheduleCreateRequest(ScpModel):
     max_server_count: int | None = Field(None, description='최대 서버 수')
     min_server_count: int | None = Field(None, description='최소 서버 수')
     minute: int = Field(...)
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*$', min_length=1, max_length=63)] = Field(..., description='스케쥴 이름')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*\\Z', min_length=1, max_length=63)] = Field(..., description='스케쥴 이름')
     start_date: str = Field(..., description='시작 날짜')
     state: Literal['ACTIVE', 'INACTIVE', 'DELETED'] | None = Field(None, description='스케쥴 상태')
     timezone: str = Field(..., description='시간대')
@@ -261,7 +261,7 @@ class AutoScalingGroupScheduleUpdateRequest(ScpModel):
     max_server_count: int | None = Field(None, description='최대 서버 수')
     min_server_count: int | None = Field(None, description='최소 서버 수')
     minute: int | None = Field(None)
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*$')] | None = Field(None, description='스케쥴 이름')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*\\Z')] | None = Field(None, description='스케쥴 이름')
     start_date: str | None = Field(None, description='시작 날짜')
     state: Literal['ACTIVE', 'INACTIVE', 'DELETED'] | None = Field(None, description='스케쥴 상태')
     timezone: str | None = Field(None, description='시간대')
@@ -359,22 +359,22 @@ class DefaultConfigListResponse(ScpModel):
 class ImageCreateRequest(ScpModel):
     """The ``ImageCreateRequest`` schema of the API document."""
 
-    container_format: Annotated[str, Field(pattern='bare')] = Field('bare', description='컨테이너 형식')
-    disk_format: Annotated[str, Field(pattern='qcow2')] = Field('qcow2', description='디스크 형식')
+    container_format: Annotated[str, Field(pattern='^bare\\Z')] = Field('bare', description='컨테이너 형식')
+    disk_format: Annotated[str, Field(pattern='^qcow2\\Z')] = Field('qcow2', description='디스크 형식')
     min_disk: int | None = Field(None, description='최소 디스크')
     min_ram: Annotated[int, Field(le=2097151)] | None = Field(None, description='최소 RAM')
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*$', min_length=1, max_length=255)] = Field(..., description='이미지 이름')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*\\Z', min_length=1, max_length=255)] = Field(..., description='이미지 이름')
     os_distro: Literal['alma', 'centos', 'rhel', 'rocky', 'ubuntu', 'windows', 'oracle'] = Field(..., description='OS 배포판')
     protected: bool | None = Field(None, description='보호')
     tags: list[Tag] | None = Field(None, description='Tags')
     url: Annotated[str, Field(max_length=255)] = Field(..., description='이미지 파일에 대한 Object Storage URL (qcow2 형식만 허용)')
-    visibility: Annotated[str, Field(pattern='private|shared')] = Field('private', description='가시성')
+    visibility: Annotated[str, Field(pattern='^(?:private|shared)\\Z')] = Field('private', description='가시성')
 
 
 class ImageImportRequest(ScpModel):
     """The ``ImageImportRequest`` schema of the API document."""
 
-    url: Annotated[str, Field(pattern='.*\\.qcow2$', max_length=255)] = Field(..., description='이미지 파일에 대한 Object Storage URL (qcow2 형식만 허용)')
+    url: Annotated[str, Field(pattern='^.*\\.qcow2\\Z', max_length=255)] = Field(..., description='이미지 파일에 대한 Object Storage URL (qcow2 형식만 허용)')
 
 
 class ImageListResponse(ScpModel):
@@ -386,7 +386,7 @@ class ImageListResponse(ScpModel):
 class ImageMemberCreateRequest(ScpModel):
     """The ``ImageMemberCreateRequest`` schema of the API document."""
 
-    member_id: Annotated[str, Field(pattern='^[A-Za-z0-9-]*$', min_length=1, max_length=64)] = Field(..., description='멤버 ID')
+    member_id: Annotated[str, Field(pattern='^[A-Za-z0-9-]*\\Z', min_length=1, max_length=64)] = Field(..., description='멤버 ID')
 
 
 class ImageMemberListResponse(ScpModel):
@@ -417,7 +417,7 @@ class ImageSetRequest(ScpModel):
     min_disk: int | None = Field(None, description='최소 디스크')
     min_ram: int | None = Field(None, description='최소 RAM')
     protected: bool | None = Field(None, description='보호')
-    visibility: Annotated[str, Field(pattern='private|shared')] | None = Field(None, description='가시성')
+    visibility: Annotated[str, Field(pattern='^(?:private|shared)\\Z')] | None = Field(None, description='가시성')
 
 
 class ImageShowResponse(ScpModel):
@@ -485,7 +485,7 @@ class Keypair(ScpModel):
 class KeypairCreateRequest(ScpModel):
     """The ``KeypairCreateRequest`` schema of the API document."""
 
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*$', min_length=1, max_length=255)] = Field(..., description='키페어 이름')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*\\Z', min_length=1, max_length=255)] = Field(..., description='키페어 이름')
     public_key: str | None = Field(None, description='Public Key')
     tags: list[Tag] | None = Field(None, description='Tags')
 
@@ -523,7 +523,7 @@ class LaunchConfigurationCreateRequest(ScpModel):
 
     image_id: str = Field(..., description='이미지 ID')
     keypair_name: str = Field(..., description='키페어 이름')
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*$', min_length=1, max_length=63)] = Field(..., description='Launch Configuration 이름')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*\\Z', min_length=1, max_length=63)] = Field(..., description='Launch Configuration 이름')
     server_type_id: str = Field(..., description='서버 타입 ID')
     tags: list[Tag] | None = Field(None, description='Tags')
     user_data: str | None = Field(None, description='사용자 데이터')
@@ -668,7 +668,7 @@ class ServerCreateRequest(ScpModel):
     lock: bool | None = Field(None, description='잠김 여부')
     max_count: int | None = Field(1, description='최대 생성 개수')
     metadata: dict[str, Any] | None = Field(None, description='메타 데이터')
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*$', min_length=1, max_length=63)] = Field(..., description='서버 이름')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*\\Z', min_length=1, max_length=63)] = Field(..., description='서버 이름')
     networks: list[Network] = Field(..., description='네트워크 목록')
     partition_number: int | None = Field(None, description='파티션 넘버')
     product_category: Literal['compute', 'container'] | None = Field(None, description='상품군')
@@ -708,8 +708,8 @@ class ServerGroup(ScpModel):
 class ServerGroupCreateRequest(ScpModel):
     """The ``ServerGroupCreateRequest`` schema of the API document."""
 
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*$', min_length=1, max_length=255)] = Field(..., description='서버 그룹 명')
-    policy: Annotated[str, Field(pattern='^affinity$|^anti-affinity$|^partition$')] = Field(..., description='서버 그룹 정책')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*\\Z', min_length=1, max_length=255)] = Field(..., description='서버 그룹 명')
+    policy: Annotated[str, Field(pattern='^(?:affinity|anti-affinity|partition)\\Z')] = Field(..., description='서버 그룹 정책')
     tags: list[Tag] | None = Field(None, description='Tags')
 
 
@@ -921,7 +921,7 @@ class ServerTypeListResponse(ScpModel):
 class ServerUpdateRequest(ScpModel):
     """The ``ServerUpdateRequest`` schema of the API document."""
 
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*$', min_length=1, max_length=63)] = Field(..., description='서버 이름')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*\\Z', min_length=1, max_length=63)] = Field(..., description='서버 이름')
 
 
 class ServerVolumesCreateRequest(ScpModel):
@@ -961,7 +961,7 @@ class SnapshotCreateRequest(ScpModel):
     description: str | None = Field(None, description='설명')
     force: bool | None = Field(None, description='Force')
     metadata: dict[str, Any] | None = Field(None, description='Snapshot metadata')
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]+$', max_length=255)] = Field(..., description='스냅샷명')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]+\\Z', max_length=255)] = Field(..., description='스냅샷명')
     volume_id: str = Field(..., description='볼륨 ID')
 
 
@@ -991,7 +991,7 @@ class SnapshotUpdateRequest(ScpModel):
     """The ``SnapshotUpdateRequest`` schema of the API document."""
 
     description: str | None = Field(None, description='설명')
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]+$')] | None = Field(..., description='스냅샷명')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]+\\Z')] | None = Field(..., description='스냅샷명')
 
 
 class Tag(ScpModel):
@@ -1014,7 +1014,7 @@ class Volume(ScpModel):
 class VolumeCreateRequest(ScpModel):
     """The ``VolumeCreateRequest`` schema of the API document."""
 
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*$', min_length=1, max_length=255)] = Field(..., description='볼륨명')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*\\Z', min_length=1, max_length=255)] = Field(..., description='볼륨명')
     size: Annotated[int, Field(ge=8)] = Field(..., description='볼륨 크기')
     snapshot_id: str | None = Field(None, description='스냅샷 ID')
     tags: list[Tag] | None = Field(None, description='Tags')
@@ -1190,7 +1190,7 @@ class VolumeTypeListResponse(ScpModel):
 class VolumeUpdateRequest(ScpModel):
     """The ``VolumeUpdateRequest`` schema of the API document."""
 
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*$')] | None = Field(None, description='볼륨명')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*\\Z')] | None = Field(None, description='볼륨명')
 
 
 MODELS: dict[str, type[ScpModel]] = {

@@ -48,6 +48,7 @@ from pydantic import BaseModel, ValidationError
 
 from .._config import PULUMI_KEYS, ScpConfig, resolve_config
 from .._errors import (
+    BadRequestError,
     ConfigurationError,
     ConflictError,
     NotFoundError,
@@ -172,6 +173,28 @@ class Operation:
     ) -> Any:
         """Poll ``read`` until the state is a target, before this operation's deadline."""
         return self.waiter(read, state_of, object_id).until(targets, deadline=self.deadline, failures=failures)
+
+    def converge(self, act: Callable[[], Any], done: Callable[[], bool], what: str) -> bool:
+        """Run a mutation so that repeating it converges; return whether it was sent.
+
+        Looks first (an earlier run may have done it), and when the request fails in a way
+        a lost answer explains (the client repeated it and the repeat was refused, or no
+        answer came at all), looks again: if the effect is there, the first attempt did it.
+        """
+        if done():
+            return False
+        try:
+            act()
+        except (ConflictError, BadRequestError, NotFoundError, ServerError, ScpConnectionError) as error:
+            if not done():
+                raise
+            log.warning(
+                "%s: %s answered %s, but it is done already (an earlier attempt did it)",
+                self.resource_type,
+                what,
+                error,
+            )
+        return True
 
     def wait_gone(
         self,

@@ -1,10 +1,61 @@
-"""Input models shared by several resources."""
+"""Input models shared by several resources, and the rules every resource's inputs share."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+import unicodedata
+from typing import Annotated, ClassVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from ._timeouts import Duration
+
+# The API's integers are 32-bit signed on the wire: no integer input may exceed this.
+INT32_MAX = 2**31 - 1
+# Volume sizes, in GiB. The minimum is the API document's (VolumeCreateRequest.size,
+# "Minimum : 8"). The document states no maximum: the real one is the account's
+# ``per_volume_size`` quota, read at run time (GET /v1/volumes/quota-sets). 16384 GiB
+# (16 TiB) is our choice of a static bound: SCP's user guide gives 16 TB as the largest
+# block storage volume, and it is the simulator's default quota. It is a multiple of 8.
+VOLUME_SIZE_MIN_GIB = 8
+VOLUME_SIZE_MAX_GIB = 16384
+# The API document's largest ``min_ram`` of an image (ImageCreateRequest.min_ram, MiB).
+IMAGE_MIN_RAM_MAX_MIB = 2097151
+
+ID_RULE = "must be a non-empty id without '/', '?', '#', '%' or whitespace"
+_URL_CHARACTERS = "/?#%"
+
+
+def id_problem(value: str) -> str | None:
+    """Why ``value`` cannot be the id of an object in a request's path, or ``None`` when it can.
+
+    An id is put in a URL path: a '/' would add a segment, '?' start the query, '#' a
+    fragment, '%' an escape, and '.' or '..' alone would be resolved as "this" or "the
+    parent" path segment. Whitespace and control characters are never part of an id.
+    """
+    if not value:
+        return "it is empty"
+    if value in (".", ".."):
+        return f"{value!r} is a relative path segment, not an id"
+    for char in value:
+        if char in _URL_CHARACTERS:
+            return f"it contains {char!r}"
+        if char.isspace():
+            return f"it contains the whitespace {char!r}"
+        if unicodedata.category(char) in ("Cc", "Cf"):
+            return f"it contains the control character {char!r}"
+    return None
+
+
+def check_object_id(value: str) -> str:
+    """The rule of every input that is the id of another object (``*_id``, ``*_ids``)."""
+    problem = id_problem(value)
+    if problem:
+        raise ValueError(f"{ID_RULE} ({problem})")
+    return value
+
+
+ObjectId = Annotated[str, AfterValidator(check_object_id)]
+"""The id of another object: it goes into request paths, so it cannot change the URL."""
 
 
 class TimeoutsInput(BaseModel):
@@ -18,9 +69,18 @@ class TimeoutsInput(BaseModel):
 
 
 class ResourceInputs(BaseModel):
-    """Base of every resource's input model: unknown inputs are refused, ``timeouts`` is accepted."""
+    """Base of every resource's input model: unknown inputs are refused, ``timeouts`` is accepted.
+
+    Patterns must match the whole value: they are written ``^...\\Z``, because with Python's
+    ``re`` a final ``$`` also matches before a trailing newline (``^[a-z]*$`` accepts
+    ``"web\\n"``), and pydantic's python-re engine searches rather than matches.
+    """
 
     model_config = ConfigDict(extra="forbid", regex_engine="python-re")
+
+    # The ids a composite resource id joins with '/' (``volume_id/server_id``...), for
+    # ``adopt_id``; empty for a resource whose id is the object's own id.
+    adopt_id_parts: ClassVar[tuple[str, ...]] = ()
 
     timeouts: TimeoutsInput | None = None
     adopt_id: str | None = Field(
@@ -29,6 +89,28 @@ class ResourceInputs(BaseModel):
     keep_failed: bool = Field(
         default=False, description="keep an object whose creation failed, for inspection, instead of deleting it"
     )
+
+    @field_validator("adopt_id")
+    @classmethod
+    def _adopt_id_rule(cls, value: str | None) -> str | None:
+        return None if value is None else cls.check_adopt_id(value)
+
+    @classmethod
+    def check_adopt_id(cls, value: str) -> str:
+        """``adopt_id`` is this kind's resource id: one id, or ``adopt_id_parts`` ids joined by '/'."""
+        parts = cls.adopt_id_parts
+        if len(parts) < 2:
+            return check_object_id(value)
+        pieces = value.split("/")
+        if len(pieces) != len(parts):
+            raise ValueError(
+                f"must be {'/'.join(parts)}: {len(parts)} ids joined by '/', each {ID_RULE.removeprefix('must be ')}"
+            )
+        for name, piece in zip(parts, pieces, strict=True):
+            problem = id_problem(piece)
+            if problem:
+                raise ValueError(f"must be {'/'.join(parts)}, and {name} {ID_RULE} ({problem})")
+        return value
 
 
 class TagInput(BaseModel):

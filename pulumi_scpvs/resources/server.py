@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from typing import Any, Literal
 
 import pulumi
@@ -71,6 +73,14 @@ class ServerInputs(ResourceInputs):
     reboot_type: Literal["SOFT", "HARD"] = "SOFT"
     rebuild_trigger: str | int | None = Field(default=None, description="change it to rebuild the server on `up`")
     dump_trigger: str | int | None = Field(default=None, description="change it to take a memory dump on `up`")
+
+
+def _member(members: Callable[[], set[str]], item: str) -> bool:
+    return item in members()
+
+
+def _not_member(members: Callable[[], set[str]], item: str) -> bool:
+    return item not in members()
 
 
 def _power_state(live: Props) -> str:
@@ -153,28 +163,54 @@ class ServerProvider(ScpProvider):
 
     def update_object(self, op: Operation, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
         servers = op.client.servers
+
+        def show() -> Any:
+            return servers.show_server(object_id)
+
+        # Every step looks before it acts and after a failure (see Operation.converge), so a
+        # retried update whose first answer was lost finishes instead of failing.
         if "lock" in changed and not news["lock"]:
-            servers.unlock_server(object_id)
+            op.converge(lambda: servers.unlock_server(object_id), lambda: not show().locked, "unlock")
         if "name" in changed:
-            servers.update_server(object_id, {"name": news["name"]})
+            op.converge(
+                lambda: servers.update_server(object_id, {"name": news["name"]}),
+                lambda: show().name == news["name"],
+                "rename",
+            )
         if "server_type_id" in changed:
-            servers.update_server_type(object_id, {"server_type": news["server_type_id"]})
+            wanted = news["server_type_id"]
+            op.converge(
+                lambda: servers.update_server_type(object_id, {"server_type": wanted}),
+                lambda: (show().server_type.id if show().server_type else None) == wanted,
+                f"resize to {wanted}",
+            )
             self._wait(op, object_id)
         if "security_group_ids" in changed:
             log.warning("changing security groups uses the deprecated API 1.0 attach/detach operations")
             old, new = set(olds.get("security_group_ids") or []), set(news.get("security_group_ids") or [])
+
+            def attached() -> set[str]:
+                return {g.id for g in show().security_groups or [] if g.id}
+
             for group_id in sorted(new - old):
-                servers.attach_server_security_group(object_id, {"security_group_id": group_id})
+                attach = functools.partial(
+                    servers.attach_server_security_group, object_id, {"security_group_id": group_id}
+                )
+                op.converge(attach, functools.partial(_member, attached, group_id), f"attach security group {group_id}")
             for group_id in sorted(old - new):
-                servers.detach_server_security_group(object_id, group_id)
+                detach = functools.partial(servers.detach_server_security_group, object_id, group_id)
+                op.converge(
+                    detach, functools.partial(_not_member, attached, group_id), f"detach security group {group_id}"
+                )
         if "power_state" in changed:
-            # Look first: an earlier attempt whose answer was lost may already have done it.
-            if servers.show_server(object_id).state != news["power_state"]:
-                if news["power_state"] == "SHUTOFF":
-                    servers.stop_server(object_id)
-                else:
-                    servers.start_server(object_id)
-            self._wait(op, object_id, (news["power_state"],))
+            wanted = news["power_state"]
+            moving = ("POWERING_OFF",) if wanted == "SHUTOFF" else ("POWERING_ON",)
+            op.converge(
+                lambda: servers.stop_server(object_id) if wanted == "SHUTOFF" else servers.start_server(object_id),
+                lambda: show().state in (wanted, *moving),
+                f"power {wanted}",
+            )
+            self._wait(op, object_id, (wanted,))
         if "rebuild_trigger" in changed and news.get("rebuild_trigger") is not None:
             servers.rebuild_server(object_id)
             self._wait(op, object_id)
@@ -184,15 +220,18 @@ class ServerProvider(ScpProvider):
         if "dump_trigger" in changed and news.get("dump_trigger") is not None:
             servers.create_server_dump(object_id)
         if "lock" in changed and news["lock"]:
-            servers.lock_server(object_id)
+            op.converge(lambda: servers.lock_server(object_id), lambda: show().locked, "lock")
         return {}
 
     def delete_object(self, op: Operation, object_id: str, outputs: Props) -> None:
         server = op.client.servers.show_server(object_id)
         if server.locked:
             op.client.servers.unlock_server(object_id)
-        if server.state != "DELETING":
-            op.client.servers.delete_server(object_id)
+        op.converge(
+            lambda: op.client.servers.delete_server(object_id),
+            lambda: op.client.servers.show_server(object_id).state in ("DELETING", "DELETED"),
+            "delete",
+        )
         op.wait_gone(lambda: op.client.servers.show_server(object_id), object_id, lambda s: s.state, FAILED_STATES)
 
 

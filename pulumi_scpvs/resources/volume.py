@@ -89,9 +89,14 @@ class VolumeProvider(ScpProvider):
     def update_object(self, op: Operation, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
         if "name" in changed:
             op.client.volumes.update_volume(object_id, {"name": news["name"]})
-        # Look first: an earlier attempt whose answer was lost may already have extended it.
-        if "size" in changed and self._wait(op, object_id).size < news["size"]:
-            op.client.volumes.extend_volume(object_id, {"size": news["size"]})
+        if "size" in changed:
+            self._wait(op, object_id)
+            # Extending is not idempotent ("must be larger than the current size"): converge instead.
+            op.converge(
+                lambda: op.client.volumes.extend_volume(object_id, {"size": news["size"]}),
+                lambda: op.client.volumes.show_volume(object_id).size >= news["size"],
+                f"extending volume {object_id} to {news['size']} GiB",
+            )
             self._wait(op, object_id)
         if "revert_to_snapshot_id" in changed and news.get("revert_to_snapshot_id"):
             op.client.volumes.revert_volume_to_snapshot(object_id, {"snapshot_id": news["revert_to_snapshot_id"]})

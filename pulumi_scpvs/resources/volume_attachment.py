@@ -77,7 +77,17 @@ class VolumeAttachmentProvider(ScpProvider):
 
     def delete_object(self, op: Operation, object_id: str, outputs: Props) -> None:
         volume_id, server_id = id_parts(object_id, 2)
-        op.client.volumes.detach_volume_from_server(volume_id, server_id)
+
+        def detached() -> bool:
+            volume = op.client.volumes.show_volume(volume_id)
+            return all(s.id != server_id for s in volume.servers) or volume.state == "detaching"
+
+        # A detach whose answer was lost is repeated by the client into "is not attached".
+        op.converge(
+            lambda: op.client.volumes.detach_volume_from_server(volume_id, server_id),
+            detached,
+            f"detaching volume {volume_id} from server {server_id}",
+        )
         self._wait_for_volume(op, volume_id, False, server_id)
 
 

@@ -1,0 +1,268 @@
+"""Never touch what is not yours, never lose what is: providers against a real simulator process.
+
+Each test plays a case a hostile but realistic user meets: another stack's objects with
+the same names, answers lost on every kind of mutation, a moved endpoint, stuck objects.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pulumi.dynamic import ConfigureRequest
+from pulumi.dynamic.config import Config
+
+from pulumi_scpvs import ScpError
+from pulumi_scpvs._errors import ConfigurationError, WaitError
+from pulumi_scpvs.provider import ScpProvider
+from pulumi_scpvs.provider._engine import RESOURCE_NAME_KEY, STACK_IDENTITY_KEY, STATS, TARGET_KEY
+from pulumi_scpvs.resources import (
+    KeypairProvider,
+    ServerProvider,
+    VolumeAttachmentProvider,
+    VolumeProvider,
+)
+from pulumi_scpvs.simulator import catalogue
+
+from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator, start_simulator
+
+
+@pytest.fixture
+def sim() -> Iterator[RunningSimulator]:
+    running = start_simulator(transition_seconds=0.2)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(autouse=True)
+def journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "journal.db"
+    monkeypatch.setenv("SCPVS_JOURNAL", str(path))
+    from pulumi_scpvs.provider import _engine
+
+    monkeypatch.setattr(_engine, "JOURNAL", _engine.Journal(str(path)))
+    return path
+
+
+def provider(cls: type[ScpProvider], simulator: RunningSimulator) -> Any:
+    instance = cls()
+    raw = {"scpvs:endpoint": simulator.url, "scpvs:accessKey": ACCESS_KEY, "scpvs:secretKey": SECRET_KEY}
+    instance.configure(ConfigureRequest(Config(raw_config=raw, project_name="p")))
+    return instance
+
+
+def faults(simulator: RunningSimulator, **settings: Any) -> dict[str, Any]:
+    return httpx.post(f"{simulator.url}/_admin/faults", json=settings).json()  # type: ignore[no-any-return]
+
+
+def checked(prov: Any, resource: str, identity: str = "stack-a", **inputs: Any) -> dict[str, Any]:
+    news = {RESOURCE_NAME_KEY: f"proj/dev/{resource}", STACK_IDENTITY_KEY: identity, **inputs}
+    result = prov.check({}, news)
+    assert not result.failures, result.failures
+    return result.inputs  # type: ignore[no-any-return]
+
+
+def server_inputs(prov: Any, resource: str, identity: str, **extra: Any) -> dict[str, Any]:
+    return checked(
+        prov,
+        resource,
+        identity,
+        image_id=catalogue.IMAGE_UBUNTU,
+        server_type_id="s1v1m2",
+        keypair_name="k",
+        networks=[{"subnet_id": catalogue.SUBNET_ID}],
+        **extra,
+    )
+
+
+def test_autonames_differ_between_stacks_of_the_same_name(sim: RunningSimulator) -> None:
+    volumes = provider(VolumeProvider, sim)
+    mine, theirs = checked(volumes, "data", "stack-a", size=8), checked(volumes, "data", "stack-b", size=8)
+    assert mine["name"] != theirs["name"]
+    assert checked(volumes, "data", "stack-a", size=8)["name"] == mine["name"], "stable for one stack"
+
+
+def test_two_stacks_of_the_same_name_each_create_their_own(sim: RunningSimulator) -> None:
+    """The second stack's create must not adopt the first one's autonamed objects."""
+    volumes, keypairs = provider(VolumeProvider, sim), provider(KeypairProvider, sim)
+    a_volume = volumes.create(checked(volumes, "data", "stack-a", size=8))
+    a_key = keypairs.create(checked(keypairs, "key", "stack-a"))
+    b_volume = volumes.create(checked(volumes, "data", "stack-b", size=8))
+    b_key = keypairs.create(checked(keypairs, "key", "stack-b"))
+    assert a_volume.id != b_volume.id and a_key.id != b_key.id
+    keypairs.delete(b_key.id, b_key.outs)
+    volumes.delete(b_volume.id, b_volume.outs)
+    client = sim.client()
+    assert client.volumes.show_volume(a_volume.id).state == "available"
+    assert client.keypairs.show_keypair(a_key.id).name == a_key.id
+
+
+def test_a_lost_create_never_adopts_an_object_of_the_same_name_made_before_it(sim: RunningSimulator) -> None:
+    """502 before anything ran: the same-named volume another stack made a moment earlier is not ours."""
+    volumes = provider(VolumeProvider, sim)
+    theirs = volumes.create(checked(volumes, "data", "stack-a", name="shared", size=8))
+    time.sleep(2.5)  # the Date header has whole seconds: "since" is known to a second
+    faults(sim, error_rate=1.0, match="^POST /v1/volumes$")
+    with pytest.raises(ScpError, match="502|500|503|504"):
+        volumes.create(checked(volumes, "data", "stack-b", name="shared", size=8))
+    faults(sim)
+    mine = volumes.create(checked(volumes, "data", "stack-b", name="shared", size=8))
+    assert mine.id != theirs.id
+    volumes.delete(mine.id, mine.outs)
+    assert sim.client().volumes.show_volume(theirs.id).name == "shared"
+
+
+def test_a_lost_answer_adopts_only_the_object_carrying_this_attempts_mark(sim: RunningSimulator) -> None:
+    servers = provider(ServerProvider, sim)
+    sim.client().keypairs.create_keypair({"name": "k"})
+    theirs = servers.create(server_inputs(servers, "web", "stack-a", name="web"))
+    faults(sim, drop_rate=1.0, match="^POST /v1/servers$")  # committed, then no answer
+    mine = servers.create(server_inputs(servers, "web", "stack-b", name="web"))
+    faults(sim)
+    listed = sim.client().servers.list_servers(name="web").servers
+    assert sorted(s.id for s in listed) == sorted([theirs.id, mine.id]), "exactly one server per stack"
+    assert "scpvs-owner" not in (mine.outs["metadata"] or {}), "the mark stays out of the outputs"
+
+
+def test_an_interrupted_run_is_recognised_by_its_mark_explicit_name_included(sim: RunningSimulator) -> None:
+    """A server the killed run made (explicit name) is adopted by the next run, not duplicated."""
+    servers = provider(ServerProvider, sim)
+    sim.client().keypairs.create_keypair({"name": "k"})
+    inputs = server_inputs(servers, "web", "stack-a", name="web")
+    first = servers.create(inputs)  # stands for the run whose answer never reached the state
+    before = STATS.adoptions
+    again = servers.create(server_inputs(servers, "web", "stack-a", name="web"))
+    assert again.id == first.id and STATS.adoptions == before + 1
+    assert len(sim.client().servers.list_servers(name="web").servers) == 1
+
+
+def test_an_interrupted_run_of_an_unmarkable_kind_stops_with_the_adopt_id(
+    sim: RunningSimulator, journal: Path
+) -> None:
+    """Volumes carry no mark: with the journal saying a create was in flight, the candidate is named."""
+    from pulumi_scpvs.provider import _engine
+
+    volumes = provider(VolumeProvider, sim)
+    inputs = checked(volumes, "data", "stack-a", name="explicit", size=8)
+    claim = volumes._claim(inputs)
+    volumes.client().volumes.list_volumes()  # the killed run had heard the cloud's clock
+    assert claim.owner is not None
+    _engine.JOURNAL.started(claim.owner, "explicit", "explicit", volumes.client().server_time())
+    made = sim.client().volumes.create_volume({"name": "explicit", "size": 8})  # the answer the killed run lost
+    with pytest.raises(ScpError, match=f'interrupted.*adopt_id="{made.id}"'):
+        volumes.create(checked(volumes, "data", "stack-a", name="explicit", size=8))
+    adopted = volumes.create(checked(volumes, "data", "stack-a", name="explicit", size=8, adopt_id=made.id))
+    assert adopted.id == made.id
+    assert len(sim.client().volumes.list_volumes(name="explicit").volumes) == 1
+
+
+def test_the_journal_recognises_an_object_whose_answer_arrived_but_was_not_saved(sim: RunningSimulator) -> None:
+    volumes = provider(VolumeProvider, sim)
+    first = volumes.create(checked(volumes, "data", "stack-a", name="explicit", size=8))
+    again = volumes.create(checked(volumes, "data", "stack-a", name="explicit", size=8))
+    assert again.id == first.id
+    other_stack = volumes.create(checked(volumes, "data", "stack-b", name="explicit", size=8))
+    assert other_stack.id != first.id, "another stack's journal rows are not ours"
+
+
+def test_a_duplicate_key_pair_name_fails_at_once_with_the_adopt_id(sim: RunningSimulator) -> None:
+    keypairs = provider(KeypairProvider, sim)
+    sim.client().keypairs.create_keypair({"name": "taken"})
+    started = time.monotonic()
+    with pytest.raises(ScpError, match='already exists.*adopt_id="taken"'):
+        keypairs.create(checked(keypairs, "key", "stack-a", name="taken"))
+    assert time.monotonic() - started < 20, "a conflict that cannot clear is not waited out"
+
+
+def test_a_detach_whose_answer_was_lost_converges(sim: RunningSimulator) -> None:
+    client = sim.client()
+    client.keypairs.create_keypair({"name": "k"})
+    servers, volumes = provider(ServerProvider, sim), provider(VolumeProvider, sim)
+    attachments = provider(VolumeAttachmentProvider, sim)
+    server = servers.create(server_inputs(servers, "web", "stack-a"))
+    volume = volumes.create(checked(volumes, "data", "stack-a", size=8))
+    attachment = attachments.create(checked(attachments, "a", "stack-a", volume_id=volume.id, server_id=server.id))
+    faults(sim, drop_rate=1.0, match="^DELETE /v1/volumes/[^/]+/servers/")
+    started = time.monotonic()
+    attachments.delete(attachment.id, attachment.outs)
+    faults(sim)
+    assert time.monotonic() - started < 30
+    assert client.volumes.show_volume(volume.id).servers == []
+
+
+def test_a_grow_whose_answer_was_lost_converges(sim: RunningSimulator) -> None:
+    volumes = provider(VolumeProvider, sim)
+    created = volumes.create(checked(volumes, "data", "stack-a", size=16))
+    faults(sim, drop_rate=1.0, match="^PUT /v1/volumes/[^/]+/size$")
+    news = checked(volumes, "data", "stack-a", size=24)
+    updated = volumes.update(created.id, created.outs, news)
+    faults(sim)
+    assert updated.outs["size"] == 24
+
+
+def test_a_power_change_whose_answer_was_lost_converges(sim: RunningSimulator) -> None:
+    sim.client().keypairs.create_keypair({"name": "k"})
+    servers = provider(ServerProvider, sim)
+    created = servers.create(server_inputs(servers, "web", "stack-a"))
+    faults(sim, late_error_rate=1.0, match="^POST /v1/servers/[^/]+/stop$")
+    updated = servers.update(created.id, created.outs, server_inputs(servers, "web", "stack-a", power_state="SHUTOFF"))
+    faults(sim)
+    assert updated.outs["state"] == "SHUTOFF"
+
+
+def test_the_cleanup_of_a_failed_attachment_deletes_the_attachment(sim: RunningSimulator) -> None:
+    client = sim.client()
+    client.keypairs.create_keypair({"name": "k"})
+    servers, volumes = provider(ServerProvider, sim), provider(VolumeProvider, sim)
+    attachments = provider(VolumeAttachmentProvider, sim)
+    server = servers.create(server_inputs(servers, "web", "stack-a"))
+    volume = volumes.create(checked(volumes, "data", "stack-a", size=8))
+    faults(sim, stall_rate=1.0)  # the attach never completes
+    inputs = checked(
+        attachments, "a", "stack-a", volume_id=volume.id, server_id=server.id, timeouts={"create": 2, "delete": 5}
+    )
+    with pytest.raises(WaitError) as failure:
+        attachments.create(inputs)
+    faults(sim)
+    assert "is not an id of" not in str(failure.value)
+    assert f"{volume.id}/{server.id}" in str(failure.value)
+
+
+def test_a_moved_endpoint_is_refused_by_every_step(sim: RunningSimulator, tmp_path: Path) -> None:
+    volumes = provider(VolumeProvider, sim)
+    created = volumes.create(checked(volumes, "data", "stack-a", size=8))
+    assert created.outs[TARGET_KEY] == {"endpoint": sim.url, "account_id": ""}
+    elsewhere = start_simulator()
+    try:
+        moved = provider(VolumeProvider, elsewhere)
+        for step in (
+            lambda: moved.read(created.id, created.outs),
+            lambda: moved.diff(created.id, created.outs, checked(moved, "data", "stack-a", size=8)),
+            lambda: moved.update(created.id, created.outs, checked(moved, "data", "stack-a", size=16)),
+            lambda: moved.delete(created.id, created.outs),
+        ):
+            with pytest.raises(ConfigurationError, match=f"created at endpoint '{sim.url}'.*{elsewhere.url}"):
+                step()
+        embedded = VolumeProvider()
+        embedded.configure(ConfigureRequest(Config(raw_config={}, project_name="p")))
+        with pytest.raises(ConfigurationError, match="embedded"):
+            embedded.read(created.id, created.outs)
+    finally:
+        elsewhere.stop()
+    assert sim.client().volumes.show_volume(created.id).state == "available"
+
+
+def test_a_deliberate_move_records_the_new_target(
+    sim: RunningSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    volumes = provider(VolumeProvider, sim)
+    created = volumes.create(checked(volumes, "data", "stack-a", size=8))
+    outs = {**created.outs, TARGET_KEY: {"endpoint": "https://old.example.invalid", "account_id": ""}}
+    monkeypatch.setenv("SCPVS_MOVE_FROM", "https://old.example.invalid")
+    assert volumes.diff(created.id, outs, checked(volumes, "data", "stack-a", size=8)).changes
+    read = volumes.read(created.id, outs)
+    assert read.outs[TARGET_KEY]["endpoint"] == sim.url
