@@ -159,8 +159,14 @@ class Operation:
     client: ScpClient
     deadline: float
     resource_type: str
+    # Told the id of the first object waited on: a create's object exists from then on, and
+    # the journal records it before the (possibly long) wait for it to be ready.
+    on_object: Callable[[str], None] | None = None
 
     def waiter(self, read: Callable[[], Any], state_of: Callable[[Any], str | None], object_id: str) -> Waiter[Any]:
+        if self.on_object is not None:
+            notify, self.on_object = self.on_object, None
+            notify(object_id)
         return Waiter(read=read, state_of=state_of, description=self.resource_type, object_id=object_id)
 
     def wait(
@@ -602,6 +608,9 @@ class ScpProvider(ResourceProvider):
             if claim.owner is not None:
                 JOURNAL.started(claim.owner, request, inputs.get("name"), since)
             marked = {**inputs, MARK_KEY: {OWNER_MARK: claim.owner, ATTEMPT_MARK: nonce}} if claim.owner else inputs
+            if claim.owner is not None:
+                owner = claim.owner
+                op.on_object = lambda waited: JOURNAL.made(owner, self.failed_object_id(waited, inputs))
             try:
                 object_id, extra = self._create_or_clean_up(op, marked, claim)
             except UNCERTAIN_ERRORS as error:

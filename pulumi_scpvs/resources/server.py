@@ -190,7 +190,7 @@ class ServerProvider(ScpProvider):
             old, new = set(olds.get("security_group_ids") or []), set(news.get("security_group_ids") or [])
 
             def attached() -> set[str]:
-                return {g.id for g in show().security_groups or [] if g.id}
+                return {g.id for g in servers.list_server_security_group(object_id).security_groups}
 
             for group_id in sorted(new - old):
                 attach = functools.partial(
