@@ -5,7 +5,8 @@ reference text) is the single source of truth for the wire format. This script t
 into three committed modules:
 
 * ``pulumi_scpvs/models/_generated.py``: one pydantic v2 model per schema (117), with
-  the document's patterns, lengths, ranges, enums and defaults;
+  the document's patterns (made to match whole values, see :func:`whole_string`),
+  lengths, ranges, enums and defaults;
 * ``pulumi_scpvs/models/_queries.py``: one model per operation's query string, which the
   simulator validates requests against and the client uses to type keyword arguments;
 * ``pulumi_scpvs/_operations.py``: the table of the 112 operations (method, path, API
@@ -98,10 +99,57 @@ def python_type(schema: str, models: set[str]) -> str:
     raise ValueError(f"unknown schema {schema!r}")
 
 
+def _top_level_branches(pattern: str) -> list[str]:
+    """``pattern`` split on the ``|`` that are outside groups, classes and escapes."""
+    branches, current, depth, in_class, index = [], "", 0, False, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            current += pattern[index : index + 2]
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            branches.append(current)
+            current, index = "", index + 1
+            continue
+        current += char
+        index += 1
+    return [*branches, current]
+
+
+def whole_string(pattern: str) -> str:
+    """The document's pattern, made to match the whole value: ``^...\\Z``.
+
+    The document's patterns are meant as whole-value rules, but pydantic's python-re
+    engine *searches*: an unanchored pattern (``bare``, ``private|shared``) matches
+    anywhere in the value, and a final ``$`` also matches before a trailing newline, so
+    ``^[a-zA-Z0-9-_]*$`` accepts ``"web\\n"``. ``\\Z`` matches only at the very end. Under
+    these outer anchors a branch's own leading ``^`` and final unescaped ``$`` say
+    nothing more, so they are dropped to keep the pattern readable in error messages.
+    """
+    branches = []
+    for branch in _top_level_branches(pattern):
+        branch = branch.removeprefix("^")
+        trailing_backslashes = len(branch[:-1]) - len(branch[:-1].rstrip("\\"))
+        if branch.endswith("$") and trailing_backslashes % 2 == 0:
+            branch = branch[:-1]
+        branches.append(branch)
+    body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    return f"^{body}\\Z"
+
+
 def constraint_args(field: dict[str, Any]) -> list[str]:
     args = []
     if "pattern" in field:
-        args.append(f"pattern={field['pattern']!r}")
+        args.append(f"pattern={whole_string(field['pattern'])!r}")
     if "min_length" in field:
         args.append(f"min_length={field['min_length']}")
     if "max_length" in field:

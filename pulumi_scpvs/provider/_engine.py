@@ -21,6 +21,7 @@ in the provider process, and ``__getstate__`` pickles nothing but the class.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -609,8 +610,7 @@ class ScpProvider(ResourceProvider):
                 JOURNAL.started(claim.owner, request, inputs.get("name"), since)
             marked = {**inputs, MARK_KEY: {OWNER_MARK: claim.owner, ATTEMPT_MARK: nonce}} if claim.owner else inputs
             if claim.owner is not None:
-                owner = claim.owner
-                op.on_object = lambda waited: JOURNAL.made(owner, self.failed_object_id(waited, inputs))
+                op.on_object = functools.partial(self._journal_made, claim.owner, inputs)
             try:
                 object_id, extra = self._create_or_clean_up(op, marked, claim)
             except UNCERTAIN_ERRORS as error:
@@ -626,6 +626,9 @@ class ScpProvider(ResourceProvider):
                 JOURNAL.made(claim.owner, object_id)
             return object_id, extra
         raise AssertionError("unreachable")
+
+    def _journal_made(self, owner: str, inputs: Props, waited_id: str) -> None:
+        JOURNAL.made(owner, self.failed_object_id(waited_id, inputs))
 
     def _adopted(self, object_id: str, how: str) -> str:
         STATS.adoptions += 1

@@ -107,7 +107,7 @@ def test_a_lost_create_never_adopts_an_object_of_the_same_name_made_before_it(si
     theirs = volumes.create(checked(volumes, "data", "stack-a", name="shared", size=8))
     time.sleep(2.5)  # the Date header has whole seconds: "since" is known to a second
     faults(sim, error_rate=1.0, match="^POST /v1/volumes$")
-    with pytest.raises(ScpError, match="502|500|503|504"):
+    with pytest.raises(ScpError, match=r"50[0234]"):
         volumes.create(checked(volumes, "data", "stack-b", name="shared", size=8))
     faults(sim)
     mine = volumes.create(checked(volumes, "data", "stack-b", name="shared", size=8))
@@ -140,9 +140,7 @@ def test_an_interrupted_run_is_recognised_by_its_mark_explicit_name_included(sim
     assert len(sim.client().servers.list_servers(name="web").servers) == 1
 
 
-def test_an_interrupted_run_of_an_unmarkable_kind_stops_with_the_adopt_id(
-    sim: RunningSimulator, journal: Path
-) -> None:
+def test_an_interrupted_run_of_an_unmarkable_kind_stops_with_the_adopt_id(sim: RunningSimulator, journal: Path) -> None:
     """Volumes carry no mark: with the journal saying a create was in flight, the candidate is named."""
     from pulumi_scpvs.provider import _engine
 
@@ -173,7 +171,7 @@ def test_a_duplicate_key_pair_name_fails_at_once_with_the_adopt_id(sim: RunningS
     keypairs = provider(KeypairProvider, sim)
     sim.client().keypairs.create_keypair({"name": "taken"})
     started = time.monotonic()
-    with pytest.raises(ScpError, match='already exists.*adopt_id="taken"'):
+    with pytest.raises(ScpError, match=r'already exists.*adopt_id="taken"'):
         keypairs.create(checked(keypairs, "key", "stack-a", name="taken"))
     assert time.monotonic() - started < 20, "a conflict that cannot clear is not waited out"
 
@@ -256,9 +254,7 @@ def test_a_moved_endpoint_is_refused_by_every_step(sim: RunningSimulator, tmp_pa
     assert sim.client().volumes.show_volume(created.id).state == "available"
 
 
-def test_a_deliberate_move_records_the_new_target(
-    sim: RunningSimulator, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_deliberate_move_records_the_new_target(sim: RunningSimulator, monkeypatch: pytest.MonkeyPatch) -> None:
     volumes = provider(VolumeProvider, sim)
     created = volumes.create(checked(volumes, "data", "stack-a", size=8))
     outs = {**created.outs, TARGET_KEY: {"endpoint": "https://old.example.invalid", "account_id": ""}}

@@ -3,13 +3,19 @@ a single request to SCP."""
 
 from __future__ import annotations
 
+import re
+import typing
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from pydantic import BaseModel, ValidationError
 
+from pulumi_scpvs import models
 from pulumi_scpvs import resources as r
 from pulumi_scpvs.provider import ScpProvider
 from pulumi_scpvs.provider._engine import RESOURCE_NAME_KEY
+from pulumi_scpvs.provider._inputs import ID_RULE, VOLUME_SIZE_MAX_GIB
 from pulumi_scpvs.simulator import catalogue as cat
 
 SERVER = {"image_id": "i", "keypair_name": "k", "server_type_id": "s1v1m2", "networks": [{"subnet_id": "s"}]}
@@ -124,6 +130,134 @@ CASES: list[tuple[type[ScpProvider], dict[str, Any], str, str]] = [
         "notification_events",
         "at least 1 item",
     ),
+    # Names must match their pattern as a whole: '$' would also accept a trailing newline.
+    (r.KeypairProvider, {"name": "web\n"}, "name", "must match the pattern ^[a-zA-Z0-9-_ ]*\\Z"),
+    (r.ServerProvider, {**SERVER, "name": "web\n"}, "name", "must match the pattern"),
+    (r.VolumeProvider, {"name": "data\n", "size": 8}, "name", "must match the pattern"),
+    (r.SnapshotProvider, {"volume_id": "v", "name": "snap\n"}, "name", "must match the pattern"),
+    (r.ServerGroupProvider, {"name": "group\n", "policy": "affinity"}, "name", "must match the pattern"),
+    (r.ImageProvider, {**IMAGE, "name": "img\n"}, "name", "must match the pattern"),
+    (r.ImageProvider, {**IMAGE, "url": "https://x/base.qcow2\n"}, "url", "must match the pattern"),
+    (r.ImageProvider, {**IMAGE, "container_format": "barely"}, "container_format", "must match the pattern ^bare\\Z"),
+    (r.ServerImageProvider, {"server_id": "s", "name": "img\n"}, "name", "must match the pattern"),
+    (r.ImageMemberProvider, {"image_id": "i", "member_id": "m\n"}, "member_id", "must match the pattern"),
+    (r.LaunchConfigurationProvider, {**LC, "name": "lc\n"}, "name", "must match the pattern"),
+    (r.AutoScalingGroupProvider, {**ASG, "name": "asg\n"}, "name", "must match the pattern"),
+    (
+        r.AutoScalingGroupProvider,
+        {**ASG, "server_name_prefix": "web\n"},
+        "server_name_prefix",
+        "must match the pattern",
+    ),
+    (r.AutoScalingGroupPolicyProvider, {**POLICY, "name": "p\n"}, "name", "must match the pattern"),
+    (r.AutoScalingGroupScheduleProvider, {**SCHEDULE, "name": "s\n"}, "name", "must match the pattern"),
+    # Ids of other objects: non-empty, and nothing that could change the request's URL.
+    (r.ServerProvider, {**SERVER, "image_id": ""}, "image_id", ID_RULE + " (it is empty)"),
+    (r.ServerProvider, {**SERVER, "networks": [{"subnet_id": "a/b"}]}, "networks[0].subnet_id", "contains '/'"),
+    (r.ServerProvider, {**SERVER, "networks": [{"port_id": "p?x=1"}]}, "networks[0].port_id", "contains '?'"),
+    (
+        r.ServerProvider,
+        {**SERVER, "networks": [{"subnet_id": "s", "public_ip_id": "ip#1"}]},
+        "networks[0].public_ip_id",
+        ID_RULE,
+    ),
+    (r.ServerProvider, {**SERVER, "server_type_id": "s1v1m2\x7f"}, "server_type_id", "control character"),
+    (r.ServerProvider, {**SERVER, "security_group_ids": ["sg", "sg 2"]}, "security_group_ids[1]", "whitespace"),
+    (r.ServerProvider, {**SERVER, "server_group_id": ".."}, "server_group_id", "not an id"),
+    (r.VolumeProvider, {"size": 8, "snapshot_id": "s%2F.."}, "snapshot_id", "contains '%'"),
+    (r.VolumeProvider, {"size": 8, "revert_to_snapshot_id": ""}, "revert_to_snapshot_id", ID_RULE),
+    (r.VolumeProvider, {"size": 8, "adopt_id": "v/../x"}, "adopt_id", ID_RULE),
+    (r.VolumeAttachmentProvider, {"volume_id": "v", "server_id": "."}, "server_id", "not an id"),
+    (
+        r.VolumeAttachmentProvider,
+        {"volume_id": "v", "server_id": "s", "adopt_id": "v"},
+        "adopt_id",
+        "volume_id/server_id",
+    ),
+    (r.SnapshotProvider, {"volume_id": "v?force=true"}, "volume_id", "contains '?'"),
+    (r.VolumeTransferProvider, {"volume_id": "v/x"}, "volume_id", "contains '/'"),
+    (r.VolumeTransferAcceptanceProvider, {"transfer_id": "", "auth_key": "k"}, "transfer_id", "it is empty"),
+    (r.ImageMemberProvider, {"image_id": "i/members", "member_id": "m"}, "image_id", "contains '/'"),
+    (r.ServerImageProvider, {"server_id": "s\n"}, "server_id", "whitespace"),
+    (r.ServerInterfaceProvider, {"server_id": "s", "subnet_id": "a/b"}, "subnet_id", "contains '/'"),
+    (r.StaticNatProvider, {"server_id": "s", "port_id": "p", "publicip_id": "ip?x"}, "publicip_id", "contains '?'"),
+    (
+        r.PrivateStaticNatProvider,
+        {"server_id": "s", "port_id": "p#", "private_nat_id": "n", "private_nat_ip_id": "i"},
+        "port_id",
+        "contains '#'",
+    ),
+    (r.LaunchConfigurationProvider, {**LC, "image_id": "i/../x"}, "image_id", "contains '/'"),
+    (r.AutoScalingGroupProvider, {**ASG, "subnet_ids": ["s", "a/b"]}, "subnet_ids[1]", "contains '/'"),
+    (r.AutoScalingGroupProvider, {**ASG, "launch_configuration_id": ""}, "launch_configuration_id", ID_RULE),
+    (
+        r.AutoScalingGroupProvider,
+        {**ASG, "lb_server_groups": [{"id": "lb?", "port": 80}]},
+        "lb_server_groups[0].id",
+        "contains '?'",
+    ),
+    (r.AutoScalingGroupPolicyProvider, {**POLICY, "auto_scaling_group_id": "g/x"}, "auto_scaling_group_id", ID_RULE),
+    (r.AutoScalingGroupPolicyProvider, {**POLICY, "adopt_id": "p"}, "adopt_id", "auto_scaling_group_id/policy_id"),
+    (r.AutoScalingGroupScheduleProvider, {**SCHEDULE, "auto_scaling_group_id": ""}, "auto_scaling_group_id", ID_RULE),
+    (
+        r.AutoScalingGroupNotificationProvider,
+        {"auto_scaling_group_id": "g", "user_id": "u%00", "notification_events": ["SCALE_OUT"]},
+        "user_id",
+        "contains '%'",
+    ),
+    (r.KeypairProvider, {"name": "k", "adopt_id": "k/../x"}, "adopt_id", "must be a keypair name"),
+    # Sizes and counts within the documented limits (and int32).
+    (r.VolumeProvider, {"size": 8 * 10**15}, "size", f"less than or equal to {VOLUME_SIZE_MAX_GIB}"),
+    (r.ServerProvider, {**SERVER, "boot_volume": {"size": 16392}}, "boot_volume.size", "less than or equal to 16384"),
+    (
+        r.ServerProvider,
+        {**SERVER, "data_volumes": [{"size": 8}, {"size": 8 * 10**15}]},
+        "data_volumes[1].size",
+        "less than or equal to 16384",
+    ),
+    (r.ServerProvider, {**SERVER, "partition_number": -1}, "partition_number", "greater than or equal to 0"),
+    (
+        r.LaunchConfigurationProvider,
+        {**LC, "volumes": [{"boot_index": 0, "size": 8 * 10**15}]},
+        "volumes[0].size",
+        "less than or equal to 16384",
+    ),
+    (
+        r.LaunchConfigurationProvider,
+        {**LC, "volumes": [{"boot_index": 2**31, "size": 8}]},
+        "volumes[0].boot_index",
+        "less than or equal to 2147483647",
+    ),
+    (r.ImageProvider, {**IMAGE, "min_disk": 16392}, "min_disk", "less than or equal to 16384"),
+    (r.ImageProvider, {**IMAGE, "min_ram": -1}, "min_ram", "greater than or equal to 0"),
+    (
+        r.AutoScalingGroupProvider,
+        {**ASG, "max_server_count": 2**31},
+        "max_server_count",
+        "less than or equal to 2147483647",
+    ),
+    (r.AutoScalingGroupProvider, {**ASG, "drain_timeout": -1}, "drain_timeout", "greater than or equal to 0"),
+    (r.AutoScalingGroupPolicyProvider, {**POLICY, "threshold": 2**31}, "threshold", "less than or equal to 2147483647"),
+    (r.AutoScalingGroupPolicyProvider, {**POLICY, "threshold": -1}, "threshold", "greater than or equal to 0"),
+    (
+        r.AutoScalingGroupPolicyProvider,
+        {**POLICY, "evaluation_minutes": 0},
+        "evaluation_minutes",
+        "greater than or equal to 1",
+    ),
+    (
+        r.AutoScalingGroupPolicyProvider,
+        {**POLICY, "cooldown_seconds": 10**12},
+        "cooldown_seconds",
+        "less than or equal to 2147483647",
+    ),
+    (r.AutoScalingGroupScheduleProvider, {**SCHEDULE, "hour": -1}, "hour", "greater than or equal to 0"),
+    (
+        r.AutoScalingGroupScheduleProvider,
+        {**SCHEDULE, "desired_server_count": 2**31},
+        "desired_server_count",
+        "less than or equal to 2147483647",
+    ),
 ]
 
 
@@ -151,3 +285,93 @@ def test_bad_input_fails_at_check_naming_field_and_rule(
     named = {f.property: f.reason for f in failures}
     assert field in named, named
     assert rule in named[field], named[field]
+
+
+# -- every input model, walked: the rules hold for every kind, not just the cases above ------
+
+
+def _nested_models(annotation: Any) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for argument in typing.get_args(annotation):
+        yield from _nested_models(argument)
+
+
+def _input_models() -> list[type[BaseModel]]:
+    """Every resource's input model and every model nested in one (networks, volumes...)."""
+    found: dict[type[BaseModel], None] = {}
+
+    def visit(model: type[BaseModel]) -> None:
+        if model not in found:
+            found[model] = None
+            for info in model.model_fields.values():
+                for nested in _nested_models(info.annotation):
+                    visit(nested)
+
+    for name in r.__all__:
+        if name.endswith("Provider"):
+            visit(getattr(r, name).spec.inputs)
+    return list(found)
+
+
+def _patterns(schema: Any) -> Iterator[str]:
+    if isinstance(schema, dict):
+        if isinstance(schema.get("pattern"), str):
+            yield schema["pattern"]
+        for value in schema.values():
+            yield from _patterns(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            yield from _patterns(value)
+
+
+def test_every_pattern_matches_whole_values_only() -> None:
+    """``$`` also matches before a trailing newline, and python-re searches: every pattern,
+    of the API models and of the inputs, is anchored ``^...\\Z``."""
+    every = [*models.MODELS.values(), *models.QUERIES.values(), *_input_models()]
+    patterns = {p for model in every for p in _patterns(model.model_json_schema())}
+    assert len(patterns) >= 10
+    for pattern in patterns:
+        assert pattern.startswith("^") and pattern.endswith("\\Z"), pattern
+        assert re.search(pattern, "\n") is None, pattern
+
+
+def _is_id(name: str) -> bool:
+    return name == "id" or name.endswith(("_id", "_ids"))
+
+
+URL_CHANGERS = ["", "a/b", "a?b=1", "a#b", "a%2Fb", "a b", "a\tb", "a\nb", "a\x00b", ".", ".."]
+
+
+def test_every_id_input_refuses_what_would_change_the_url() -> None:
+    checked = 0
+    for model in _input_models():
+        adopt_parts = len(getattr(model, "adopt_id_parts", ()))
+        for name, info in model.model_fields.items():
+            if not _is_id(name):
+                continue
+            is_list = typing.get_origin(info.annotation) is list or "list[" in str(info.annotation)
+            for bad in URL_CHANGERS:
+                if name == "adopt_id" and bad == "a/b" and adopt_parts == 2:
+                    bad = "a/b/c"  # a two-part id: the wrong number of parts
+                if name == "adopt_id" and model is r.KeypairProvider.spec.inputs and bad == "a b":
+                    continue  # a keypair's id is its name, and names may contain spaces
+                with pytest.raises(ValidationError) as error:
+                    model.model_validate({name: [bad] if is_list else bad})
+                assert [e for e in error.value.errors() if e["loc"][0] == name], (model.__name__, name, bad)
+                checked += 1
+    assert checked >= 40 * len(URL_CHANGERS)
+
+
+def test_every_integer_input_fits_in_an_int32() -> None:
+    checked = 0
+    for model in _input_models():
+        for name, info in model.model_fields.items():
+            types = {t for t in typing.get_args(info.annotation) or (info.annotation,) if t is not type(None)}
+            if types != {int}:
+                continue
+            with pytest.raises(ValidationError) as error:
+                model.model_validate({name: 2**31})
+            assert [e for e in error.value.errors() if e["loc"] == (name,)], (model.__name__, name)
+            checked += 1
+    assert checked >= 20

@@ -241,3 +241,42 @@ def test_conflicts_are_retried_only_within_the_conflict_window() -> None:
     )
     with pytest.raises(ConflictError, match="dup"):
         plain.keypairs.create_keypair({"name": "k"})
+
+
+def test_path_parameters_are_percent_encoded_and_the_url_is_signed_as_sent() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(404, json={"errors": [{"status": 404, "detail": "no such volume"}]})
+
+    with pytest.raises(NotFoundError):
+        client_with(httpx.MockTransport(handler)).servers.show_server_volume("s/../x", "v?a=1#f%2F e")
+    request = seen[0]
+    # One path segment per parameter, whatever it contains: no extra segment, query or fragment.
+    assert request.url.raw_path == b"/v1/servers/s%2F..%2Fx/volumes/v%3Fa%3D1%23f%252F%20e"
+    assert request.url.query == b"" and request.url.fragment == ""
+    headers = request.headers
+    assert verify("SK", headers["Scp-Signature"], "GET", str(request.url), headers["Scp-Timestamp"], "AK", "ACC")
+
+
+@pytest.mark.parametrize("value", ["", ".", ".."])
+def test_path_parameters_that_would_still_change_the_path_are_refused(value: str) -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={})
+
+    with pytest.raises(ValueError, match="server_id"):
+        client_with(httpx.MockTransport(handler)).servers.show_server(value)
+    assert seen == []
+
+
+def test_an_encoded_path_parameter_is_routed_and_its_signature_verified(in_process: ScpClient) -> None:
+    """A keypair's id is its name, which may hold spaces: sent as %20, signed as sent, routed by the simulator."""
+    in_process.keypairs.create_keypair({"name": "my key", "public_key": "ssh-ed25519 AAAA1 x"})
+    assert in_process.keypairs.show_keypair("my key").name == "my key"
+    in_process.keypairs.delete_keypair("my key")
+    with pytest.raises(NotFoundError):
+        in_process.keypairs.show_keypair("my key")

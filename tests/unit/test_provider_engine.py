@@ -52,7 +52,7 @@ def test_check_reports_one_failure_per_bad_field() -> None:
     assert reasons["colour"] == "is not an input of this resource"
     # the name rule comes from the API document's model, checked once the inputs are well-formed
     result = ServerProvider().check({}, {**SERVER, "name": "bad/name"})
-    assert [(f.property, f.reason) for f in result.failures] == [("name", "must match the pattern ^[a-zA-Z0-9-_ ]*$")]
+    assert [(f.property, f.reason) for f in result.failures] == [("name", "must match the pattern ^[a-zA-Z0-9-_ ]*\\Z")]
 
 
 def test_check_tolerates_unknown_values_during_preview() -> None:
