@@ -11,14 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from pulumi_scpvs import ScpError
 from pulumi_scpvs._errors import ConfigurationError, WaitError
-from pulumi_scpvs.provider import ScpProvider
 from pulumi_scpvs.provider._engine import RESOURCE_NAME_KEY, STACK_IDENTITY_KEY, STATS, TARGET_KEY
 from pulumi_scpvs.resources import (
     KeypairProvider,
@@ -28,7 +26,8 @@ from pulumi_scpvs.resources import (
 )
 from pulumi_scpvs.simulator import catalogue
 
-from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator, start_simulator
+from ..conftest import RunningSimulator, start_simulator
+from .test_faults_and_recovery import faults, provider
 
 
 @pytest.fixture
@@ -46,17 +45,6 @@ def journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     monkeypatch.setattr(_engine, "JOURNAL", _engine.Journal(str(path)))
     return path
-
-
-def provider(cls: type[ScpProvider], simulator: RunningSimulator) -> Any:
-    instance = cls()
-    raw = {"scpvs:endpoint": simulator.url, "scpvs:accessKey": ACCESS_KEY, "scpvs:secretKey": SECRET_KEY}
-    instance.configure(ConfigureRequest(Config(raw_config=raw, project_name="p")))
-    return instance
-
-
-def faults(simulator: RunningSimulator, **settings: Any) -> dict[str, Any]:
-    return httpx.post(f"{simulator.url}/_admin/faults", json=settings).json()  # type: ignore[no-any-return]
 
 
 def checked(prov: Any, resource: str, identity: str = "stack-a", **inputs: Any) -> dict[str, Any]:
@@ -176,13 +164,18 @@ def test_a_duplicate_key_pair_name_fails_at_once_with_the_adopt_id(sim: RunningS
     assert time.monotonic() - started < 20, "a conflict that cannot clear is not waited out"
 
 
-def test_a_detach_whose_answer_was_lost_converges(sim: RunningSimulator) -> None:
-    client = sim.client()
-    client.keypairs.create_keypair({"name": "k"})
+def server_and_volume(sim: RunningSimulator) -> tuple[Any, Any, Any]:
+    """An attachment provider, and a server and a volume to attach."""
+    sim.client().keypairs.create_keypair({"name": "k"})
     servers, volumes = provider(ServerProvider, sim), provider(VolumeProvider, sim)
-    attachments = provider(VolumeAttachmentProvider, sim)
     server = servers.create(server_inputs(servers, "web", "stack-a"))
     volume = volumes.create(checked(volumes, "data", "stack-a", size=8))
+    return provider(VolumeAttachmentProvider, sim), server, volume
+
+
+def test_a_detach_whose_answer_was_lost_converges(sim: RunningSimulator) -> None:
+    client = sim.client()
+    attachments, server, volume = server_and_volume(sim)
     attachment = attachments.create(checked(attachments, "a", "stack-a", volume_id=volume.id, server_id=server.id))
     faults(sim, drop_rate=1.0, match="^DELETE /v1/volumes/[^/]+/servers/")
     started = time.monotonic()
@@ -212,13 +205,8 @@ def test_a_power_change_whose_answer_was_lost_converges(sim: RunningSimulator) -
     assert updated.outs["state"] == "SHUTOFF"
 
 
-def test_the_cleanup_of_a_failed_attachment_deletes_the_attachment(sim: RunningSimulator) -> None:
-    client = sim.client()
-    client.keypairs.create_keypair({"name": "k"})
-    servers, volumes = provider(ServerProvider, sim), provider(VolumeProvider, sim)
-    attachments = provider(VolumeAttachmentProvider, sim)
-    server = servers.create(server_inputs(servers, "web", "stack-a"))
-    volume = volumes.create(checked(volumes, "data", "stack-a", size=8))
+def test_the_cleanup_of_a_failed_attachment_names_the_attachment(sim: RunningSimulator) -> None:
+    attachments, server, volume = server_and_volume(sim)
     faults(sim, stall_rate=1.0)  # the attach never completes
     inputs = checked(
         attachments, "a", "stack-a", volume_id=volume.id, server_id=server.id, timeouts={"create": 2, "delete": 5}
