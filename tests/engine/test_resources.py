@@ -97,7 +97,9 @@ COMPUTE = StackCase(
 def storage_after_stage_two(client: ScpClient, outputs: Outputs) -> None:
     data = client.volumes.show_volume(outputs["data_id"])
     assert (data.name, data.size, data.state) == ("data-2", 24, "in-use")
-    assert client.snapshots.show_snapshot(outputs["forced_id"]).metadata == {"v": "2"}
+    metadata = client.snapshots.show_snapshot(outputs["forced_id"]).metadata or {}
+    assert metadata.pop("scpvs-owner") and metadata.pop("scpvs-attempt"), "the ownership mark is readable"
+    assert metadata == {"v": "2"}
 
 
 def storage_out_of_band(client: ScpClient, outputs: Outputs) -> tuple[set[str], set[str]]:
