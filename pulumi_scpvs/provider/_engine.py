@@ -181,14 +181,15 @@ class Operation:
         """Poll ``read`` until the state is a target, before this operation's deadline."""
         return self.waiter(read, state_of, object_id).until(targets, deadline=self.deadline, failures=failures)
 
-    def converge(self, act: Callable[[], Any], done: Callable[[], bool], what: str) -> bool:
+    def converge(self, act: Callable[[], Any], done: Callable[[], bool], what: str, *, look_first: bool = True) -> bool:
         """Run a mutation so that repeating it converges; return whether it was sent.
 
-        Looks first (an earlier run may have done it), and when the request fails in a way
-        a lost answer explains (the client repeated it and the repeat was refused, or no
-        answer came at all), looks again: if the effect is there, the first attempt did it.
+        Looks first (an earlier run may have done it; ``look_first=False`` where the caller
+        has just looked), and when the request fails in a way a lost answer explains (the
+        client repeated it and the repeat was refused, or no answer came at all), looks
+        again: if the effect is there, the first attempt did it.
         """
-        if done():
+        if look_first and done():
             return False
         try:
             act()

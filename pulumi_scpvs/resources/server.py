@@ -24,6 +24,7 @@ STABLE_STATES = ("ACTIVE", "SHUTOFF")
 # Inputs whose change runs an action instead of changing a setting.
 ACTION_TRIGGERS = ("reboot_trigger", "rebuild_trigger", "dump_trigger")
 FAILED_STATES = ("ERROR",)
+DELETING_STATES = ("DELETING", "DELETED")
 
 
 class NetworkInput(BaseModel):
@@ -227,11 +228,13 @@ class ServerProvider(ScpProvider):
         server = op.client.servers.show_server(object_id)
         if server.locked:
             op.client.servers.unlock_server(object_id)
-        op.converge(
-            lambda: op.client.servers.delete_server(object_id),
-            lambda: op.client.servers.show_server(object_id).state in ("DELETING", "DELETED"),
-            "delete",
-        )
+        if server.state not in DELETING_STATES:
+            op.converge(
+                lambda: op.client.servers.delete_server(object_id),
+                lambda: op.client.servers.show_server(object_id).state in DELETING_STATES,
+                "delete",
+                look_first=False,  # just looked
+            )
         op.wait_gone(lambda: op.client.servers.show_server(object_id), object_id, lambda s: s.state, FAILED_STATES)
 
 

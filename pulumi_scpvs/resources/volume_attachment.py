@@ -87,6 +87,7 @@ class VolumeAttachmentProvider(ScpProvider):
             lambda: op.client.volumes.detach_volume_from_server(volume_id, server_id),
             detached,
             f"detaching volume {volume_id} from server {server_id}",
+            look_first=False,
         )
         self._wait_for_volume(op, volume_id, False, server_id)
 
