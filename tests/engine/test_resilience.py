@@ -1,4 +1,5 @@
-"""The resilience run at reduced size: faults injected, nothing duplicated, orphaned or left."""
+"""The resilience run at reduced size: faults injected, the CLI killed mid-create, a twin stack of the
+same name on another backend, a moved endpoint; nothing duplicated, orphaned, touched, lost or left."""
 
 from __future__ import annotations
 
@@ -21,3 +22,6 @@ def test_a_stack_survives_faults_without_duplicates_or_orphans(
     assert sum(report.faults.values()) > 10, "the run must actually have been disturbed"
     assert report.resources >= 14
     assert (report.duplicates, report.orphans, report.missing, report.left_after_destroy) == ([], [], [], {})
+    assert (report.foreign_touched, report.lost_state_entries) == ([], [])
+    assert report.target_change_refused is True
+    assert report.most_runs <= 2, f"every phase converges in two runs: {report.up_runs}"

@@ -250,3 +250,20 @@ def test_a_deliberate_move_records_the_new_target(sim: RunningSimulator, monkeyp
     assert volumes.diff(created.id, outs, checked(volumes, "data", "stack-a", size=8)).changes
     read = volumes.read(created.id, outs)
     assert read.outs[TARGET_KEY]["endpoint"] == sim.url
+
+
+def test_a_stuck_object_is_named_and_never_made_twice(sim: RunningSimulator) -> None:
+    """A volume stuck `creating` cannot be deleted; the next run waits for it again, it makes no second one."""
+    volumes = provider(VolumeProvider, sim)
+    faults(sim, stall_rate=1.0)
+    inputs = {"name": "stuck", "size": 8, "timeouts": {"create": 2, "delete": 2}}
+    with pytest.raises(WaitError) as first:
+        volumes.create(checked(volumes, "data", "stack-a", **inputs))
+    faults(sim)
+    (stuck,) = sim.client().volumes.list_volumes(name="stuck").volumes
+    assert stuck.id in str(first.value) and "could not delete" in str(first.value)
+    assert "next `pulumi up` finds it again" in str(first.value)
+    with pytest.raises(WaitError) as second:
+        volumes.create(checked(volumes, "data", "stack-a", **inputs))
+    assert stuck.id in str(second.value)
+    assert [v.id for v in sim.client().volumes.list_volumes(name="stuck").volumes] == [stuck.id]
