@@ -721,6 +721,8 @@ class ScpProvider(ResourceProvider):
                 object_id = self._adopted(proven[0][0].id, proven[0][1])
                 return object_id, self._settle_or_clean_up(op, object_id, inputs)
             named = [c for c in found if c.name == inputs.get("name")] or found
+            if not named:
+                raise
             STATS.refused_unproven += 1
             raise ScpError(f"{conflict.detail}: {adopt_hint(self.spec.type_name, named)}") from conflict
 

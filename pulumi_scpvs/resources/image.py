@@ -8,6 +8,7 @@ import pulumi
 from pulumi.dynamic import CheckFailure
 from pydantic import BaseModel, Field
 
+from .._errors import NotFoundError
 from ..client import ScpClient
 from ..models import ImageCreateRequest, ImageMemberShowResponse, ImageShowResponse
 from ..provider import (
@@ -239,6 +240,13 @@ class ImageMemberProvider(ScpProvider):
         if inputs.get("status") not in (None, "pending"):
             op.client.images.update_image_member(image_id, member_id, {"status": inputs["status"]})
         return join_id(image_id, member_id), {}
+
+    def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
+        try:
+            client.images.show_image_member(inputs["image_id"], inputs["member_id"])
+        except NotFoundError:
+            return []
+        return [Candidate(join_id(inputs["image_id"], inputs["member_id"]), related=True)]
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         image_id, member_id = id_parts(object_id, 2)

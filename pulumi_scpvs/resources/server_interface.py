@@ -17,6 +17,7 @@ from ..models import PrivateStaticNat as PrivateNatModel
 from ..models import PublicStaticNat as PublicNatModel
 from ..provider import Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, Timeouts
 from ..provider._inputs import ObjectId
+from ..provider._ownership import Candidate
 from ._common import compact, id_parts, join_id
 
 
@@ -52,6 +53,16 @@ class ServerInterfaceProvider(ScpProvider):
         port_id = op.client.servers.create_server_interface(inputs["server_id"], body).port_id
         self._wait(op, inputs["server_id"], port_id)
         return join_id(inputs["server_id"], port_id), {}
+
+    def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
+        # An existing port this resource names is the declared interface. An interface in the
+        # same subnet may be the server's own first one: reported, never adopted.
+        server_id, port_id = inputs["server_id"], inputs.get("port_id")
+        return [
+            Candidate(join_id(server_id, i.port_id), related=bool(port_id))
+            for i in client.servers.list_server_interfaces(server_id).interfaces
+            if (i.port_id == port_id if port_id else i.subnet_id == inputs.get("subnet_id"))
+        ]
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         return show_interface(client, *id_parts(object_id, 2)).model_dump(mode="json")
@@ -119,6 +130,14 @@ class _NatProvider(ScpProvider):
             lambda: self._nat(op.client, server_id, port_id), lambda n: n.state, port_id, ("ACTIVE",), ("ERROR",)
         )
         return join_id(server_id, port_id, nat.id), {}
+
+    def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
+        # One NAT per interface: the interface's NAT, made from the same addresses, is the declared one.
+        server_id, port_id = inputs["server_id"], inputs["port_id"]
+        nat = self._nat(client, server_id, port_id)
+        if nat is None or any(getattr(nat, k, None) not in (None, inputs[k]) for k in self.request_fields):
+            return []
+        return [Candidate(join_id(server_id, port_id, nat.id), related=True)]
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         server_id, port_id, nat_id = id_parts(object_id, 3)
