@@ -197,10 +197,12 @@ class Stack:
     def converge(self, report: Report, phase: str, attempts: int, *args: str) -> None:
         """Run ``pulumi <args> --yes`` until it succeeds, following adopt_id hints as a user would."""
         runs = hints = 0
+        adopted: set[str] = set()
         while runs < attempts:
             runs += 1
             result = self.pulumi(*args, "--yes", check=False)
-            report.adopted += (result.stdout + result.stderr).count(": adopting it")
+            # The CLI shows each diagnostic twice (as it happens and in its summary): count ids.
+            adopted.update(re.findall(r"(\S+) exists and [^\n]*: adopting it", result.stdout + result.stderr))
             if result.returncode == 0:
                 break
             for resource, object_id in ADOPT_HINT.findall(result.stdout + result.stderr):
@@ -209,6 +211,7 @@ class Stack:
         else:
             raise RuntimeError(f"{phase} did not succeed in {attempts} runs:\n{result.stdout[-3000:]}")
         report.up_runs[phase] = report.up_runs.get(phase, 0) + runs
+        report.adopted += len(adopted)
         if hints:
             report.hints_followed[phase] = hints
 
