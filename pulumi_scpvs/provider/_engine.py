@@ -598,8 +598,7 @@ class ScpProvider(ResourceProvider):
         """Create exactly one object: adopt what an interrupted run made, and when an
         answer is lost, look for what the attempt made before trying again."""
         claim = self._claim(inputs)
-        request = inputs.get("name") or ""
-        earlier = self._made_by_an_earlier_run(op, inputs, claim, request)
+        earlier = self._made_by_an_earlier_run(op, inputs, claim)
         if earlier is not None:
             return earlier, self._settle_or_clean_up(op, earlier, inputs)
         attempts: tuple[str, ...] = ()
@@ -608,7 +607,7 @@ class ScpProvider(ResourceProvider):
             attempts += (nonce,)
             since = op.client.server_time()
             if claim.owner is not None:
-                JOURNAL.started(claim.owner, request, inputs.get("name"), since)
+                JOURNAL.started(claim.owner, inputs.get("name"), since)
             marked = {**inputs, MARK_KEY: {OWNER_MARK: claim.owner, ATTEMPT_MARK: nonce}} if claim.owner else inputs
             if claim.owner is not None:
                 op.on_object = functools.partial(self._journal_made, claim.owner, inputs)
@@ -636,7 +635,7 @@ class ScpProvider(ResourceProvider):
         log.warning("%s %s exists and %s: adopting it", self.spec.type_name, object_id, how)
         return object_id
 
-    def _made_by_an_earlier_run(self, op: Operation, inputs: Props, claim: Claim, request: str) -> str | None:
+    def _made_by_an_earlier_run(self, op: Operation, inputs: Props, claim: Claim) -> str | None:
         """The object an interrupted run of this very resource made, when it can be proven.
 
         Proof is the ownership mark, the stack-derived autoname, the relationship, or this
@@ -644,8 +643,8 @@ class ScpProvider(ResourceProvider):
         with the candidates and the ``adopt_id`` to use, instead of making a second one.
         """
         entry = JOURNAL.entry(claim.owner) if claim.owner else None
-        if entry is not None and entry.request != request:
-            entry = None  # another request of this resource (a replacement): not an interrupted one
+        if entry is not None and entry.name != inputs.get("name"):
+            entry = None  # renamed since: the object, if any, is not under this name
         if entry is not None and entry.object_id:
             try:
                 live = self.read_object(op.client, entry.object_id, {})

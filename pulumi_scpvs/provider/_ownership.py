@@ -165,7 +165,6 @@ def adopt_hint(kind: str, candidates: Iterable[Candidate]) -> str:
 @dataclass(frozen=True)
 class JournalEntry:
     owner: str
-    request: str
     name: str | None
     since: float | None
     object_id: str | None
@@ -193,8 +192,7 @@ class Journal:
         connection = sqlite3.connect(self.path, timeout=30.0)
         if not self._ready:
             connection.execute(
-                "CREATE TABLE IF NOT EXISTS creates (owner TEXT PRIMARY KEY, request TEXT NOT NULL, "
-                "name TEXT, since REAL, object_id TEXT)"
+                "CREATE TABLE IF NOT EXISTS creates_v1 (owner TEXT PRIMARY KEY, name TEXT, since REAL, object_id TEXT)"
             )
             connection.commit()
             self._ready = True
@@ -209,24 +207,24 @@ class Journal:
             finally:
                 connection.close()
 
-    def started(self, owner: str, request: str, name: str | None, since: float | None) -> None:
+    def started(self, owner: str, name: str | None, since: float | None) -> None:
         self._write(
-            "INSERT OR REPLACE INTO creates (owner, request, name, since, object_id) VALUES (?, ?, ?, ?, NULL)",
-            (owner, request, name, since),
+            "INSERT OR REPLACE INTO creates_v1 (owner, name, since, object_id) VALUES (?, ?, ?, NULL)",
+            (owner, name, since),
         )
 
     def made(self, owner: str, object_id: str) -> None:
-        self._write("UPDATE creates SET object_id = ? WHERE owner = ?", (object_id, owner))
+        self._write("UPDATE creates_v1 SET object_id = ? WHERE owner = ?", (object_id, owner))
 
     def forget(self, owner: str) -> None:
-        self._write("DELETE FROM creates WHERE owner = ?", (owner,))
+        self._write("DELETE FROM creates_v1 WHERE owner = ?", (owner,))
 
     def entry(self, owner: str) -> JournalEntry | None:
         with self._lock:
             connection = self._connect()
             try:
                 row = connection.execute(
-                    "SELECT owner, request, name, since, object_id FROM creates WHERE owner = ?", (owner,)
+                    "SELECT owner, name, since, object_id FROM creates_v1 WHERE owner = ?", (owner,)
                 ).fetchone()
             finally:
                 connection.close()

@@ -137,7 +137,7 @@ def test_an_interrupted_run_of_an_unmarkable_kind_stops_with_the_adopt_id(sim: R
     claim = volumes._claim(inputs)
     volumes.client().volumes.list_volumes()  # the killed run had heard the cloud's clock
     assert claim.owner is not None
-    _engine.JOURNAL.started(claim.owner, "explicit", "explicit", volumes.client().server_time())
+    _engine.JOURNAL.started(claim.owner, "explicit", volumes.client().server_time())
     made = sim.client().volumes.create_volume({"name": "explicit", "size": 8})  # the answer the killed run lost
     with pytest.raises(ScpError, match=f'interrupted.*adopt_id="{made.id}"'):
         volumes.create(checked(volumes, "data", "stack-a", name="explicit", size=8))
