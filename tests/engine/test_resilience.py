@@ -24,4 +24,5 @@ def test_a_stack_survives_faults_without_duplicates_or_orphans(
     assert (report.duplicates, report.orphans, report.missing, report.left_after_destroy) == ([], [], [], {})
     assert (report.foreign_touched, report.lost_state_entries) == ([], [])
     assert report.target_change_refused is True
+    assert report.unconverged == []
     assert report.most_runs <= 2, f"every phase converges in two runs: {report.up_runs}"
