@@ -124,9 +124,10 @@ class Claim:
 
 @dataclass
 class Sorted:
+    """Candidates proven this resource's (with how), and those made since a lost request."""
+
     proven: list[tuple[Candidate, str]] = field(default_factory=list)
     recent: list[Candidate] = field(default_factory=list)
-    others: list[Candidate] = field(default_factory=list)
 
 
 def sort_candidates(candidates: Iterable[Candidate], claim: Claim) -> Sorted:
@@ -137,8 +138,6 @@ def sort_candidates(candidates: Iterable[Candidate], claim: Claim) -> Sorted:
             result.proven.append((candidate, proof))
         elif claim.made_since(candidate):
             result.recent.append(candidate)
-        else:
-            result.others.append(candidate)
     return result
 
 
