@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -219,29 +220,38 @@ class Stack:
             report.hints_followed[phase] = hints
 
     def interrupted_up(self, admin: httpx.Client, victim: str, servers: int) -> None:
-        """Start ``pulumi up`` and kill the CLI (or the provider) while objects are being created."""
-        running = subprocess.Popen(
-            ["pulumi", "up", "--yes", "--skip-preview", "--non-interactive"],
-            cwd=self.directory,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline and running.poll() is None:
-            made = admin.get("/_admin/objects").json()
-            if made.get("server", 0) >= max(1, servers // 2):
-                break
-            time.sleep(0.05)
-        if victim == "cli":
-            os.killpg(running.pid, signal.SIGKILL)
-        else:
-            for pid in _provider_processes(running.pid):
-                os.kill(pid, signal.SIGKILL)
-        running.wait(timeout=300)
+        """Kill ``pulumi up`` (the CLI or the provider) once half the servers exist, then unlock."""
+
+        def half_made() -> bool:
+            return bool(admin.get("/_admin/objects").json().get("server", 0) >= max(1, servers // 2))
+
+        interrupt_up(self.directory, self.env, victim, half_made)
         # What a user does next (README, "After an interrupted up"): unlock, then up again.
         self.pulumi("cancel", "--yes", check=False)
+
+
+def interrupt_up(
+    directory: Path, env: dict[str, str], victim: str, ready: Callable[[], bool], *extra: str, timeout: float = 300
+) -> None:
+    """Start ``pulumi up`` and ``kill -9`` the CLI's whole process group (``victim="cli"``) or
+    only its provider processes (``"provider"``) as soon as ``ready()`` says so."""
+    running = subprocess.Popen(
+        ["pulumi", "up", "--yes", "--skip-preview", "--non-interactive", *extra],
+        cwd=directory,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and running.poll() is None and not ready():
+        time.sleep(0.05)
+    if victim == "cli":
+        os.killpg(running.pid, signal.SIGKILL)
+    else:
+        for pid in _provider_processes(running.pid):
+            os.kill(pid, signal.SIGKILL)
+    running.wait(timeout=timeout)
 
 
 def _provider_processes(session: int) -> list[int]:

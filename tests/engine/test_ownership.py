@@ -7,14 +7,12 @@ creating, and a stack whose endpoint moved.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from benchmarks.resilience import interrupt_up
 
 from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator, start_simulator
 from .conftest import PulumiProject
@@ -69,43 +67,19 @@ def test_two_stacks_of_the_same_name_on_two_backends_never_touch_each_other(
     assert {step["op"] for step in first.preview_steps().values()} == {"same"}
 
 
-def _processes_of(session_leader: int) -> list[int]:
-    listing = subprocess.run(["ps", "-eo", "pid=,sid=,args="], capture_output=True, text=True).stdout
-    found = []
-    for line in listing.splitlines():
-        pid, sid, args = line.split(None, 2)
-        if int(sid) == session_leader and "pulumi.dynamic" in args:
-            found.append(int(pid))
-    return found
-
-
 @pytest.mark.parametrize("killed", ["cli", "provider"])
 def test_an_interrupted_up_ends_with_exactly_one_object_per_resource(
     tmp_path: Path, pulumi_bin: Path, slow_simulator: RunningSimulator, killed: str
 ) -> None:
     project = make_project(tmp_path / "crash", pulumi_bin, slow_simulator)
     project.run("config", "set", "servers", "6")
-    running = subprocess.Popen(
-        ["pulumi", "up", "--yes", "--non-interactive", "--skip-preview", "--parallel", "16"],
-        cwd=project.directory,
-        env=project.env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:  # kill while every server is still building
+
+    def all_building() -> bool:  # every server exists and is still building
         servers, volumes, _ = world_counts(slow_simulator)
-        if len(servers) == 6 and len(volumes) == 2:
-            break
-        time.sleep(0.1)
-    assert len(servers) == 6, f"the interrupted run did not get as far as creating: {servers}"
-    if killed == "cli":
-        os.killpg(running.pid, signal.SIGKILL)
-    else:
-        for pid in _processes_of(running.pid):
-            os.kill(pid, signal.SIGKILL)
-    running.wait(timeout=120)
+        return len(servers) == 6 and len(volumes) == 2
+
+    interrupt_up(project.directory, project.env, killed, all_building, "--parallel", "16", timeout=120)
+    assert len(world_counts(slow_simulator)[0]) == 6, "the interrupted run did not get as far as creating"
     if killed == "cli":
         # The README's path: the killed CLI left its lock behind; `pulumi cancel` removes it.
         project.run("cancel", "--yes")
