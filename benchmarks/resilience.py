@@ -14,6 +14,7 @@ orphans and the final mismatch count. A failed `up` is run again, as a user woul
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -246,20 +247,21 @@ def interrupt_up(
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and running.poll() is None and not ready():
         time.sleep(0.05)
-    if victim == "cli":
-        os.killpg(running.pid, signal.SIGKILL)
-    else:
-        for pid in _provider_processes(running.pid):
+    # The CLI starts its plugins in process groups of their own: "the CLI" is everything
+    # in the session it was started in (as when a CI runner or a terminal dies).
+    for pid in _session_processes(running.pid, only="pulumi.dynamic" if victim == "provider" else ""):
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     running.wait(timeout=timeout)
 
 
-def _provider_processes(session: int) -> list[int]:
+def _session_processes(session: int, only: str = "") -> list[int]:
+    """The processes of a session whose command line contains ``only``."""
     listing = subprocess.run(["ps", "-eo", "pid=,sid=,args="], capture_output=True, text=True).stdout
     return [
         int(pid)
-        for pid, sid, args in (line.split(None, 2) for line in listing.splitlines() if line.strip())
-        if int(sid) == session and "pulumi.dynamic" in args
+        for pid, sid, args in (line.split(None, 2) for line in listing.splitlines() if len(line.split(None, 2)) == 3)
+        if int(sid) == session and only in args
     ]
 
 
