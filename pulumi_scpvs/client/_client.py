@@ -236,10 +236,11 @@ class ScpClient(AreaAccessors):
             retryable = response.status_code == 429 or (
                 response.status_code in self.retry.retry_statuses and method in IDEMPOTENT_METHODS
             )
+            error = self._error(response, method, url, retry_after)
             if (
                 response.status_code == 409
                 and time.monotonic() < conflicts_until
-                and self.retry.may_clear(self._error(response, method, url, retry_after).detail)
+                and self.retry.may_clear(error.detail)
             ):
                 # Counted apart from the other retries: waiting out a transition must not use them up.
                 self._pause(self.retry.conflict_pause(time.monotonic() - started), f"409 on {method} {url}")
@@ -251,7 +252,7 @@ class ScpClient(AreaAccessors):
                 self._pause(delay, f"{response.status_code} on {method} {url}")
                 attempt += 1
                 continue
-            raise self._error(response, method, url, retry_after)
+            raise error
 
     def _note_server_clock(self, response: httpx.Response) -> None:
         date = response.headers.get("Date")

@@ -21,6 +21,7 @@ in the provider process, and ``__getstate__`` pickles nothing but the class.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -442,7 +443,7 @@ class ScpProvider(ResourceProvider):
         )
         if olds.get(AUTONAMED_KEY) and olds.get("name") and unchanged:
             inputs["name"] = olds["name"]
-            return str(olds[AUTONAMED_KEY]) if olds[AUTONAMED_KEY] == STACK_AUTONAMED else True
+            return STACK_AUTONAMED if olds[AUTONAMED_KEY] == STACK_AUTONAMED else True
         identity = news.get(STACK_IDENTITY_KEY)
         if _is_unknown(identity):
             inputs["name"] = Unknown()  # type: ignore[no-untyped-call]
@@ -538,9 +539,9 @@ class ScpProvider(ResourceProvider):
 
     # -- where objects live -------------------------------------------------------------------
 
-    def target(self) -> dict[str, str]:
+    def target(self, cfg: ScpConfig | None = None) -> dict[str, str]:
         """Where objects are created now: the endpoint and account id (never a key)."""
-        cfg = self.config()
+        cfg = cfg or self.config()
         return {"endpoint": cfg.endpoint, "account_id": cfg.account_id}
 
     def _check_target(self, object_id: str, outputs: Props, action: str) -> bool:
@@ -553,14 +554,15 @@ class ScpProvider(ResourceProvider):
         recorded = outputs.get(TARGET_KEY)
         if not isinstance(recorded, Mapping):
             return False
-        current = self.target()
+        cfg = self.config()
+        current = self.target(cfg)
         if dict(recorded) == current:
             return False
         if os.environ.get(MOVE_FROM_ENV) == recorded.get("endpoint"):
             log.warning("%s %s: moving from %s to %s", self.spec.type_name, object_id, recorded, current)
             return True
         STATS.refused_other_target += 1
-        sources = self.config().sources
+        sources = cfg.sources
         raise ConfigurationError(
             f"{self.spec.type_name} {object_id} was created at endpoint {recorded.get('endpoint')!r} "
             f"(account {recorded.get('account_id')!r}), but the provider now points at {current['endpoint']!r} "
@@ -656,7 +658,7 @@ class ScpProvider(ResourceProvider):
         if found is None:
             return None
         if claim.since is None and entry is not None:
-            claim = Claim(claim.owner, claim.name, claim.stack_autonamed, since=entry.since)
+            claim = dataclasses.replace(claim, since=entry.since)
         sorted_ = sort_candidates(found, claim)
         proven = pick_proven(sorted_.proven, claim)
         if len(proven) == 1:

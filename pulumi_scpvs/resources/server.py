@@ -182,7 +182,7 @@ class ServerProvider(ScpProvider):
             wanted = news["server_type_id"]
             op.converge(
                 lambda: servers.update_server_type(object_id, {"server_type": wanted}),
-                lambda: (show().server_type.id if show().server_type else None) == wanted,
+                lambda: getattr(show().server_type, "id", None) == wanted,
                 f"resize to {wanted}",
             )
             self._wait(op, object_id)
