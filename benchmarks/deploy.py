@@ -214,7 +214,7 @@ def requests(admin: httpx.Client) -> Counter[str]:
 
 
 def mutating(counts: Counter[str]) -> int:
-    from pulumi_scpvs._operations import OPERATIONS
+    from pulumi_scpvs.scp._generated.operations import OPERATIONS
 
     return sum(n for name, n in counts.items() if OPERATIONS[name].method != "GET")
 

@@ -2,28 +2,11 @@
 
 ``pulumi_scpvs.Keypair(...)`` and ``pulumi_scpvs.Server(...)`` are dynamic resources;
 configuration comes from the ``scpvs`` stack config namespace or the environment (see
-:mod:`pulumi_scpvs._config`). With nothing configured, they talk to the embedded
+:mod:`pulumi_scpvs.scp._config`). With nothing configured, they talk to the embedded
 simulator.
 """
 
 from . import components, lookups
-from ._config import ScpConfig, resolve_config
-from ._errors import (
-    AuthenticationError,
-    BadRequestError,
-    ConfigurationError,
-    ConflictError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitedError,
-    ResourceFailedError,
-    ScpApiError,
-    ScpConnectionError,
-    ScpError,
-    ServerError,
-    WaitTimeoutError,
-)
-from .client import ScpClient
 from .resources import (
     AutoScalingGroup,
     AutoScalingGroupNotification,
@@ -44,6 +27,24 @@ from .resources import (
     VolumeAttachment,
     VolumeTransfer,
     VolumeTransferAcceptance,
+)
+from .scp import (
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ResourceFailedError,
+    ScpApiError,
+    ScpClient,
+    ScpConfig,
+    ScpConnectionError,
+    ScpError,
+    ServerError,
+    WaitTimeoutError,
+    resolve_config,
 )
 
 __version__ = "0.1.0"

@@ -18,10 +18,11 @@ from typing import Any, TypeVar
 
 import pulumi
 
-from . import models as m
-from ._config import PULUMI_KEYS, resolve_config
-from ._errors import ScpError
-from .client import ScpClient
+from .provider import make_client
+from .scp import ScpClient
+from .scp import models as m
+from .scp._config import PULUMI_KEYS, resolve_config
+from .scp._errors import ScpError
 
 T = TypeVar("T")
 
@@ -44,7 +45,7 @@ def _client(client: ScpClient | None) -> ScpClient:
     with _LOCK:
         if not _CLIENT:
             stack_config = {f"scpvs:{key}": pulumi.runtime.get_config(f"scpvs:{key}") for key in PULUMI_KEYS.values()}
-            _CLIENT.append(ScpClient(resolve_config(pulumi_config={k: v for k, v in stack_config.items() if v})))
+            _CLIENT.append(make_client(resolve_config(pulumi_config={k: v for k, v in stack_config.items() if v})))
         return _CLIENT[0]
 
 

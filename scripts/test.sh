@@ -9,4 +9,5 @@ source scripts/env.sh
 export PULUMI_SCPVS_PULUMI_BIN="$(cat .scpvs/pulumi-bin)"
 echo "== ruff" && ruff check . && ruff format --check .
 echo "== mypy" && mypy
+echo "== import-linter" && lint-imports --no-cache
 echo "== pytest" && pytest -q -p no:cacheprovider "$@"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_scpvs._config import ScpConfig, resolve_config
-from pulumi_scpvs.client import RetryPolicy, ScpClient
+from pulumi_scpvs.scp import RetryPolicy, ScpClient
+from pulumi_scpvs.scp._config import ScpConfig, resolve_config
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCESS_KEY = "test-access-key"

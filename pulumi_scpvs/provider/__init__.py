@@ -1,5 +1,6 @@
 """The generic provider engine that every resource is declared on."""
 
+from ._clients import CLIENTS, PROVIDER_RETRY, make_client
 from ._engine import AutoName, Operation, Props, ResourceSpec, ScpProvider, validation_failures
 from ._inputs import (
     INT32_MAX,
@@ -14,7 +15,9 @@ from ._resource import ScpResource
 from ._timeouts import Timeouts, parse_duration
 
 __all__ = [
+    "CLIENTS",
     "INT32_MAX",
+    "PROVIDER_RETRY",
     "VOLUME_SIZE_MAX_GIB",
     "VOLUME_SIZE_MIN_GIB",
     "AutoName",
@@ -28,6 +31,7 @@ __all__ = [
     "TagInput",
     "Timeouts",
     "TimeoutsInput",
+    "make_client",
     "parse_duration",
     "validation_failures",
 ]

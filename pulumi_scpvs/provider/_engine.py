@@ -29,7 +29,6 @@ import logging
 import os
 import secrets
 import string
-import threading
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
@@ -48,8 +47,9 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pydantic import BaseModel, ValidationError
 
-from .._config import PULUMI_KEYS, ScpConfig, resolve_config
-from .._errors import (
+from ..scp import ScpClient
+from ..scp._config import PULUMI_KEYS, ScpConfig, resolve_config
+from ..scp._errors import (
     BadRequestError,
     ConfigurationError,
     ConflictError,
@@ -61,8 +61,8 @@ from .._errors import (
     WaitError,
     WaitTimeoutError,
 )
-from .._waiting import Waiter
-from ..client import RetryPolicy, ScpClient
+from ..scp._waiting import Waiter
+from ._clients import CLIENTS
 from ._ownership import (
     ATTEMPT_MARK,
     MARK_KEYS,
@@ -249,11 +249,6 @@ def validation_failures(error: ValidationError, skip: Collection[str] = ()) -> l
     return failures
 
 
-# Providers ride out conflicts with objects in transitional states (an attachment being
-# replaced while a snapshot of its volume is taken) for up to a minute.
-# Reads are retried on 500 too: a provider must survive a busy cloud, and a GET is safe to repeat.
-PROVIDER_RETRY = RetryPolicy(attempts=8, conflict_window=60.0, retry_statuses=frozenset({500, 502, 503, 504}))
-_CLIENTS: dict[tuple[str, ...], ScpClient] = {}
 CREATE_ATTEMPTS = 3
 JOURNAL = Journal()
 
@@ -270,7 +265,6 @@ class ProviderStats:
 
 
 STATS = ProviderStats()
-_CLIENTS_LOCK = threading.Lock()
 
 
 class ScpProvider(ResourceProvider):
@@ -279,7 +273,7 @@ class ScpProvider(ResourceProvider):
     spec: ClassVar[ResourceSpec]
 
     def __init__(self) -> None:
-        self._stack_config: dict[str, Any] = {}
+        self._config: ScpConfig | None = None
 
     # -- pickling: the class travels, nothing else --------------------------------------
 
@@ -287,33 +281,34 @@ class ScpProvider(ResourceProvider):
         return {}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self._stack_config = {}
+        self._config = None
 
     # -- configuration and client -----------------------------------------------------------
 
     def configure(self, req: ConfigureRequest) -> None:
+        """Resolve the stack's ``scpvs:*`` settings (with the environment) once for this process."""
         widen_worker_pool()
-        self._stack_config = {
+        stack_config = {
             f"scpvs:{key}": value
             for key in PULUMI_KEYS.values()
             if (value := req.config.get(f"scpvs:{key}")) is not None
         }
+        self._config = resolve_config(pulumi_config=stack_config)
 
     def config(self) -> ScpConfig:
-        return resolve_config(pulumi_config=getattr(self, "_stack_config", {}))
+        """The resolved configuration (from the environment alone when ``configure`` never ran)."""
+        if getattr(self, "_config", None) is None:
+            self._config = resolve_config()
+        assert self._config is not None
+        return self._config
 
     def client(self) -> ScpClient:
-        """One client (one connection pool) per configuration per provider process."""
-        cfg = self.config()
-        key = (cfg.endpoint, cfg.access_key, cfg.secret_key, cfg.account_id)
-        with _CLIENTS_LOCK:
-            if key not in _CLIENTS:
-                _CLIENTS[key] = ScpClient(cfg, retry=PROVIDER_RETRY)
-            return _CLIENTS[key]
+        return CLIENTS.get(self.config())
 
     def _operation(self, props: Props, phase: str) -> Operation:
         timeouts = self.spec.timeouts.merged(props.get(TIMEOUTS_KEY))
-        return Operation(self.client(), time.monotonic() + getattr(timeouts, phase), self.spec.type_name)
+        deadline = time.monotonic() + getattr(timeouts, phase)
+        return Operation(self.client().until(deadline), deadline, self.spec.type_name)
 
     # -- hooks a resource implements ----------------------------------------------------------
 
@@ -486,11 +481,10 @@ class ScpProvider(ResourceProvider):
     def create(self, props: Props) -> CreateResult:
         inputs = {k: v for k, v in props.items() if k != PROVIDER_KEY}
         op = self._operation(inputs, "create")
-        with op.client.deadline(op.deadline):
-            if inputs.get(ADOPT_KEY):
-                object_id, extra = self._adopt(op, str(inputs[ADOPT_KEY]), inputs)
-            else:
-                object_id, extra = self._create_without_duplicates(op, inputs)
+        if inputs.get(ADOPT_KEY):
+            object_id, extra = self._adopt(op, str(inputs[ADOPT_KEY]), inputs)
+        else:
+            object_id, extra = self._create_without_duplicates(op, inputs)
         live = self.read_object(op.client, object_id, extra)
         if live is None:
             raise NotFoundError(
@@ -521,8 +515,7 @@ class ScpProvider(ResourceProvider):
         op = self._operation(inputs, "update")
         extra = {k: v for k, v in olds.items() if k in self.spec.kept_outputs}
         if [name for name in changed if name not in MANAGEMENT_INPUTS]:
-            with op.client.deadline(op.deadline):
-                extra.update(self.update_object(op, id_, old_inputs, inputs, changed))
+            extra.update(self.update_object(op, id_, old_inputs, inputs, changed))
         live = self.read_object(op.client, id_, olds)
         if live is None:
             raise NotFoundError(404, f"{self.spec.type_name} {id_} disappeared during update", method="GET", url="")
@@ -532,8 +525,7 @@ class ScpProvider(ResourceProvider):
         self._check_target(id_, props, "delete")
         op = self._operation(props, "delete")
         try:
-            with op.client.deadline(op.deadline):
-                self.delete_object(op, id_, props)
+            self.delete_object(op, id_, props)
         except NotFoundError:
             log.info("%s %s was already gone", self.spec.type_name, id_)
 
@@ -741,10 +733,10 @@ class ScpProvider(ResourceProvider):
             outcome = "kept it for inspection (keep_failed); delete it yourself when done"
         else:
             delete_timeout = self.spec.timeouts.merged(inputs.get(TIMEOUTS_KEY)).delete
-            cleanup = Operation(op.client, time.monotonic() + delete_timeout, op.resource_type)
+            cleanup_deadline = time.monotonic() + delete_timeout
+            cleanup = Operation(self.client().until(cleanup_deadline), cleanup_deadline, op.resource_type)
             try:
-                with op.client.deadline(cleanup.deadline):
-                    self.delete_object(cleanup, object_id, {})
+                self.delete_object(cleanup, object_id, {})
                 outcome = f"deleted {what} so that nothing is left behind"
                 STATS.cleanups += 1
                 owner = self._claim(inputs).owner

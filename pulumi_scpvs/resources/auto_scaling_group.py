@@ -8,8 +8,6 @@ import pulumi
 from pulumi.dynamic import CheckFailure
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..client import ScpClient
-from ..models import AutoScalingGroupCreateRequest, AutoScalingGroupShowResponse
 from ..provider import (
     AutoName,
     Operation,
@@ -23,6 +21,8 @@ from ..provider import (
 )
 from ..provider._inputs import INT32_MAX, ObjectId
 from ..provider._ownership import Candidate
+from ..scp import ScpClient
+from ..scp.models import AutoScalingGroupCreateRequest, AutoScalingGroupShowResponse
 from ._common import candidates, compact, observed
 
 SETTINGS = (

@@ -14,17 +14,17 @@ from typing import Any, ClassVar, Literal
 import pulumi
 from pydantic import Field
 
-from ..client import ScpClient
-from ..models import (
+from ..provider import AutoName, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, Timeouts
+from ..provider._inputs import INT32_MAX, ObjectId
+from ..provider._ownership import Candidate
+from ..scp import ScpClient
+from ..scp.models import (
     AutoScalingGroupNotificationShowResponse,
     AutoScalingGroupPolicyCreateRequest,
     AutoScalingGroupPolicyShowResponse,
     AutoScalingGroupScheduleCreateRequest,
     AutoScalingGroupScheduleShowResponse,
 )
-from ..provider import AutoName, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, Timeouts
-from ..provider._inputs import INT32_MAX, ObjectId
-from ..provider._ownership import Candidate
 from ._common import candidates, compact, id_parts, join_id, observed
 
 GROUP = "auto_scaling_group_id"

@@ -8,9 +8,6 @@ import pulumi
 from pulumi.dynamic import CheckFailure
 from pydantic import BaseModel, Field
 
-from .._errors import NotFoundError
-from ..client import ScpClient
-from ..models import ImageCreateRequest, ImageMemberShowResponse, ImageShowResponse
 from ..provider import (
     AutoName,
     Operation,
@@ -24,6 +21,9 @@ from ..provider import (
 )
 from ..provider._inputs import IMAGE_MIN_RAM_MAX_MIB, VOLUME_SIZE_MAX_GIB, ObjectId
 from ..provider._ownership import Candidate
+from ..scp import ScpClient
+from ..scp._errors import NotFoundError
+from ..scp.models import ImageCreateRequest, ImageMemberShowResponse, ImageShowResponse
 from ._common import candidates, compact, id_parts, join_id
 
 IMAGE_READY = ("active",)

@@ -7,12 +7,12 @@ from typing import Any
 import pulumi
 from pydantic import Field
 
-from .._errors import NotFoundError
-from ..client import ScpClient
-from ..models import KeypairCreateRequest, KeypairCreateResponse, KeypairShowResponse
 from ..provider import AutoName, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, TagInput
 from ..provider._ownership import Candidate
 from ..provider._timeouts import Timeouts
+from ..scp import ScpClient
+from ..scp._errors import NotFoundError
+from ..scp.models import KeypairCreateRequest, KeypairCreateResponse, KeypairShowResponse
 
 # The document's rule for keypair names (KeypairCreateRequest.name): 1 to 255 of these.
 KEYPAIR_NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_ ")

@@ -12,8 +12,6 @@ from typing import Any
 import pulumi
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..client import ScpClient
-from ..models import LaunchConfigurationCreateRequest, LaunchConfigurationDetailShowResponse
 from ..provider import (
     AutoName,
     Operation,
@@ -27,6 +25,8 @@ from ..provider import (
 )
 from ..provider._inputs import INT32_MAX, VOLUME_SIZE_MAX_GIB, VOLUME_SIZE_MIN_GIB, ObjectId
 from ..provider._ownership import Candidate
+from ..scp import ScpClient
+from ..scp.models import LaunchConfigurationCreateRequest, LaunchConfigurationDetailShowResponse
 from ._common import candidates, compact, encode_user_data, multiple_of_8
 
 

@@ -10,12 +10,12 @@ from typing import Any, Literal
 import pulumi
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..client import ScpClient
-from ..models import ServerCreateRequest, ServerShowResponse
 from ..provider import AutoName, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, TagInput
 from ..provider._inputs import INT32_MAX, VOLUME_SIZE_MAX_GIB, VOLUME_SIZE_MIN_GIB, ObjectId
 from ..provider._ownership import Candidate
 from ..provider._timeouts import Timeouts
+from ..scp import ScpClient
+from ..scp.models import ServerCreateRequest, ServerShowResponse
 from ._common import candidates, encode_user_data, multiple_of_8, with_mark
 
 log = logging.getLogger("pulumi_scpvs.resources.server")

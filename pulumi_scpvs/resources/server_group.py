@@ -6,9 +6,6 @@ from typing import Any, Literal
 
 import pulumi
 
-from ..client import ScpClient
-from ..models import ServerGroup as ServerGroupModel
-from ..models import ServerGroupCreateRequest
 from ..provider import (
     AutoName,
     Operation,
@@ -21,6 +18,9 @@ from ..provider import (
     Timeouts,
 )
 from ..provider._ownership import Candidate
+from ..scp import ScpClient
+from ..scp.models import ServerGroup as ServerGroupModel
+from ..scp.models import ServerGroupCreateRequest
 from ._common import candidates, compact
 
 

@@ -11,13 +11,13 @@ from typing import Any, ClassVar
 
 import pulumi
 
-from ..client import ScpClient
-from ..models import InterfaceResponse
-from ..models import PrivateStaticNat as PrivateNatModel
-from ..models import PublicStaticNat as PublicNatModel
 from ..provider import Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, Timeouts
 from ..provider._inputs import ObjectId
 from ..provider._ownership import Candidate
+from ..scp import ScpClient
+from ..scp.models import InterfaceResponse
+from ..scp.models import PrivateStaticNat as PrivateNatModel
+from ..scp.models import PublicStaticNat as PublicNatModel
 from ._common import compact, id_parts, join_id
 
 

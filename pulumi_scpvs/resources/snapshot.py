@@ -6,11 +6,11 @@ from typing import Any
 
 import pulumi
 
-from ..client import ScpClient
-from ..models import SnapshotCreateRequest, SnapshotDetailResponse
 from ..provider import AutoName, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, Timeouts
 from ..provider._inputs import ObjectId
 from ..provider._ownership import Candidate
+from ..scp import ScpClient
+from ..scp.models import SnapshotCreateRequest, SnapshotDetailResponse
 from ._common import candidates, compact, with_mark
 
 

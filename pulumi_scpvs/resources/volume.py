@@ -8,8 +8,6 @@ import pulumi
 from pulumi.dynamic import CheckFailure
 from pydantic import BaseModel, Field, field_validator
 
-from ..client import ScpClient
-from ..models import VolumeCreateRequest, VolumeShowResponse
 from ..provider import (
     AutoName,
     Operation,
@@ -23,6 +21,8 @@ from ..provider import (
 )
 from ..provider._inputs import VOLUME_SIZE_MAX_GIB, VOLUME_SIZE_MIN_GIB, ObjectId
 from ..provider._ownership import Candidate
+from ..scp import ScpClient
+from ..scp.models import VolumeCreateRequest, VolumeShowResponse
 from ._common import candidates, compact, multiple_of_8
 
 READY = ("available", "in-use")

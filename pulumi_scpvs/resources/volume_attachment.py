@@ -13,11 +13,11 @@ from typing import Any
 
 import pulumi
 
-from ..client import ScpClient
-from ..models import ServersVolumeResponse
 from ..provider import Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, Timeouts
 from ..provider._inputs import ObjectId
 from ..provider._ownership import Candidate
+from ..scp import ScpClient
+from ..scp.models import ServersVolumeResponse
 from ._common import id_parts, join_id
 
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import pulumi
 
-from ..client import ScpClient
-from ..models import VolumeTransferAcceptResponse, VolumeTransferRequest, VolumeTransferShowResponse
 from ..provider import Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, Timeouts
 from ..provider._inputs import ObjectId
+from ..scp import ScpClient
+from ..scp.models import VolumeTransferAcceptResponse, VolumeTransferRequest, VolumeTransferShowResponse
 from ._common import compact
 
 

@@ -18,10 +18,10 @@ from urllib.parse import parse_qsl, quote
 
 from pydantic import BaseModel, ValidationError
 
-from .._operation import Operation
-from .._operations import OPERATIONS
-from .._signing import CLIENT_TYPE, verify
-from ..models import MODELS, QUERIES, unknown_fields
+from ..scp._generated.operations import OPERATIONS
+from ..scp._operation import ApiOperation
+from ..scp._signing import CLIENT_TYPE, verify
+from ..scp.models import unknown_fields
 from . import _account, _images, _scaling, _servers, _storage  # noqa: F401 - they register the handlers
 from ._catalogue import seed
 from ._context import Context, SimulatorError, SimulatorSettings
@@ -50,12 +50,12 @@ VERSION_PATTERN = re.compile(r"^virtualserver (\d+\.\d+)$")
 
 @dataclass(frozen=True)
 class Route:
-    operation: Operation
+    operation: ApiOperation
     pattern: re.Pattern[str]
     literal_segments: int
 
 
-def _compile(operation: Operation) -> Route:
+def _compile(operation: ApiOperation) -> Route:
     regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(operation.path))
     literals = sum(1 for part in operation.path.split("/") if part and not part.startswith("{"))
     return Route(operation, re.compile(f"^{regex}$"), literals)
@@ -164,7 +164,7 @@ class SimulatorApp:
         raise SimulatorError(404, f"no operation at {path}")
 
     @staticmethod
-    def _version(environ: dict[str, Any], operation: Operation) -> str:
+    def _version(environ: dict[str, Any], operation: ApiOperation) -> str:
         header = environ.get("HTTP_SCP_API_VERSION", "virtualserver 1.1")
         match = VERSION_PATTERN.match(header.strip())
         if match is None or match.group(1) not in ("1.0", "1.1"):
@@ -222,7 +222,7 @@ class SimulatorApp:
             )
 
     @staticmethod
-    def _query(operation: Operation, raw_query: str) -> BaseModel | None:
+    def _query(operation: ApiOperation, raw_query: str) -> BaseModel | None:
         pairs = parse_qsl(raw_query, keep_blank_values=True)
         if operation.query_model is None:
             if pairs:
@@ -234,7 +234,7 @@ class SimulatorApp:
                     ],
                 )
             return None
-        model = QUERIES[operation.query_model]
+        model = operation.query_model
         values: dict[str, Any] = {}
         for key, value in pairs:
             info = model.model_fields.get(key)
@@ -252,14 +252,14 @@ class SimulatorApp:
             raise SimulatorError(400, _validation_detail(error, "query"), "VALIDATION_ERROR") from None
 
     @staticmethod
-    def _body(operation: Operation, environ: dict[str, Any]) -> BaseModel | None:
+    def _body(operation: ApiOperation, environ: dict[str, Any]) -> BaseModel | None:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         raw = environ["wsgi.input"].read(length) if length else b""
         if operation.body_model is None:
             return None
         if not raw:
-            if operation.body_model == "ServerRebootRequestBody":
-                return MODELS[operation.body_model]()
+            if operation.body_model.__name__ == "ServerRebootRequestBody":
+                return operation.body_model()
             raise SimulatorError(
                 400, [{"msg": "request body is required", "loc": ["body"], "type": "missing"}], "VALIDATION_ERROR"
             )
@@ -270,7 +270,7 @@ class SimulatorApp:
                 400, [{"msg": "body is not valid JSON", "loc": ["body"], "type": "json_invalid"}], "VALIDATION_ERROR"
             ) from None
         try:
-            body = MODELS[operation.body_model].model_validate(data)
+            body = operation.body_model.model_validate(data)
         except ValidationError as error:
             raise SimulatorError(400, _validation_detail(error, "body"), "VALIDATION_ERROR") from None
         extra = unknown_fields(body)
@@ -286,11 +286,11 @@ class SimulatorApp:
         return body
 
     @staticmethod
-    def _response(operation: Operation, result: Any) -> Any:
+    def _response(operation: ApiOperation, result: Any) -> Any:
         if operation.response_model is None:
             return None
         # Every answer is checked against the documented model: a mismatch is a simulator bug.
-        MODELS[operation.response_model].model_validate(result)
+        operation.response_model.model_validate(result)
         return result
 
     # -- faults ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..models import MODELS
+from ..scp.models import MODELS
 from ._faults import NEVER, Faults
 from ._world import Record, World
 

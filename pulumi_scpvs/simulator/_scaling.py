@@ -119,7 +119,7 @@ class _LaunchSpec:
     """A launch configuration read as a server create request."""
 
     def __init__(self, lc: dict[str, Any], group: dict[str, Any]) -> None:
-        from ..models import LaunchConfigurationVolume, Network
+        from ..scp.models import LaunchConfigurationVolume, Network
 
         self.image_id = lc["image_id"]
         self.server_type_id = lc["server_type_id"]

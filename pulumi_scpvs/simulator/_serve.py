@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer, make_server
 
-from .._config import EMBEDDED, resolve_config
+from ..scp._config import EMBEDDED, resolve_config
 from . import transition_seconds_from_env
 from ._app import SimulatorApp
 from ._context import SimulatorSettings

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from pulumi_scpvs._errors import NotFoundError
-from pulumi_scpvs._operations import OPERATIONS
+from pulumi_scpvs.scp._errors import NotFoundError
+from pulumi_scpvs.scp._generated.operations import OPERATIONS
 from pulumi_scpvs.simulator import catalogue
 
 from ..conftest import SECRET_KEY, RunningSimulator

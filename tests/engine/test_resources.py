@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pulumi_scpvs.client import ScpClient
+from pulumi_scpvs.scp import ScpClient
 from pulumi_scpvs.simulator import catalogue as cat
 
 from ..conftest import SECRET_KEY, RunningSimulator

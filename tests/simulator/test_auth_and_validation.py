@@ -21,7 +21,7 @@ from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator, start_simulator
 def independent_headers(
     method: str, url: str, *, secret: str = SECRET_KEY, timestamp: int | None = None
 ) -> dict[str, str]:
-    """Signs as the reference describes, written separately from pulumi_scpvs._signing."""
+    """Signs as the reference describes, written separately from pulumi_scpvs.scp._signing."""
     ts = str(timestamp if timestamp is not None else int(time.time() * 1000))
     message = (method + url + ts + ACCESS_KEY + "" + "Openapi").encode()
     signature = base64.b64encode(hmac.new(secret.encode(), message, hashlib.sha256).digest()).decode()

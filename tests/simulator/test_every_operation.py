@@ -13,9 +13,10 @@ from typing import Any
 import httpx
 import pytest
 
-from pulumi_scpvs._operation import Operation
-from pulumi_scpvs._operations import OPERATIONS
-from pulumi_scpvs.client import ScpClient
+from pulumi_scpvs.scp import ScpClient
+from pulumi_scpvs.scp._generated.operations import OPERATIONS
+from pulumi_scpvs.scp._operation import ApiOperation as Operation
+from pulumi_scpvs.scp._signing import ScpAuth
 from pulumi_scpvs.simulator import catalogue as cat
 
 from ..conftest import RunningSimulator
@@ -273,10 +274,11 @@ def test_every_operation_answers_its_documented_status(simulator: RunningSimulat
 
 
 def test_operations_only_in_1_0_are_refused_in_1_1(simulator: RunningSimulator) -> None:
-    client = simulator.client()
-    headers = client.signed_headers("POST", f"{simulator.url}/v1/servers/x/security-groups", "1.1")
     response = httpx.post(
-        f"{simulator.url}/v1/servers/x/security-groups", headers=headers, json={"security_group_id": "y"}
+        f"{simulator.url}/v1/servers/x/security-groups",
+        headers={"Scp-API-Version": "virtualserver 1.1"},
+        json={"security_group_id": "y"},
+        auth=ScpAuth(simulator.config()),
     )
     assert response.status_code == 404
     assert "only in 1.0" in response.json()["errors"][0]["detail"]

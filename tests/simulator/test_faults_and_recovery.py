@@ -11,10 +11,10 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from pulumi_scpvs import AuthenticationError, ResourceFailedError, WaitTimeoutError
-from pulumi_scpvs._signing import sign
 from pulumi_scpvs.provider import ScpProvider
 from pulumi_scpvs.provider._engine import RESOURCE_NAME_KEY
 from pulumi_scpvs.resources import KeypairProvider, VolumeProvider
+from pulumi_scpvs.scp._signing import sign
 
 from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator, start_simulator
 
@@ -117,7 +117,7 @@ def test_auth_and_clock_errors_say_what_to_fix(simulator: RunningSimulator, monk
     object.__setattr__(unknown.config, "access_key", "nobody")
     with pytest.raises(AuthenticationError, match="access key is not known"):
         unknown.keypairs.list_keypairs()
-    monkeypatch.setattr("pulumi_scpvs.client._client.timestamp_now", lambda: "1000000000000")
+    monkeypatch.setattr("pulumi_scpvs.scp._signing.timestamp_now", lambda: "1000000000000")
     with pytest.raises(AuthenticationError, match=r"away from the server clock.*clock is right"):
         simulator.client().keypairs.list_keypairs()
 

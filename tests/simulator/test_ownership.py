@@ -16,7 +16,6 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from pulumi_scpvs import ScpError
-from pulumi_scpvs._errors import ConfigurationError, WaitError
 from pulumi_scpvs.provider._engine import RESOURCE_NAME_KEY, STACK_IDENTITY_KEY, STATS, TARGET_KEY
 from pulumi_scpvs.resources import (
     KeypairProvider,
@@ -24,6 +23,7 @@ from pulumi_scpvs.resources import (
     VolumeAttachmentProvider,
     VolumeProvider,
 )
+from pulumi_scpvs.scp._errors import ConfigurationError, WaitError
 from pulumi_scpvs.simulator import catalogue
 
 from ..conftest import RunningSimulator, start_simulator

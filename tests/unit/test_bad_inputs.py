@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from pulumi_scpvs import models
 from pulumi_scpvs import resources as r
 from pulumi_scpvs.provider import ScpProvider
 from pulumi_scpvs.provider._engine import RESOURCE_NAME_KEY
 from pulumi_scpvs.provider._inputs import ID_RULE, VOLUME_SIZE_MAX_GIB
+from pulumi_scpvs.scp import models
 from pulumi_scpvs.simulator import catalogue as cat
 
 SERVER = {"image_id": "i", "keypair_name": "k", "server_type_id": "s1v1m2", "networks": [{"subnet_id": "s"}]}

@@ -9,11 +9,11 @@ import httpx
 import pytest
 
 from pulumi_scpvs import RateLimitedError, ScpConnectionError, ServerError
-from pulumi_scpvs._config import resolve_config
-from pulumi_scpvs._errors import BadRequestError, ConflictError, NotFoundError, error_detail
-from pulumi_scpvs._operations import OPERATIONS
-from pulumi_scpvs._signing import verify
-from pulumi_scpvs.client import RetryPolicy, ScpClient, encode_query
+from pulumi_scpvs.scp import RetryPolicy, ScpClient, encode_query
+from pulumi_scpvs.scp._config import resolve_config
+from pulumi_scpvs.scp._errors import BadRequestError, ConflictError, NotFoundError, error_detail
+from pulumi_scpvs.scp._generated.operations import OPERATIONS
+from pulumi_scpvs.scp._signing import verify
 from pulumi_scpvs.simulator import SimulatorApp, SimulatorSettings, World
 from pulumi_scpvs.simulator import catalogue as cat
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pulumi_scpvs import ConfigurationError
-from pulumi_scpvs._config import EMBEDDED, endpoint_for, resolve_config
+from pulumi_scpvs.scp._config import EMBEDDED, endpoint_for, resolve_config
 
 NO_HOME = Path("/nonexistent")
 

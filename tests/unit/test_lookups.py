@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from pulumi_scpvs import lookups
-from pulumi_scpvs._config import resolve_config
-from pulumi_scpvs.client import ScpClient
+from pulumi_scpvs.scp import ScpClient
+from pulumi_scpvs.scp._config import resolve_config
 from pulumi_scpvs.simulator import SimulatorApp, SimulatorSettings, World
 from pulumi_scpvs.simulator import catalogue as cat
 

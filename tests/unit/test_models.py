@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from pulumi_scpvs import models
-from pulumi_scpvs._operations import OPERATIONS
+from pulumi_scpvs.scp import models
+from pulumi_scpvs.scp._generated.operations import OPERATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENT = json.loads((ROOT / "spec" / "scp-virtualserver-api-1.1.json").read_text())

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from pulumi_scpvs._signing import sign, string_to_sign, verify
+from pulumi_scpvs.scp._signing import sign, string_to_sign, verify
 
 VECTORS = [
     # (secret, method, url, timestamp, access key, account id, expected signature)

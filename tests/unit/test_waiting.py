@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from pulumi_scpvs import ResourceFailedError, ServerError, WaitTimeoutError
-from pulumi_scpvs._errors import NotFoundError, RateLimitedError
-from pulumi_scpvs._waiting import PollSchedule, Waiter
+from pulumi_scpvs.scp._errors import NotFoundError, RateLimitedError
+from pulumi_scpvs.scp._waiting import PollSchedule, Waiter
 
 
 class FakeClock:

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ._base import ScpModel
+from .._model_base import ScpModel
 
 
 class ListAutoScalingGroupLbServerGroupsQuery(ScpModel):

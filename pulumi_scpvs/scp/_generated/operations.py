@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from ._operation import Operation
+from .._operation import ApiOperation
+from . import models as m
+from . import queries as q
 
-OPERATIONS: dict[str, Operation] = {
-    'create_auto_scaling_group': Operation(
+OPERATIONS: dict[str, ApiOperation] = {
+    'create_auto_scaling_group': ApiOperation(
         name='create_auto_scaling_group',
         area='auto_scaling_groups',
         title='Create Auto-Scaling Group',
@@ -14,14 +16,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=201,
         error_statuses=(400, 401, 403),
-        body_model='AutoScalingGroupCreateRequest',
-        response_model='AutoScalingGroupShowResponse',
+        body_model=m.AutoScalingGroupCreateRequest,
+        response_model=m.AutoScalingGroupShowResponse,
         query_model=None,
         path_params=(),
         pagination=None,
         items_field=None,
     ),
-    'create_auto_scaling_group_notification': Operation(
+    'create_auto_scaling_group_notification': ApiOperation(
         name='create_auto_scaling_group_notification',
         area='auto_scaling_groups',
         title='Create Auto-Scaling Group Notification',
@@ -30,14 +32,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=201,
         error_statuses=(400, 401, 403, 404),
-        body_model='AutoScalingGroupNotificationCreateRequest',
-        response_model='AutoScalingGroupNotificationListResponse',
+        body_model=m.AutoScalingGroupNotificationCreateRequest,
+        response_model=m.AutoScalingGroupNotificationListResponse,
         query_model=None,
         path_params=('auto_scaling_group_id',),
         pagination=None,
         items_field=None,
     ),
-    'create_auto_scaling_group_policy': Operation(
+    'create_auto_scaling_group_policy': ApiOperation(
         name='create_auto_scaling_group_policy',
         area='auto_scaling_groups',
         title='Create Auto-Scaling Group Policy',
@@ -46,14 +48,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=201,
         error_statuses=(400, 401, 403, 404),
-        body_model='AutoScalingGroupPolicyCreateRequest',
-        response_model='AutoScalingGroupPolicyShowResponse',
+        body_model=m.AutoScalingGroupPolicyCreateRequest,
+        response_model=m.AutoScalingGroupPolicyShowResponse,
         query_model=None,
         path_params=('auto_scaling_group_id',),
         pagination=None,
         items_field=None,
     ),
-    'create_auto_scaling_group_schedule': Operation(
+    'create_auto_scaling_group_schedule': ApiOperation(
         name='create_auto_scaling_group_schedule',
         area='auto_scaling_groups',
         title='Create Auto-Scaling Group Schedule',
@@ -62,14 +64,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=201,
         error_statuses=(400, 401, 403, 404),
-        body_model='AutoScalingGroupScheduleCreateRequest',
-        response_model='AutoScalingGroupScheduleShowResponse',
+        body_model=m.AutoScalingGroupScheduleCreateRequest,
+        response_model=m.AutoScalingGroupScheduleShowResponse,
         query_model=None,
         path_params=('auto_scaling_group_id',),
         pagination=None,
         items_field=None,
     ),
-    'delete_auto_scaling_group': Operation(
+    'delete_auto_scaling_group': ApiOperation(
         name='delete_auto_scaling_group',
         area='auto_scaling_groups',
         title='Delete Auto-Scaling Group',
@@ -85,7 +87,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'delete_auto_scaling_group_notification': Operation(
+    'delete_auto_scaling_group_notification': ApiOperation(
         name='delete_auto_scaling_group_notification',
         area='auto_scaling_groups',
         title='Delete Auto-Scaling Group Notification',
@@ -101,7 +103,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'delete_auto_scaling_group_policy': Operation(
+    'delete_auto_scaling_group_policy': ApiOperation(
         name='delete_auto_scaling_group_policy',
         area='auto_scaling_groups',
         title='Delete Auto-Scaling Group Policy',
@@ -117,7 +119,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'delete_auto_scaling_group_schedule': Operation(
+    'delete_auto_scaling_group_schedule': ApiOperation(
         name='delete_auto_scaling_group_schedule',
         area='auto_scaling_groups',
         title='Delete Auto-Scaling Group Schedule',
@@ -133,7 +135,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'list_auto_scaling_group_lb_server_groups': Operation(
+    'list_auto_scaling_group_lb_server_groups': ApiOperation(
         name='list_auto_scaling_group_lb_server_groups',
         area='auto_scaling_groups',
         title='List Auto-Scaling Group LB Server Groups',
@@ -143,13 +145,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401, 403, 404),
         body_model=None,
-        response_model='AutoScalingGroupLbServerGroupListResponse',
-        query_model='ListAutoScalingGroupLbServerGroupsQuery',
+        response_model=m.AutoScalingGroupLbServerGroupListResponse,
+        query_model=q.ListAutoScalingGroupLbServerGroupsQuery,
         path_params=('auto_scaling_group_id',),
         pagination='offset',
         items_field='lb_server_groups',
     ),
-    'list_auto_scaling_group_notifications': Operation(
+    'list_auto_scaling_group_notifications': ApiOperation(
         name='list_auto_scaling_group_notifications',
         area='auto_scaling_groups',
         title='List Auto-Scaling Group Notifications',
@@ -159,13 +161,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401, 403),
         body_model=None,
-        response_model='AutoScalingGroupNotificationListResponse',
-        query_model='ListAutoScalingGroupNotificationsQuery',
+        response_model=m.AutoScalingGroupNotificationListResponse,
+        query_model=q.ListAutoScalingGroupNotificationsQuery,
         path_params=('auto_scaling_group_id',),
         pagination='offset',
         items_field='notifications',
     ),
-    'list_auto_scaling_group_policies': Operation(
+    'list_auto_scaling_group_policies': ApiOperation(
         name='list_auto_scaling_group_policies',
         area='auto_scaling_groups',
         title='List Auto-Scaling Group Policies',
@@ -175,13 +177,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401, 403),
         body_model=None,
-        response_model='AutoScalingGroupPolicyListResponse',
-        query_model='ListAutoScalingGroupPoliciesQuery',
+        response_model=m.AutoScalingGroupPolicyListResponse,
+        query_model=q.ListAutoScalingGroupPoliciesQuery,
         path_params=('auto_scaling_group_id',),
         pagination='offset',
         items_field='policies',
     ),
-    'list_auto_scaling_group_schedules': Operation(
+    'list_auto_scaling_group_schedules': ApiOperation(
         name='list_auto_scaling_group_schedules',
         area='auto_scaling_groups',
         title='List Auto-Scaling Group Schedules',
@@ -191,13 +193,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401, 403),
         body_model=None,
-        response_model='AutoScalingGroupScheduleListResponse',
-        query_model='ListAutoScalingGroupSchedulesQuery',
+        response_model=m.AutoScalingGroupScheduleListResponse,
+        query_model=q.ListAutoScalingGroupSchedulesQuery,
         path_params=('auto_scaling_group_id',),
         pagination='page',
         items_field='schedules',
     ),
-    'list_auto_scaling_group_servers': Operation(
+    'list_auto_scaling_group_servers': ApiOperation(
         name='list_auto_scaling_group_servers',
         area='auto_scaling_groups',
         title='List Auto-Scaling Group Virtual Servers',
@@ -207,13 +209,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401, 403, 404),
         body_model=None,
-        response_model='AutoScalingGroupVirtualServerListResponse',
-        query_model='ListAutoScalingGroupServersQuery',
+        response_model=m.AutoScalingGroupVirtualServerListResponse,
+        query_model=q.ListAutoScalingGroupServersQuery,
         path_params=('auto_scaling_group_id',),
         pagination='marker',
         items_field='servers',
     ),
-    'list_auto_scaling_groups': Operation(
+    'list_auto_scaling_groups': ApiOperation(
         name='list_auto_scaling_groups',
         area='auto_scaling_groups',
         title='List Auto-Scaling Groups',
@@ -223,13 +225,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401, 403),
         body_model=None,
-        response_model='AutoScalingGroupListResponse',
-        query_model='ListAutoScalingGroupsQuery',
+        response_model=m.AutoScalingGroupListResponse,
+        query_model=q.ListAutoScalingGroupsQuery,
         path_params=(),
         pagination='offset',
         items_field='auto_scaling_groups',
     ),
-    'show_auto_scaling_group': Operation(
+    'show_auto_scaling_group': ApiOperation(
         name='show_auto_scaling_group',
         area='auto_scaling_groups',
         title='Show Auto-Scaling Group',
@@ -239,13 +241,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(401, 403, 404),
         body_model=None,
-        response_model='AutoScalingGroupShowResponse',
+        response_model=m.AutoScalingGroupShowResponse,
         query_model=None,
         path_params=('auto_scaling_group_id',),
         pagination=None,
         items_field=None,
     ),
-    'show_auto_scaling_group_notification': Operation(
+    'show_auto_scaling_group_notification': ApiOperation(
         name='show_auto_scaling_group_notification',
         area='auto_scaling_groups',
         title='Show Auto-Scaling Group Notification',
@@ -255,13 +257,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(401, 403, 404),
         body_model=None,
-        response_model='AutoScalingGroupNotificationShowResponse',
+        response_model=m.AutoScalingGroupNotificationShowResponse,
         query_model=None,
         path_params=('auto_scaling_group_id', 'notification_id'),
         pagination=None,
         items_field=None,
     ),
-    'show_auto_scaling_group_policy': Operation(
+    'show_auto_scaling_group_policy': ApiOperation(
         name='show_auto_scaling_group_policy',
         area='auto_scaling_groups',
         title='Show Auto-Scaling Group Policy',
@@ -271,13 +273,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(401, 403, 404),
         body_model=None,
-        response_model='AutoScalingGroupPolicyShowResponse',
+        response_model=m.AutoScalingGroupPolicyShowResponse,
         query_model=None,
         path_params=('auto_scaling_group_id', 'policy_id'),
         pagination=None,
         items_field=None,
     ),
-    'show_auto_scaling_group_schedule': Operation(
+    'show_auto_scaling_group_schedule': ApiOperation(
         name='show_auto_scaling_group_schedule',
         area='auto_scaling_groups',
         title='Show Auto-Scaling Group Schedule',
@@ -287,13 +289,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(401, 403, 404),
         body_model=None,
-        response_model='AutoScalingGroupScheduleShowResponse',
+        response_model=m.AutoScalingGroupScheduleShowResponse,
         query_model=None,
         path_params=('auto_scaling_group_id', 'schedule_id'),
         pagination=None,
         items_field=None,
     ),
-    'update_auto_scaling_group': Operation(
+    'update_auto_scaling_group': ApiOperation(
         name='update_auto_scaling_group',
         area='auto_scaling_groups',
         title='Update Auto-Scaling Group',
@@ -302,14 +304,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=200,
         error_statuses=(400, 401, 403, 404),
-        body_model='AutoScalingGroupSetRequest',
-        response_model='AutoScalingGroupShowResponse',
+        body_model=m.AutoScalingGroupSetRequest,
+        response_model=m.AutoScalingGroupShowResponse,
         query_model=None,
         path_params=('auto_scaling_group_id',),
         pagination=None,
         items_field=None,
     ),
-    'update_auto_scaling_group_lb_server_groups': Operation(
+    'update_auto_scaling_group_lb_server_groups': ApiOperation(
         name='update_auto_scaling_group_lb_server_groups',
         area='auto_scaling_groups',
         title='Update Auto-Scaling Group LB Server Groups',
@@ -318,14 +320,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=202,
         error_statuses=(400, 401, 403, 404),
-        body_model='AutoScalingGroupLbServerGroupSetRequest',
+        body_model=m.AutoScalingGroupLbServerGroupSetRequest,
         response_model=None,
         query_model=None,
         path_params=('auto_scaling_group_id',),
         pagination=None,
         items_field=None,
     ),
-    'update_auto_scaling_group_notification': Operation(
+    'update_auto_scaling_group_notification': ApiOperation(
         name='update_auto_scaling_group_notification',
         area='auto_scaling_groups',
         title='Update Auto-Scaling Group Notification',
@@ -334,14 +336,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=200,
         error_statuses=(400, 401, 403, 404),
-        body_model='AutoScalingGroupNotificationUpdateRequest',
-        response_model='AutoScalingGroupNotificationShowResponse',
+        body_model=m.AutoScalingGroupNotificationUpdateRequest,
+        response_model=m.AutoScalingGroupNotificationShowResponse,
         query_model=None,
         path_params=('auto_scaling_group_id', 'notification_id'),
         pagination=None,
         items_field=None,
     ),
-    'update_auto_scaling_group_policy': Operation(
+    'update_auto_scaling_group_policy': ApiOperation(
         name='update_auto_scaling_group_policy',
         area='auto_scaling_groups',
         title='Update Auto-Scaling Group Policy',
@@ -350,14 +352,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=200,
         error_statuses=(400, 401, 403, 404),
-        body_model='AutoScalingGroupPolicyUpdateRequest',
-        response_model='AutoScalingGroupPolicyShowResponse',
+        body_model=m.AutoScalingGroupPolicyUpdateRequest,
+        response_model=m.AutoScalingGroupPolicyShowResponse,
         query_model=None,
         path_params=('auto_scaling_group_id', 'policy_id'),
         pagination=None,
         items_field=None,
     ),
-    'update_auto_scaling_group_schedule': Operation(
+    'update_auto_scaling_group_schedule': ApiOperation(
         name='update_auto_scaling_group_schedule',
         area='auto_scaling_groups',
         title='Update Auto-Scaling Group Schedule',
@@ -366,14 +368,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=200,
         error_statuses=(400, 401, 403, 404),
-        body_model='AutoScalingGroupScheduleUpdateRequest',
-        response_model='AutoScalingGroupScheduleShowResponse',
+        body_model=m.AutoScalingGroupScheduleUpdateRequest,
+        response_model=m.AutoScalingGroupScheduleShowResponse,
         query_model=None,
         path_params=('auto_scaling_group_id', 'schedule_id'),
         pagination=None,
         items_field=None,
     ),
-    'update_auto_scaling_group_server_count': Operation(
+    'update_auto_scaling_group_server_count': ApiOperation(
         name='update_auto_scaling_group_server_count',
         area='auto_scaling_groups',
         title='Update Auto-Scaling Group server count',
@@ -382,14 +384,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=200,
         error_statuses=(400, 401, 403, 404),
-        body_model='AutoScalingGroupSetServerCountRequest',
-        response_model='AutoScalingGroupShowResponse',
+        body_model=m.AutoScalingGroupSetServerCountRequest,
+        response_model=m.AutoScalingGroupShowResponse,
         query_model=None,
         path_params=('auto_scaling_group_id',),
         pagination=None,
         items_field=None,
     ),
-    'list_default_configs': Operation(
+    'list_default_configs': ApiOperation(
         name='list_default_configs',
         area='default_configs',
         title='List Default Configs',
@@ -399,13 +401,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401, 403),
         body_model=None,
-        response_model='DefaultConfigListResponse',
-        query_model='ListDefaultConfigsQuery',
+        response_model=m.DefaultConfigListResponse,
+        query_model=q.ListDefaultConfigsQuery,
         path_params=(),
         pagination=None,
         items_field=None,
     ),
-    'create_image': Operation(
+    'create_image': ApiOperation(
         name='create_image',
         area='images',
         title='Create Image',
@@ -414,14 +416,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=200,
         error_statuses=(400, 401, 403),
-        body_model='ImageCreateRequest',
-        response_model='ImageShowResponse',
+        body_model=m.ImageCreateRequest,
+        response_model=m.ImageShowResponse,
         query_model=None,
         path_params=(),
         pagination=None,
         items_field=None,
     ),
-    'create_image_member': Operation(
+    'create_image_member': ApiOperation(
         name='create_image_member',
         area='images',
         title='Create Image member',
@@ -430,14 +432,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=200,
         error_statuses=(400, 401, 403, 404, 409),
-        body_model='ImageMemberCreateRequest',
-        response_model='ImageMemberShowResponse',
+        body_model=m.ImageMemberCreateRequest,
+        response_model=m.ImageMemberShowResponse,
         query_model=None,
         path_params=('image_id',),
         pagination=None,
         items_field=None,
     ),
-    'create_sharing_image': Operation(
+    'create_sharing_image': ApiOperation(
         name='create_sharing_image',
         area='images',
         title='Create Sharing Image',
@@ -453,7 +455,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'delete_image': Operation(
+    'delete_image': ApiOperation(
         name='delete_image',
         area='images',
         title='Delete Image',
@@ -469,7 +471,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'delete_image_member': Operation(
+    'delete_image_member': ApiOperation(
         name='delete_image_member',
         area='images',
         title='Delete Image member',
@@ -485,7 +487,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'import_image': Operation(
+    'import_image': ApiOperation(
         name='import_image',
         area='images',
         title='Import Image',
@@ -494,14 +496,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=202,
         error_statuses=(400, 401, 403, 404, 409),
-        body_model='ImageImportRequest',
+        body_model=m.ImageImportRequest,
         response_model=None,
         query_model=None,
         path_params=('image_id',),
         pagination=None,
         items_field=None,
     ),
-    'list_image_members': Operation(
+    'list_image_members': ApiOperation(
         name='list_image_members',
         area='images',
         title='List Image members',
@@ -511,13 +513,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401, 403, 404),
         body_model=None,
-        response_model='ImageMemberListResponse',
+        response_model=m.ImageMemberListResponse,
         query_model=None,
         path_params=('image_id',),
         pagination=None,
         items_field='members',
     ),
-    'list_images': Operation(
+    'list_images': ApiOperation(
         name='list_images',
         area='images',
         title='List Images',
@@ -527,13 +529,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401, 403),
         body_model=None,
-        response_model='ImageListResponse',
-        query_model='ListImagesQuery',
+        response_model=m.ImageListResponse,
+        query_model=q.ListImagesQuery,
         path_params=(),
         pagination='marker',
         items_field='images',
     ),
-    'list_pending_images': Operation(
+    'list_pending_images': ApiOperation(
         name='list_pending_images',
         area='images',
         title='List pending Images',
@@ -543,13 +545,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401, 403),
         body_model=None,
-        response_model='ImageListResponse',
-        query_model='ListPendingImagesQuery',
+        response_model=m.ImageListResponse,
+        query_model=q.ListPendingImagesQuery,
         path_params=(),
         pagination=None,
         items_field='images',
     ),
-    'show_image': Operation(
+    'show_image': ApiOperation(
         name='show_image',
         area='images',
         title='Show Image',
@@ -559,13 +561,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401, 403, 404),
         body_model=None,
-        response_model='ImageShowResponse',
+        response_model=m.ImageShowResponse,
         query_model=None,
         path_params=('image_id',),
         pagination=None,
         items_field=None,
     ),
-    'show_image_member': Operation(
+    'show_image_member': ApiOperation(
         name='show_image_member',
         area='images',
         title='Show Image member',
@@ -575,13 +577,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401, 404),
         body_model=None,
-        response_model='ImageMemberShowResponse',
+        response_model=m.ImageMemberShowResponse,
         query_model=None,
         path_params=('image_id', 'member_id'),
         pagination=None,
         items_field=None,
     ),
-    'update_image': Operation(
+    'update_image': ApiOperation(
         name='update_image',
         area='images',
         title='Update Image',
@@ -590,14 +592,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=200,
         error_statuses=(400, 401, 403, 404),
-        body_model='ImageSetRequest',
-        response_model='ImageShowResponse',
+        body_model=m.ImageSetRequest,
+        response_model=m.ImageShowResponse,
         query_model=None,
         path_params=('image_id',),
         pagination=None,
         items_field=None,
     ),
-    'update_image_member': Operation(
+    'update_image_member': ApiOperation(
         name='update_image_member',
         area='images',
         title='Update Image member',
@@ -606,14 +608,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=200,
         error_statuses=(400, 401, 403, 404),
-        body_model='ImageMemberSetRequest',
-        response_model='ImageMemberShowResponse',
+        body_model=m.ImageMemberSetRequest,
+        response_model=m.ImageMemberShowResponse,
         query_model=None,
         path_params=('image_id', 'member_id'),
         pagination=None,
         items_field=None,
     ),
-    'create_keypair': Operation(
+    'create_keypair': ApiOperation(
         name='create_keypair',
         area='keypairs',
         title='Create Keypair',
@@ -622,14 +624,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=201,
         error_statuses=(400, 401, 403, 409),
-        body_model='KeypairCreateRequest',
-        response_model='KeypairCreateResponse',
+        body_model=m.KeypairCreateRequest,
+        response_model=m.KeypairCreateResponse,
         query_model=None,
         path_params=(),
         pagination=None,
         items_field=None,
     ),
-    'delete_keypair': Operation(
+    'delete_keypair': ApiOperation(
         name='delete_keypair',
         area='keypairs',
         title='Delete Keypair',
@@ -645,7 +647,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'list_keypairs': Operation(
+    'list_keypairs': ApiOperation(
         name='list_keypairs',
         area='keypairs',
         title='List Keypairs',
@@ -655,13 +657,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401, 403),
         body_model=None,
-        response_model='KeypairListResponse',
-        query_model='ListKeypairsQuery',
+        response_model=m.KeypairListResponse,
+        query_model=q.ListKeypairsQuery,
         path_params=(),
         pagination='marker',
         items_field='keypairs',
     ),
-    'show_keypair': Operation(
+    'show_keypair': ApiOperation(
         name='show_keypair',
         area='keypairs',
         title='Show Keypair',
@@ -671,13 +673,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(401, 403, 404),
         body_model=None,
-        response_model='KeypairShowResponse',
+        response_model=m.KeypairShowResponse,
         query_model=None,
         path_params=('keypair_name',),
         pagination=None,
         items_field=None,
     ),
-    'create_launch_configuration': Operation(
+    'create_launch_configuration': ApiOperation(
         name='create_launch_configuration',
         area='launch_configurations',
         title='Create Launch Configuration',
@@ -686,14 +688,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=201,
         error_statuses=(400, 401, 403, 404),
-        body_model='LaunchConfigurationCreateRequest',
-        response_model='LaunchConfigurationDetailShowResponse',
+        body_model=m.LaunchConfigurationCreateRequest,
+        response_model=m.LaunchConfigurationDetailShowResponse,
         query_model=None,
         path_params=(),
         pagination=None,
         items_field=None,
     ),
-    'delete_launch_configuration': Operation(
+    'delete_launch_configuration': ApiOperation(
         name='delete_launch_configuration',
         area='launch_configurations',
         title='Delete Launch Configuration',
@@ -709,7 +711,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'list_launch_configurations': Operation(
+    'list_launch_configurations': ApiOperation(
         name='list_launch_configurations',
         area='launch_configurations',
         title='List Launch Configurations',
@@ -719,13 +721,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401, 403, 404),
         body_model=None,
-        response_model='LaunchConfigurationListResponse',
-        query_model='ListLaunchConfigurationsQuery',
+        response_model=m.LaunchConfigurationListResponse,
+        query_model=q.ListLaunchConfigurationsQuery,
         path_params=(),
         pagination='offset',
         items_field='launch_configurations',
     ),
-    'show_launch_configuration': Operation(
+    'show_launch_configuration': ApiOperation(
         name='show_launch_configuration',
         area='launch_configurations',
         title='Show Launch Configuration',
@@ -735,13 +737,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401, 403, 404),
         body_model=None,
-        response_model='LaunchConfigurationDetailShowResponse',
+        response_model=m.LaunchConfigurationDetailShowResponse,
         query_model=None,
         path_params=('launch_configuration_id',),
         pagination=None,
         items_field=None,
     ),
-    'show_server_quota_set': Operation(
+    'show_server_quota_set': ApiOperation(
         name='show_server_quota_set',
         area='quota_sets',
         title='Show Server Quota Set',
@@ -751,13 +753,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(401, 403),
         body_model=None,
-        response_model='ServerQuotaSet',
+        response_model=m.ServerQuotaSet,
         query_model=None,
         path_params=(),
         pagination=None,
         items_field=None,
     ),
-    'show_volume_quota_set': Operation(
+    'show_volume_quota_set': ApiOperation(
         name='show_volume_quota_set',
         area='quota_sets',
         title='Show Volume Quota Set',
@@ -767,13 +769,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(401, 403),
         body_model=None,
-        response_model='VolumeQuotaSet',
+        response_model=m.VolumeQuotaSet,
         query_model=None,
         path_params=(),
         pagination=None,
         items_field=None,
     ),
-    'create_server_group': Operation(
+    'create_server_group': ApiOperation(
         name='create_server_group',
         area='server_groups',
         title='Create Server Group',
@@ -782,14 +784,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=201,
         error_statuses=(400, 401, 403, 409),
-        body_model='ServerGroupCreateRequest',
-        response_model='ServerGroup',
+        body_model=m.ServerGroupCreateRequest,
+        response_model=m.ServerGroup,
         query_model=None,
         path_params=(),
         pagination=None,
         items_field=None,
     ),
-    'delete_server_group': Operation(
+    'delete_server_group': ApiOperation(
         name='delete_server_group',
         area='server_groups',
         title='Delete Server Group',
@@ -805,7 +807,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'get_region_maximum_partition_size': Operation(
+    'get_region_maximum_partition_size': ApiOperation(
         name='get_region_maximum_partition_size',
         area='server_groups',
         title="Get region's maximum partition size.",
@@ -815,13 +817,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(401, 403),
         body_model=None,
-        response_model='ServerGroupPartitionSizeResponse',
+        response_model=m.ServerGroupPartitionSizeResponse,
         query_model=None,
         path_params=(),
         pagination=None,
         items_field=None,
     ),
-    'list_server_groups': Operation(
+    'list_server_groups': ApiOperation(
         name='list_server_groups',
         area='server_groups',
         title='List Server Groups',
@@ -831,13 +833,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(401, 403),
         body_model=None,
-        response_model='ServerGroupListResponse',
-        query_model='ListServerGroupsQuery',
+        response_model=m.ServerGroupListResponse,
+        query_model=q.ListServerGroupsQuery,
         path_params=(),
         pagination='offset',
         items_field='server_groups',
     ),
-    'show_server_group': Operation(
+    'show_server_group': ApiOperation(
         name='show_server_group',
         area='server_groups',
         title='Show Server Group',
@@ -847,13 +849,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(401, 403, 404),
         body_model=None,
-        response_model='ServerGroup',
+        response_model=m.ServerGroup,
         query_model=None,
         path_params=('server_group_id',),
         pagination=None,
         items_field=None,
     ),
-    'list_server_types': Operation(
+    'list_server_types': ApiOperation(
         name='list_server_types',
         area='server_types',
         title='List Server Types',
@@ -863,13 +865,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(401, 403),
         body_model=None,
-        response_model='ServerTypeListResponse',
-        query_model='ListServerTypesQuery',
+        response_model=m.ServerTypeListResponse,
+        query_model=q.ListServerTypesQuery,
         path_params=(),
         pagination='marker',
         items_field='server_types',
     ),
-    'show_server_type': Operation(
+    'show_server_type': ApiOperation(
         name='show_server_type',
         area='server_types',
         title='Show Server Type',
@@ -879,13 +881,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(401, 403, 404),
         body_model=None,
-        response_model='ServerType',
+        response_model=m.ServerType,
         query_model=None,
         path_params=('server_type_id',),
         pagination=None,
         items_field=None,
     ),
-    'attach_server_security_group': Operation(
+    'attach_server_security_group': ApiOperation(
         name='attach_server_security_group',
         area='servers',
         title='Attach Virtual Server Security Group',
@@ -894,14 +896,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0',),
         success_status=202,
         error_statuses=(400, 401, 403, 404, 409),
-        body_model='ServerSecurityGroupActionRequestBody',
+        body_model=m.ServerSecurityGroupActionRequestBody,
         response_model=None,
         query_model=None,
         path_params=('server_id',),
         pagination=None,
         items_field=None,
     ),
-    'create_server': Operation(
+    'create_server': ApiOperation(
         name='create_server',
         area='servers',
         title='Create Virtual Server',
@@ -910,14 +912,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=202,
         error_statuses=(400, 401, 403, 404, 409),
-        body_model='ServerCreateRequest',
-        response_model='ServerCreateResponse',
+        body_model=m.ServerCreateRequest,
+        response_model=m.ServerCreateResponse,
         query_model=None,
         path_params=(),
         pagination=None,
         items_field=None,
     ),
-    'create_server_custom_image': Operation(
+    'create_server_custom_image': ApiOperation(
         name='create_server_custom_image',
         area='servers',
         title='Create Virtual Server Custom Image',
@@ -926,14 +928,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=202,
         error_statuses=(400, 401, 403, 404, 409),
-        body_model='ServerCreateImageRequestBody',
-        response_model='ServerCreateImageResponse',
+        body_model=m.ServerCreateImageRequestBody,
+        response_model=m.ServerCreateImageResponse,
         query_model=None,
         path_params=('server_id',),
         pagination=None,
         items_field=None,
     ),
-    'create_server_dump': Operation(
+    'create_server_dump': ApiOperation(
         name='create_server_dump',
         area='servers',
         title='Create Virtual Server Dump',
@@ -949,7 +951,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'create_server_interface': Operation(
+    'create_server_interface': ApiOperation(
         name='create_server_interface',
         area='servers',
         title='Create Server Interface',
@@ -958,14 +960,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=200,
         error_statuses=(400, 401, 403, 404, 409),
-        body_model='ServerInterfaceCreateRequest',
-        response_model='InterfaceResponse',
+        body_model=m.ServerInterfaceCreateRequest,
+        response_model=m.InterfaceResponse,
         query_model=None,
         path_params=('server_id',),
         pagination=None,
         items_field=None,
     ),
-    'create_server_interface_nat': Operation(
+    'create_server_interface_nat': ApiOperation(
         name='create_server_interface_nat',
         area='servers',
         title='Create Server Interface Nat',
@@ -974,14 +976,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=201,
         error_statuses=(400, 403, 404),
-        body_model='ServerStaticNatCreateRequest',
+        body_model=m.ServerStaticNatCreateRequest,
         response_model=None,
         query_model=None,
         path_params=('server_id', 'port_id'),
         pagination=None,
         items_field=None,
     ),
-    'create_server_interface_private_nat': Operation(
+    'create_server_interface_private_nat': ApiOperation(
         name='create_server_interface_private_nat',
         area='servers',
         title='Create Server Interface Private Nat',
@@ -990,14 +992,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=201,
         error_statuses=(400, 403, 404),
-        body_model='ServerPrivateStaticNatCreateRequest',
+        body_model=m.ServerPrivateStaticNatCreateRequest,
         response_model=None,
         query_model=None,
         path_params=('server_id', 'port_id'),
         pagination=None,
         items_field=None,
     ),
-    'create_server_volume': Operation(
+    'create_server_volume': ApiOperation(
         name='create_server_volume',
         area='servers',
         title='Create Server Volume',
@@ -1006,14 +1008,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=200,
         error_statuses=(400, 401, 403, 404, 409),
-        body_model='ServerVolumesCreateRequest',
-        response_model='ServersVolumeResponse',
+        body_model=m.ServerVolumesCreateRequest,
+        response_model=m.ServersVolumeResponse,
         query_model=None,
         path_params=('server_id',),
         pagination=None,
         items_field=None,
     ),
-    'delete_server': Operation(
+    'delete_server': ApiOperation(
         name='delete_server',
         area='servers',
         title='Delete Virtual Server',
@@ -1029,7 +1031,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'delete_server_interface': Operation(
+    'delete_server_interface': ApiOperation(
         name='delete_server_interface',
         area='servers',
         title='Delete Server Interface',
@@ -1045,7 +1047,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'delete_server_interface_nat': Operation(
+    'delete_server_interface_nat': ApiOperation(
         name='delete_server_interface_nat',
         area='servers',
         title='Delete Server Interface Nat',
@@ -1061,7 +1063,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'delete_server_interface_private_nat': Operation(
+    'delete_server_interface_private_nat': ApiOperation(
         name='delete_server_interface_private_nat',
         area='servers',
         title='Delete Server Interface Private Nat',
@@ -1077,7 +1079,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'delete_server_volume': Operation(
+    'delete_server_volume': ApiOperation(
         name='delete_server_volume',
         area='servers',
         title='Delete Server Volume',
@@ -1093,7 +1095,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'detach_server_security_group': Operation(
+    'detach_server_security_group': ApiOperation(
         name='detach_server_security_group',
         area='servers',
         title='Detach Virtual Server Security Group',
@@ -1109,7 +1111,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'list_server_interfaces': Operation(
+    'list_server_interfaces': ApiOperation(
         name='list_server_interfaces',
         area='servers',
         title='List Server Interfaces',
@@ -1119,13 +1121,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(401, 403, 404),
         body_model=None,
-        response_model='ServerInterfaceListResponse',
+        response_model=m.ServerInterfaceListResponse,
         query_model=None,
         path_params=('server_id',),
         pagination=None,
         items_field='interfaces',
     ),
-    'list_server_ips': Operation(
+    'list_server_ips': ApiOperation(
         name='list_server_ips',
         area='servers',
         title='List Server Ips',
@@ -1135,13 +1137,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(401, 403),
         body_model=None,
-        response_model='ServerIpsResponse',
+        response_model=m.ServerIpsResponse,
         query_model=None,
         path_params=('server_id',),
         pagination=None,
         items_field='addresses',
     ),
-    'list_server_security_group': Operation(
+    'list_server_security_group': ApiOperation(
         name='list_server_security_group',
         area='servers',
         title='List Virtual Server Security Group',
@@ -1151,13 +1153,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401, 403, 404),
         body_model=None,
-        response_model='ServerSecurityGroupListResponse',
+        response_model=m.ServerSecurityGroupListResponse,
         query_model=None,
         path_params=('server_id',),
         pagination=None,
         items_field='security_groups',
     ),
-    'list_server_volumes': Operation(
+    'list_server_volumes': ApiOperation(
         name='list_server_volumes',
         area='servers',
         title='List Server Volumes',
@@ -1167,13 +1169,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(401, 403, 404),
         body_model=None,
-        response_model='ServerVolumesResponse',
+        response_model=m.ServerVolumesResponse,
         query_model=None,
         path_params=('server_id',),
         pagination=None,
         items_field='volumes',
     ),
-    'list_servers': Operation(
+    'list_servers': ApiOperation(
         name='list_servers',
         area='servers',
         title='List Virtual Servers',
@@ -1183,13 +1185,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401, 403),
         body_model=None,
-        response_model='ServerListResponse',
-        query_model='ListServersQuery',
+        response_model=m.ServerListResponse,
+        query_model=q.ListServersQuery,
         path_params=(),
         pagination='marker',
         items_field='servers',
     ),
-    'lock_server': Operation(
+    'lock_server': ApiOperation(
         name='lock_server',
         area='servers',
         title='Lock Virtual Server',
@@ -1205,7 +1207,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'reboot_server': Operation(
+    'reboot_server': ApiOperation(
         name='reboot_server',
         area='servers',
         title='Reboot Virtual Server',
@@ -1214,14 +1216,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=202,
         error_statuses=(401, 403, 404, 409),
-        body_model='ServerRebootRequestBody',
+        body_model=m.ServerRebootRequestBody,
         response_model=None,
         query_model=None,
         path_params=('server_id',),
         pagination=None,
         items_field=None,
     ),
-    'rebuild_server': Operation(
+    'rebuild_server': ApiOperation(
         name='rebuild_server',
         area='servers',
         title='Rebuild Virtual Server',
@@ -1237,7 +1239,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'show_server': Operation(
+    'show_server': ApiOperation(
         name='show_server',
         area='servers',
         title='Show Virtual Server',
@@ -1247,13 +1249,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(401, 403, 404),
         body_model=None,
-        response_model='ServerShowResponse',
+        response_model=m.ServerShowResponse,
         query_model=None,
         path_params=('server_id',),
         pagination=None,
         items_field=None,
     ),
-    'show_server_console_log': Operation(
+    'show_server_console_log': ApiOperation(
         name='show_server_console_log',
         area='servers',
         title='Show Virtual Server Console Log',
@@ -1263,13 +1265,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401, 403, 404),
         body_model=None,
-        response_model='ServerConsoleLogResponse',
-        query_model='ShowServerConsoleLogQuery',
+        response_model=m.ServerConsoleLogResponse,
+        query_model=q.ShowServerConsoleLogQuery,
         path_params=('server_id',),
         pagination=None,
         items_field=None,
     ),
-    'show_server_interface': Operation(
+    'show_server_interface': ApiOperation(
         name='show_server_interface',
         area='servers',
         title='Show Server Interface',
@@ -1279,13 +1281,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(401, 403, 404),
         body_model=None,
-        response_model='ServerInterfaceListResponse',
+        response_model=m.ServerInterfaceListResponse,
         query_model=None,
         path_params=('server_id', 'port_id'),
         pagination=None,
         items_field=None,
     ),
-    'show_server_ip': Operation(
+    'show_server_ip': ApiOperation(
         name='show_server_ip',
         area='servers',
         title='Show Server Ip',
@@ -1295,13 +1297,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(401, 403, 404),
         body_model=None,
-        response_model='ServerShowResponseAddress',
+        response_model=m.ServerShowResponseAddress,
         query_model=None,
         path_params=('server_id', 'subnet_id'),
         pagination=None,
         items_field=None,
     ),
-    'show_server_password': Operation(
+    'show_server_password': ApiOperation(
         name='show_server_password',
         area='servers',
         title='Show Virtual Server Password',
@@ -1310,14 +1312,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=200,
         error_statuses=(400, 401, 403, 404),
-        body_model='ServerPasswordRequest',
-        response_model='ServerPasswordResponse',
+        body_model=m.ServerPasswordRequest,
+        response_model=m.ServerPasswordResponse,
         query_model=None,
         path_params=('server_id',),
         pagination=None,
         items_field=None,
     ),
-    'show_server_volume': Operation(
+    'show_server_volume': ApiOperation(
         name='show_server_volume',
         area='servers',
         title='Show Server Volume',
@@ -1327,13 +1329,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(401, 403, 404),
         body_model=None,
-        response_model='ServersVolumeResponse',
+        response_model=m.ServersVolumeResponse,
         query_model=None,
         path_params=('server_id', 'volume_id'),
         pagination=None,
         items_field=None,
     ),
-    'start_server': Operation(
+    'start_server': ApiOperation(
         name='start_server',
         area='servers',
         title='Start Virtual Server',
@@ -1349,7 +1351,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'stop_server': Operation(
+    'stop_server': ApiOperation(
         name='stop_server',
         area='servers',
         title='Stop Virtual Server',
@@ -1365,7 +1367,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'unlock_server': Operation(
+    'unlock_server': ApiOperation(
         name='unlock_server',
         area='servers',
         title='Unlock Virtual Server',
@@ -1381,7 +1383,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'update_server': Operation(
+    'update_server': ApiOperation(
         name='update_server',
         area='servers',
         title='Update Virtual Server',
@@ -1390,14 +1392,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=200,
         error_statuses=(400, 401, 403, 404),
-        body_model='ServerUpdateRequest',
-        response_model='ServerShowResponse',
+        body_model=m.ServerUpdateRequest,
+        response_model=m.ServerShowResponse,
         query_model=None,
         path_params=('server_id',),
         pagination=None,
         items_field=None,
     ),
-    'update_server_interface': Operation(
+    'update_server_interface': ApiOperation(
         name='update_server_interface',
         area='servers',
         title='Update Server Interface',
@@ -1406,14 +1408,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=202,
         error_statuses=(401, 403, 404),
-        body_model='ServerInterfaceUpdateRequest',
+        body_model=m.ServerInterfaceUpdateRequest,
         response_model=None,
         query_model=None,
         path_params=('server_id', 'port_id'),
         pagination=None,
         items_field=None,
     ),
-    'update_server_type': Operation(
+    'update_server_type': ApiOperation(
         name='update_server_type',
         area='servers',
         title='Update Virtual Server type',
@@ -1422,14 +1424,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=202,
         error_statuses=(400, 401, 403, 404, 409),
-        body_model='ServerSetServerTypeRequestBody',
+        body_model=m.ServerSetServerTypeRequestBody,
         response_model=None,
         query_model=None,
         path_params=('server_id',),
         pagination=None,
         items_field=None,
     ),
-    'update_server_volume': Operation(
+    'update_server_volume': ApiOperation(
         name='update_server_volume',
         area='servers',
         title='Update Server Volume',
@@ -1438,14 +1440,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=200,
         error_statuses=(400, 401, 403, 404),
-        body_model='ServerVolumesUpdateRequest',
+        body_model=m.ServerVolumesUpdateRequest,
         response_model=None,
         query_model=None,
         path_params=('server_id', 'volume_id'),
         pagination=None,
         items_field=None,
     ),
-    'create_snapshot': Operation(
+    'create_snapshot': ApiOperation(
         name='create_snapshot',
         area='snapshots',
         title='Create a snapshot',
@@ -1454,14 +1456,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=202,
         error_statuses=(400, 401),
-        body_model='SnapshotCreateRequest',
-        response_model='SnapshotDetailResponse',
+        body_model=m.SnapshotCreateRequest,
+        response_model=m.SnapshotDetailResponse,
         query_model=None,
         path_params=(),
         pagination=None,
         items_field=None,
     ),
-    'delete_snapshot': Operation(
+    'delete_snapshot': ApiOperation(
         name='delete_snapshot',
         area='snapshots',
         title='Delete a snapshot',
@@ -1477,7 +1479,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'list_snapshots': Operation(
+    'list_snapshots': ApiOperation(
         name='list_snapshots',
         area='snapshots',
         title='List snapshots and details',
@@ -1487,13 +1489,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401),
         body_model=None,
-        response_model='SnapshotListResponse',
-        query_model='ListSnapshotsQuery',
+        response_model=m.SnapshotListResponse,
+        query_model=q.ListSnapshotsQuery,
         path_params=(),
         pagination='marker',
         items_field='snapshots',
     ),
-    'show_snapshot': Operation(
+    'show_snapshot': ApiOperation(
         name='show_snapshot',
         area='snapshots',
         title='Show a snapshot’s details',
@@ -1503,13 +1505,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401),
         body_model=None,
-        response_model='SnapshotDetailResponse',
+        response_model=m.SnapshotDetailResponse,
         query_model=None,
         path_params=('snapshot_id',),
         pagination=None,
         items_field=None,
     ),
-    'update_snapshot': Operation(
+    'update_snapshot': ApiOperation(
         name='update_snapshot',
         area='snapshots',
         title='Update a snapshot',
@@ -1518,14 +1520,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=200,
         error_statuses=(400, 401),
-        body_model='SnapshotUpdateRequest',
-        response_model='SnapshotDetailResponse',
+        body_model=m.SnapshotUpdateRequest,
+        response_model=m.SnapshotDetailResponse,
         query_model=None,
         path_params=('snapshot_id',),
         pagination=None,
         items_field=None,
     ),
-    'accept_volume_transfer': Operation(
+    'accept_volume_transfer': ApiOperation(
         name='accept_volume_transfer',
         area='volume_transfers',
         title='Accept a volume transfer',
@@ -1534,14 +1536,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=202,
         error_statuses=(400, 401),
-        body_model='VolumeTransferAccessRequest',
-        response_model='VolumeTransferAcceptResponse',
+        body_model=m.VolumeTransferAccessRequest,
+        response_model=m.VolumeTransferAcceptResponse,
         query_model=None,
         path_params=('transfer_id',),
         pagination=None,
         items_field=None,
     ),
-    'create_volume_transfer': Operation(
+    'create_volume_transfer': ApiOperation(
         name='create_volume_transfer',
         area='volume_transfers',
         title='Create a volume transfer',
@@ -1550,14 +1552,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=202,
         error_statuses=(400, 401),
-        body_model='VolumeTransferRequest',
-        response_model='VolumeTransferCreateResponse',
+        body_model=m.VolumeTransferRequest,
+        response_model=m.VolumeTransferCreateResponse,
         query_model=None,
         path_params=(),
         pagination=None,
         items_field=None,
     ),
-    'delete_volume_transfer': Operation(
+    'delete_volume_transfer': ApiOperation(
         name='delete_volume_transfer',
         area='volume_transfers',
         title='Delete a volume transfer',
@@ -1573,7 +1575,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'list_volume_transfers': Operation(
+    'list_volume_transfers': ApiOperation(
         name='list_volume_transfers',
         area='volume_transfers',
         title='List volume transfers',
@@ -1583,13 +1585,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401),
         body_model=None,
-        response_model='VolumeTransferListResponse',
+        response_model=m.VolumeTransferListResponse,
         query_model=None,
         path_params=(),
         pagination=None,
         items_field='transfers',
     ),
-    'show_volume_transfer_detail': Operation(
+    'show_volume_transfer_detail': ApiOperation(
         name='show_volume_transfer_detail',
         area='volume_transfers',
         title='Show volume transfer detail',
@@ -1599,13 +1601,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401),
         body_model=None,
-        response_model='VolumeTransferShowResponse',
+        response_model=m.VolumeTransferShowResponse,
         query_model=None,
         path_params=('transfer_id',),
         pagination=None,
         items_field=None,
     ),
-    'list_volume_types': Operation(
+    'list_volume_types': ApiOperation(
         name='list_volume_types',
         area='volume_types',
         title='List volume types and details',
@@ -1615,13 +1617,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401, 500),
         body_model=None,
-        response_model='VolumeTypeListResponse',
-        query_model='ListVolumeTypesQuery',
+        response_model=m.VolumeTypeListResponse,
+        query_model=q.ListVolumeTypesQuery,
         path_params=(),
         pagination='marker',
         items_field='volume_types',
     ),
-    'show_default_volume_type': Operation(
+    'show_default_volume_type': ApiOperation(
         name='show_default_volume_type',
         area='volume_types',
         title='Show default Volume type’s details',
@@ -1631,13 +1633,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(401, 500),
         body_model=None,
-        response_model='VolumeTypeDetailResponse',
+        response_model=m.VolumeTypeDetailResponse,
         query_model=None,
         path_params=(),
         pagination=None,
         items_field=None,
     ),
-    'show_volume_type': Operation(
+    'show_volume_type': ApiOperation(
         name='show_volume_type',
         area='volume_types',
         title='Show Volume type’s details',
@@ -1647,13 +1649,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401, 500),
         body_model=None,
-        response_model='VolumeTypeDetailResponse',
+        response_model=m.VolumeTypeDetailResponse,
         query_model=None,
         path_params=('volume_type_id',),
         pagination=None,
         items_field=None,
     ),
-    'attach_volume_to_server': Operation(
+    'attach_volume_to_server': ApiOperation(
         name='attach_volume_to_server',
         area='volumes',
         title='Attach Volume to Virtual Server',
@@ -1662,14 +1664,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=202,
         error_statuses=(400, 401, 409),
-        body_model='VolumeServerAttachRequest',
-        response_model='VolumeServerAttachResponse',
+        body_model=m.VolumeServerAttachRequest,
+        response_model=m.VolumeServerAttachResponse,
         query_model=None,
         path_params=('volume_id',),
         pagination=None,
         items_field=None,
     ),
-    'create_volume': Operation(
+    'create_volume': ApiOperation(
         name='create_volume',
         area='volumes',
         title='Create Volume',
@@ -1678,14 +1680,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=202,
         error_statuses=(400, 401),
-        body_model='VolumeCreateRequest',
-        response_model='VolumeShowResponse',
+        body_model=m.VolumeCreateRequest,
+        response_model=m.VolumeShowResponse,
         query_model=None,
         path_params=(),
         pagination=None,
         items_field=None,
     ),
-    'delete_volume': Operation(
+    'delete_volume': ApiOperation(
         name='delete_volume',
         area='volumes',
         title='Delete Volume',
@@ -1696,12 +1698,12 @@ OPERATIONS: dict[str, Operation] = {
         error_statuses=(400, 401, 409),
         body_model=None,
         response_model=None,
-        query_model='DeleteVolumeQuery',
+        query_model=q.DeleteVolumeQuery,
         path_params=('volume_id',),
         pagination=None,
         items_field=None,
     ),
-    'detach_volume_from_server': Operation(
+    'detach_volume_from_server': ApiOperation(
         name='detach_volume_from_server',
         area='volumes',
         title='Detach Volume from Virtual Server',
@@ -1717,7 +1719,7 @@ OPERATIONS: dict[str, Operation] = {
         pagination=None,
         items_field=None,
     ),
-    'extend_volume': Operation(
+    'extend_volume': ApiOperation(
         name='extend_volume',
         area='volumes',
         title='Extend Volume',
@@ -1726,14 +1728,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=202,
         error_statuses=(400, 401, 409),
-        body_model='VolumeExtendRequest',
-        response_model='VolumeShowResponse',
+        body_model=m.VolumeExtendRequest,
+        response_model=m.VolumeShowResponse,
         query_model=None,
         path_params=('volume_id',),
         pagination=None,
         items_field=None,
     ),
-    'list_volumes': Operation(
+    'list_volumes': ApiOperation(
         name='list_volumes',
         area='volumes',
         title='List volumes and details',
@@ -1743,13 +1745,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401),
         body_model=None,
-        response_model='VolumeListResponse',
-        query_model='ListVolumesQuery',
+        response_model=m.VolumeListResponse,
+        query_model=q.ListVolumesQuery,
         path_params=(),
         pagination='marker',
         items_field='volumes',
     ),
-    'revert_volume_to_snapshot': Operation(
+    'revert_volume_to_snapshot': ApiOperation(
         name='revert_volume_to_snapshot',
         area='volumes',
         title='Revert Volume to snapshot',
@@ -1758,14 +1760,14 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=202,
         error_statuses=(400, 401, 409),
-        body_model='VolumeRevertRequest',
+        body_model=m.VolumeRevertRequest,
         response_model=None,
         query_model=None,
         path_params=('volume_id',),
         pagination=None,
         items_field=None,
     ),
-    'show_volume': Operation(
+    'show_volume': ApiOperation(
         name='show_volume',
         area='volumes',
         title="Show Volume's details",
@@ -1775,13 +1777,13 @@ OPERATIONS: dict[str, Operation] = {
         success_status=200,
         error_statuses=(400, 401),
         body_model=None,
-        response_model='VolumeShowResponse',
+        response_model=m.VolumeShowResponse,
         query_model=None,
         path_params=('volume_id',),
         pagination=None,
         items_field=None,
     ),
-    'update_volume': Operation(
+    'update_volume': ApiOperation(
         name='update_volume',
         area='volumes',
         title='Update Volume',
@@ -1790,8 +1792,8 @@ OPERATIONS: dict[str, Operation] = {
         versions=('1.0', '1.1'),
         success_status=200,
         error_statuses=(400, 401),
-        body_model='VolumeUpdateRequest',
-        response_model='VolumeShowResponse',
+        body_model=m.VolumeUpdateRequest,
+        response_model=m.VolumeShowResponse,
         query_model=None,
         path_params=('volume_id',),
         pagination=None,

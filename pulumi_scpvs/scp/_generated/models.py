@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from ._base import ScpModel
+from .._model_base import ScpModel
 
 
 class AutoScalingGroup(ScpModel):

@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from pydantic import BaseModel
+
 Pagination = Literal["offset", "marker", "page"]
 
 CURRENT_VERSION = "1.1"
 
 
 @dataclass(frozen=True)
-class Operation:
+class ApiOperation:
     """One operation of the API document: everything the client and simulator need to agree on."""
 
     name: str
@@ -22,9 +24,9 @@ class Operation:
     versions: tuple[str, ...]
     success_status: int
     error_statuses: tuple[int, ...]
-    body_model: str | None
-    response_model: str | None
-    query_model: str | None
+    body_model: type[BaseModel] | None
+    response_model: type[BaseModel] | None
+    query_model: type[BaseModel] | None
     path_params: tuple[str, ...]
     pagination: Pagination | None
     items_field: str | None

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
+import copy
 import email.utils
 import json
 import logging
 import math
 import random
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -18,14 +17,13 @@ from urllib.parse import urlencode
 import httpx
 from pydantic import BaseModel
 
-from .. import models
-from .._config import ScpConfig
-from .._errors import ScpApiError, ScpConnectionError, error_class, error_detail
-from .._operation import Operation
-from .._signing import CLIENT_TYPE, sign, timestamp_now
-from ._areas import AreaAccessors
+from ._config import ScpConfig
+from ._errors import ConfigurationError, ScpApiError, ScpConnectionError, error_class, error_detail
+from ._generated.areas import AreaAccessors
+from ._operation import ApiOperation
+from ._signing import ScpAuth
 
-log = logging.getLogger("pulumi_scpvs.client")
+log = logging.getLogger("pulumi_scpvs.scp")
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -36,7 +34,6 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 DEFAULT_LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=64, keepalive_expiry=30.0)
 EMBEDDED_BASE_URL = "http://embedded-simulator.scpvs.internal"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
-_DEADLINE = threading.local()
 
 
 @dataclass(frozen=True)
@@ -124,6 +121,34 @@ def _retry_after(response: httpx.Response) -> float | None:
         return max(0.0, parsed.timestamp() - time.time()) if parsed else None
 
 
+class _ServerClock:
+    """The cloud's clock, from the ``Date`` header of the last answer.
+
+    "Made since my request" is judged by the cloud's own clock, whatever this machine's
+    clock says: the last ``Date`` (whole seconds, rounded down by the server) plus the time
+    elapsed here since, never later than the truth.
+    """
+
+    def __init__(self) -> None:
+        self._last: tuple[float, float] | None = None  # (server time, time.monotonic() then)
+
+    def note(self, response: httpx.Response) -> None:
+        date = response.headers.get("Date")
+        if not date:
+            return
+        try:
+            server = email.utils.parsedate_to_datetime(date).timestamp()
+        except (TypeError, ValueError):
+            return
+        self._last = (server, time.monotonic())
+
+    def now(self) -> float | None:
+        if self._last is None:
+            return None
+        server, seen_at = self._last
+        return server + (time.monotonic() - seen_at)
+
+
 class ScpClient(AreaAccessors):
     """Signed client for the SCP Virtual Server API.
 
@@ -145,26 +170,36 @@ class ScpClient(AreaAccessors):
         sleep: Callable[[float], None] = time.sleep,
         event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
     ) -> None:
+        if config.is_embedded and transport is None:
+            raise ConfigurationError(
+                f"endpoint {config.endpoint!r} is the embedded simulator, which runs in this process: build the "
+                "client with pulumi_scpvs.provider.make_client(config), which starts it"
+            )
         self.config = config
         self.api_version = api_version
         self.retry = retry or RetryPolicy()
         self.language = language
         self.stats = ClientStats()
+        self.deadline = math.inf
         self._sleep = sleep
-        # (the server's clock from the last Date header, this machine's monotonic clock then)
-        self._server_clock: tuple[float, float] | None = None
-        base_url = config.endpoint
-        if config.is_embedded:
-            base_url = EMBEDDED_BASE_URL
-            if transport is None:
-                from ..simulator import embedded_transport
-
-                transport = embedded_transport(config.embedded_state_path, config.access_key, config.secret_key)
-        self.base_url = base_url
+        self._clock = _ServerClock()
+        self.base_url = EMBEDDED_BASE_URL if config.is_embedded else config.endpoint
         self._http = httpx.Client(
-            transport=transport, timeout=timeout, limits=DEFAULT_LIMITS, event_hooks=dict(event_hooks or {})
+            transport=transport,
+            timeout=timeout,
+            limits=DEFAULT_LIMITS,
+            auth=ScpAuth(config),
+            event_hooks=dict(event_hooks or {}),
         )
         self._init_areas(self)
+
+    def until(self, deadline: float) -> ScpClient:
+        """This client (same connections, same counters) for one operation that must end by
+        ``deadline`` (``time.monotonic()``): waiting out conflicts stops there."""
+        bound = copy.copy(self)
+        bound.deadline = min(self.deadline, deadline)
+        bound._init_areas(bound)
+        return bound
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -176,33 +211,26 @@ class ScpClient(AreaAccessors):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def signed_headers(self, method: str, url: str, version: str) -> dict[str, str]:
-        """Every header SCP expects, with a fresh timestamp and signature for ``url``."""
-        timestamp = timestamp_now()
-        cfg = self.config
+    def _headers(self, version: str) -> dict[str, str]:
+        """The headers of every request besides the signature's (see :class:`ScpAuth`)."""
         return {
-            "Scp-AccessKey": cfg.access_key,
-            "Scp-Signature": sign(cfg.secret_key, method, url, timestamp, cfg.access_key, cfg.account_id),
-            "Scp-Timestamp": timestamp,
-            "Scp-ClientType": CLIENT_TYPE,
-            "Scp-AccountId": cfg.account_id,
             "Scp-API-Version": f"virtualserver {version}",
             "Accept-Language": self.language,
             "Content-Type": "application/json",
             "Accept": "application/json",
         }
 
-    def _body(self, operation: Operation, body: BaseModel | Mapping[str, Any] | None) -> bytes | None:
+    def _body(self, operation: ApiOperation, body: BaseModel | Mapping[str, Any] | None) -> bytes | None:
         if body is None:
             return None
         if not isinstance(body, BaseModel) and operation.body_model:
-            body = models.MODELS[operation.body_model].model_validate(body)
+            body = operation.body_model.model_validate(body)
         data = body.model_dump(mode="json", by_alias=True, exclude_none=True) if isinstance(body, BaseModel) else body
         return json.dumps(data).encode("utf-8")
 
     def call(
         self,
-        operation: Operation,
+        operation: ApiOperation,
         *,
         path: Mapping[str, str] | None = None,
         query: Mapping[str, Any] | None = None,
@@ -215,11 +243,11 @@ class ScpClient(AreaAccessors):
         method = operation.method
         attempt = 0
         started = time.monotonic()
-        conflicts_until = min(time.monotonic() + self.retry.conflict_window, getattr(_DEADLINE, "value", math.inf))
+        conflicts_until = min(time.monotonic() + self.retry.conflict_window, self.deadline)
         while True:
             self.stats.requests += 1
             version = self.api_version if self.api_version in operation.versions else operation.version
-            headers = self.signed_headers(method, url, version)
+            headers = self._headers(version)
             try:
                 response = self._http.request(method, url, content=content, headers=headers)
             except httpx.TransportError as exc:
@@ -229,7 +257,7 @@ class ScpClient(AreaAccessors):
                     attempt += 1
                     continue
                 raise ScpConnectionError(f"{type(exc).__name__}: {exc}", method=method, url=url) from exc
-            self._note_server_clock(response)
+            self._clock.note(response)
             if response.is_success:
                 return response.json() if response.content else None
             retry_after = _retry_after(response)
@@ -254,38 +282,9 @@ class ScpClient(AreaAccessors):
                 continue
             raise error
 
-    def _note_server_clock(self, response: httpx.Response) -> None:
-        date = response.headers.get("Date")
-        if not date:
-            return
-        try:
-            server = email.utils.parsedate_to_datetime(date).timestamp()
-        except (TypeError, ValueError):
-            return
-        self._server_clock = (server, time.monotonic())
-
     def server_time(self) -> float | None:
-        """The server's clock now (epoch seconds), never later than the truth; ``None`` before any answer.
-
-        Taken from the last ``Date`` header (whole seconds, rounded down by the server) plus
-        the time elapsed here since: "made since my request" is then judged by the cloud's
-        own clock, whatever this machine's clock says.
-        """
-        if self._server_clock is None:
-            return None
-        server, seen_at = self._server_clock
-        return server + (time.monotonic() - seen_at)
-
-    @staticmethod
-    @contextlib.contextmanager
-    def deadline(monotonic_deadline: float) -> Iterator[None]:
-        """Within this block (on this thread), waiting out conflicts stops at the deadline."""
-        previous = getattr(_DEADLINE, "value", math.inf)
-        _DEADLINE.value = min(previous, monotonic_deadline)
-        try:
-            yield
-        finally:
-            _DEADLINE.value = previous
+        """The server's clock now (epoch seconds); ``None`` before any answer (see :class:`_ServerClock`)."""
+        return self._clock.now()
 
     def _pause(self, delay: float, reason: str) -> None:
         self.stats.retries += 1
@@ -311,7 +310,7 @@ class ScpClient(AreaAccessors):
     def call_model(
         self,
         model: type[ModelT],
-        operation: Operation,
+        operation: ApiOperation,
         *,
         path: Mapping[str, str] | None = None,
         query: Mapping[str, Any] | None = None,
@@ -322,7 +321,7 @@ class ScpClient(AreaAccessors):
 
     def paginate(
         self,
-        operation: Operation,
+        operation: ApiOperation,
         item_model: type[ModelT],
         *,
         path: Mapping[str, str] | None = None,

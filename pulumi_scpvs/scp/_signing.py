@@ -12,6 +12,10 @@ import base64
 import hashlib
 import hmac
 import time
+from collections.abc import Generator
+from typing import Protocol
+
+import httpx
 
 CLIENT_TYPE = "Openapi"
 
@@ -39,3 +43,38 @@ def verify(
     """Constant-time check of a signature (used by the simulator)."""
     expected = sign(secret_key, method, url, timestamp, access_key, account_id)
     return hmac.compare_digest(expected.encode("ascii"), signature.encode("ascii", errors="replace"))
+
+
+class Credentials(Protocol):
+    """What signing needs (an :class:`~pulumi_scpvs.scp.ScpConfig` has it)."""
+
+    @property
+    def access_key(self) -> str: ...
+    @property
+    def secret_key(self) -> str: ...
+    @property
+    def account_id(self) -> str: ...
+
+
+class ScpAuth(httpx.Auth):
+    """Signs every request as SCP wants: the signature covers the URL exactly as sent.
+
+    Added per request (not once per client) because the timestamp is part of what is
+    signed and SCP refuses requests more than five minutes old: a retried request is
+    signed again.
+    """
+
+    def __init__(self, credentials: Credentials) -> None:
+        self._credentials = credentials
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        timestamp = timestamp_now()
+        access_key, account_id = self._credentials.access_key, self._credentials.account_id
+        request.headers["Scp-AccessKey"] = access_key
+        request.headers["Scp-Signature"] = sign(
+            self._credentials.secret_key, request.method, str(request.url), timestamp, access_key, account_id
+        )
+        request.headers["Scp-Timestamp"] = timestamp
+        request.headers["Scp-ClientType"] = CLIENT_TYPE
+        request.headers["Scp-AccountId"] = account_id
+        yield request

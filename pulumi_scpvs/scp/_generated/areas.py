@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
-from .. import models as m
-from .._operations import OPERATIONS
+from . import models as m
+from .operations import OPERATIONS
 
 if TYPE_CHECKING:
-    from ._client import ScpClient
+    from .._client import ScpClient
 
 
 class AutoScalingGroupsApi:

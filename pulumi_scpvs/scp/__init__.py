@@ -1,0 +1,55 @@
+"""The SCP Virtual Server API and nothing else: the signed client, its configuration,
+errors, retry policy and waiting, and the models generated from the API document.
+
+This layer knows nothing of Pulumi or of the simulator (an import-linter contract in
+``pyproject.toml`` keeps it so): a script can use it on its own.
+"""
+
+from . import models
+from ._client import DEFAULT_TIMEOUT, ClientStats, RetryPolicy, ScpClient, encode_query
+from ._config import ScpConfig, resolve_config
+from ._errors import (
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ResourceFailedError,
+    ScpApiError,
+    ScpConnectionError,
+    ScpError,
+    ServerError,
+    WaitError,
+    WaitTimeoutError,
+)
+from ._operation import ApiOperation
+from ._waiting import Waiter
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "ApiOperation",
+    "AuthenticationError",
+    "BadRequestError",
+    "ClientStats",
+    "ConfigurationError",
+    "ConflictError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitedError",
+    "ResourceFailedError",
+    "RetryPolicy",
+    "ScpApiError",
+    "ScpClient",
+    "ScpConfig",
+    "ScpConnectionError",
+    "ScpError",
+    "ServerError",
+    "WaitError",
+    "WaitTimeoutError",
+    "Waiter",
+    "encode_query",
+    "models",
+    "resolve_config",
+]

@@ -1,0 +1,1 @@
+"""What tools/generate.py writes from the API document: models, queries, the operation table, typed areas."""
