@@ -1,33 +1,18 @@
 """Pulumi resources for Samsung Cloud Platform Virtual Server, with a local SCP simulator.
 
-``pulumi_scpvs.Keypair(...)`` and ``pulumi_scpvs.Server(...)`` are dynamic resources;
-configuration comes from the ``scpvs`` stack config namespace or the environment (see
-:mod:`pulumi_scpvs.scp._config`). With nothing configured, they talk to the embedded
-simulator.
+``pulumi_scpvs.Keypair(...)`` and ``pulumi_scpvs.Server(...)`` are dynamic resources
+(types ``pulumi-python:dynamic/scpvs:Keypair``...); nested inputs are the TypedDicts of
+:mod:`pulumi_scpvs.inputs` (``ServerNetworkArgs``...), nested outputs the classes of
+:mod:`pulumi_scpvs.outputs`. Configuration comes from the ``scpvs`` stack config
+namespace or the environment (see :mod:`pulumi_scpvs.scp._config`). With nothing
+configured, they talk to the embedded simulator.
 """
 
-from . import components, lookups
-from .resources import (
-    AutoScalingGroup,
-    AutoScalingGroupNotification,
-    AutoScalingGroupPolicy,
-    AutoScalingGroupSchedule,
-    Image,
-    ImageMember,
-    Keypair,
-    LaunchConfiguration,
-    PrivateStaticNat,
-    Server,
-    ServerGroup,
-    ServerImage,
-    ServerInterface,
-    Snapshot,
-    StaticNat,
-    Volume,
-    VolumeAttachment,
-    VolumeTransfer,
-    VolumeTransferAcceptance,
-)
+from . import components, inputs, lookups, outputs
+from .inputs import *  # noqa: F403 - the generated module lists its exports in __all__
+from .inputs import __all__ as _inputs_all
+from .resources import *  # noqa: F403 - the generated module lists its exports in __all__
+from .resources import __all__ as _resources_all
 from .scp import (
     AuthenticationError,
     BadRequestError,
@@ -47,24 +32,15 @@ from .scp import (
     resolve_config,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "AuthenticationError",
-    "AutoScalingGroup",
-    "AutoScalingGroupNotification",
-    "AutoScalingGroupPolicy",
-    "AutoScalingGroupSchedule",
     "BadRequestError",
     "ConfigurationError",
     "ConflictError",
-    "Image",
-    "ImageMember",
-    "Keypair",
-    "LaunchConfiguration",
     "NotFoundError",
     "PermissionDeniedError",
-    "PrivateStaticNat",
     "RateLimitedError",
     "ResourceFailedError",
     "ScpApiError",
@@ -72,20 +48,14 @@ __all__ = [
     "ScpConfig",
     "ScpConnectionError",
     "ScpError",
-    "Server",
     "ServerError",
-    "ServerGroup",
-    "ServerImage",
-    "ServerInterface",
-    "Snapshot",
-    "StaticNat",
-    "Volume",
-    "VolumeAttachment",
-    "VolumeTransfer",
-    "VolumeTransferAcceptance",
     "WaitTimeoutError",
     "__version__",
     "components",
+    "inputs",
     "lookups",
+    "outputs",
     "resolve_config",
+    *_inputs_all,
+    *_resources_all,
 ]

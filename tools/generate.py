@@ -12,8 +12,11 @@ into three committed modules:
 * ``pulumi_scpvs/scp/_generated/operations.py``: the table of the 112 operations (method, path, API
   versions, success status, body/response/query models, pagination style).
 
-Run ``python tools/generate.py`` after changing the document; ``tests/unit/test_generated.py``
-fails when the committed output is stale.
+It then runs ``tools/generate_sdk.py``, which writes the typed resource classes, the
+nested input and output types and ``docs/reference.md`` from the resource declarations.
+
+Run ``python tools/generate.py`` after changing the document or a resource declaration;
+``tests/unit/test_models.py`` fails when the committed output is stale.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import json
 import keyword
 import re
+import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -508,7 +512,10 @@ def main() -> int:
         print("stale generated files:", *stale, sep="\n  ")
         return 1
     print(f"{len(document['models'])} models, {len(operations)} operations")
-    return 0
+    # The typed resource classes, nested types and reference come from the resource
+    # declarations, which import the models just written: a fresh interpreter reads them.
+    sdk = [sys.executable, str(Path(__file__).with_name("generate_sdk.py")), *sys.argv[1:]]
+    return subprocess.run(sdk, check=False).returncode
 
 
 if __name__ == "__main__":

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import pulumi
 
+from ..inputs import AutoScalingGroupLbServerGroupArgs
 from ..resources import (
     AutoScalingGroup,
     AutoScalingGroupNotification,
@@ -48,7 +49,7 @@ class AutoScaledService(pulumi.ComponentResource):
         step: int = 1,
         cooldown: int = 300,
         user_data: pulumi.Input[str] | None = None,
-        lb_server_groups: Sequence[Mapping[str, Any]] | None = None,
+        lb_server_groups: Sequence[AutoScalingGroupLbServerGroupArgs] | None = None,
         schedules: Sequence[Mapping[str, Any]] = (),
         notify_user_ids: Sequence[str] = (),
         opts: pulumi.ResourceOptions | None = None,
@@ -74,14 +75,18 @@ class AutoScaledService(pulumi.ComponentResource):
             lb_server_groups=list(lb_server_groups) if lb_server_groups else None,
             opts=child,
         )
-        for direction, threshold, operator in (("out", scale_out_cpu, "ge"), ("in", scale_in_cpu, "le")):
+        rules: tuple[tuple[str, int, Literal["ge", "le"], Literal["SCALE_OUT", "SCALE_IN"]], ...] = (
+            ("out", scale_out_cpu, "ge", "SCALE_OUT"),
+            ("in", scale_in_cpu, "le", "SCALE_IN"),
+        )
+        for direction, threshold, operator, scale_type in rules:
             AutoScalingGroupPolicy(
                 f"{name}-scale-{direction}",
                 auto_scaling_group_id=group.id,
                 metric_type="CPU",
                 comparison_operator=operator,
                 threshold=threshold,
-                scale_type=f"SCALE_{direction.upper()}",
+                scale_type=scale_type,
                 scale_value=step,
                 cooldown_seconds=cooldown,
                 opts=child,

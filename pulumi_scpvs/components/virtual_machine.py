@@ -77,7 +77,7 @@ class VirtualMachine(pulumi.ComponentResource):
             )
             public_ip = nat.external_ip_address
         self.server_id = server.id
-        self.private_ip = server.addresses.apply(lambda addresses: addresses[0]["ip_addresses"][0]["ip_address"])
+        self.private_ip = server.addresses.apply(lambda addresses: (addresses or [])[0].ip_addresses[0].ip_address)
         self.public_ip = public_ip
         self.volume_ids = pulumi.Output.all(*volume_ids).apply(list)
         self.keypair_name = pulumi.Output.from_input(keypair_name)

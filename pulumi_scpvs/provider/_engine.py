@@ -23,15 +23,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import json
 import logging
 import os
 import secrets
-import string
 import time
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pulumi.dynamic import (
@@ -76,7 +74,17 @@ from ._ownership import (
     request_digest,
     sort_candidates,
 )
-from ._timeouts import Timeouts
+from ._spec import (
+    MANAGEMENT_INPUTS,
+    RESERVED_OUTPUTS,
+    Crud,
+    Props,
+    ResourceSpec,
+    compact,
+    id_parts,
+    join_id,
+    list_item_model,
+)
 from ._workers import widen_worker_pool
 
 log = logging.getLogger("pulumi_scpvs.provider")
@@ -98,60 +106,8 @@ INPUTS_KEY = "__inputs"
 TIMEOUTS_KEY = "timeouts"
 ADOPT_KEY = "adopt_id"
 KEEP_FAILED_KEY = "keep_failed"
-# Inputs about how to manage the object, not about the object: they never cause a diff.
-MANAGEMENT_INPUTS = frozenset({TIMEOUTS_KEY, ADOPT_KEY, KEEP_FAILED_KEY})
 # Errors after which a create may or may not have happened.
 UNCERTAIN_ERRORS = (ScpConnectionError, ServerError)
-# Pulumi resources already have these; a show response's ``id`` is the resource id itself.
-RESERVED_OUTPUTS = frozenset({"id", "urn"})
-Props = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class AutoName:
-    """Pulumi-style autonaming: ``<resource name>-<random suffix>``, fitted to the API's rules."""
-
-    max_length: int
-    allowed: str = string.ascii_letters + string.digits + "-_"
-    suffix_length: int = 7
-
-    def make(self, resource_name: str, seed: str) -> str:
-        alphabet = string.ascii_lowercase + string.digits
-        number = int.from_bytes(hashlib.sha256(seed.encode("utf-8")).digest()[:8], "big")
-        suffix = ""
-        for _ in range(self.suffix_length):
-            number, digit = divmod(number, len(alphabet))
-            suffix += alphabet[digit]
-        base = "".join(c if c in self.allowed else "-" for c in resource_name) or "res"
-        base = base[: self.max_length - self.suffix_length - 1]
-        return f"{base}-{suffix}"
-
-
-@dataclass(frozen=True)
-class ResourceSpec:
-    """What the engine needs to know about one kind of resource."""
-
-    type_name: str
-    inputs: type[BaseModel]
-    update_in_place: frozenset[str] = frozenset()
-    autoname: AutoName | None = None
-    timeouts: Timeouts = field(default_factory=Timeouts)
-    secret_outputs: tuple[str, ...] = ()
-    # Inputs that are secrets (wrapped by the resource class, kept secret in outputs).
-    secret_inputs: tuple[str, ...] = ()
-    # Outputs only create knows (a generated private key): carried over by read and update.
-    kept_outputs: tuple[str, ...] = ()
-    output_fields: tuple[str, ...] = ()
-    # Inputs the live object tells us about, so refresh records drift: name -> getter(show output).
-    observed_inputs: Mapping[str, Callable[[Props], Any]] = field(default_factory=dict)
-    delete_before_replace: bool = False
-    # The API model the create request must satisfy, and where its fields come from.
-    request_model: type[BaseModel] | None = None
-    request_fields: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def input_fields(self) -> tuple[str, ...]:
-        return tuple(self.inputs.model_fields)
 
 
 @dataclass
@@ -310,23 +266,53 @@ class ScpProvider(ResourceProvider):
         deadline = time.monotonic() + getattr(timeouts, phase)
         return Operation(self.client().until(deadline), deadline, self.spec.type_name)
 
-    # -- hooks a resource implements ----------------------------------------------------------
+    # -- hooks: the common shape comes from ``spec.crud``; a resource overrides what differs --
+
+    def _crud(self) -> Crud:
+        if self.spec.crud is None:
+            raise NotImplementedError(f"{self.spec.type_name} declares no Crud shape: it implements every hook")
+        return self.spec.crud
+
+    def show(self, client: ScpClient, object_id: str) -> Any:
+        """The object as the API shows it (``Crud.show``; a composite id fills its path parameters)."""
+        operation = self._crud().operation(self._crud().show)
+        path = dict(zip(operation.path_params, id_parts(object_id, len(operation.path_params)), strict=True))
+        assert operation.response_model is not None
+        return client.call_model(operation.response_model, operation, path=path)
 
     def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
         """Create the object, wait until it is usable; return its id and extra outputs."""
-        raise NotImplementedError
+        crud = self._crud()
+        operation = crud.operation(crud.create)
+        parents = [str(inputs[name]) for name in operation.path_params]
+        assert operation.response_model is not None
+        path = dict(zip(operation.path_params, parents, strict=True))
+        created = op.client.call_model(operation.response_model, operation, path=path, body=self.create_request(inputs))
+        object_id = join_id(*parents, str(crud.created_id(created)))
+        return object_id, self.wait_ready(op, object_id, inputs)
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         """The show response as plain JSON data, or ``None`` when the object is gone."""
-        raise NotImplementedError
+        return self.show(client, object_id).model_dump(mode="json")  # type: ignore[no-any-return]
 
     def update_object(self, op: Operation, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
         """Apply in-place changes (only fields in ``spec.update_in_place``); return extra outputs."""
-        raise NotImplementedError(f"{self.spec.type_name} has no in-place updates")
+        crud = self._crud()
+        operation = crud.operation(crud.update)
+        assert operation.body_model is not None
+        body = {name: news.get(name) for name in operation.body_model.model_fields}
+        path = dict(zip(operation.path_params, id_parts(object_id, len(operation.path_params)), strict=True))
+        op.client.call(operation, path=path, body=compact(body))
+        return {}
 
     def delete_object(self, op: Operation, object_id: str, outputs: Props) -> None:
         """Start deleting and wait until the object is gone (404 is success)."""
-        raise NotImplementedError
+        crud = self._crud()
+        operation = crud.operation(crud.delete)
+        path = dict(zip(operation.path_params, id_parts(object_id, len(operation.path_params)), strict=True))
+        op.client.call(operation, path=path)
+        if crud.wait_gone:
+            op.wait_gone(lambda: self.show(op.client, object_id), object_id, self._state_of, crud.gone_failed)
 
     def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
         """Wait until a just-created (or adopted) object is usable; return extra outputs.
@@ -334,7 +320,13 @@ class ScpProvider(ResourceProvider):
         ``create_object`` ends with it; it is called alone when a create whose answer
         was lost turns out to have happened.
         """
+        crud = self.spec.crud
+        if crud is not None and crud.ready:
+            op.wait(lambda: self.show(op.client, object_id), self._state_of, object_id, crud.ready, crud.failed)
         return {}
+
+    def _state_of(self, shown: Any) -> str | None:
+        return getattr(shown, self._crud().state, None)
 
     def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
         """The objects a create of these inputs may have made (same name, same parent...).
@@ -343,7 +335,22 @@ class ScpProvider(ResourceProvider):
         :mod:`._ownership`). Resources that cannot look raise :class:`NotImplementedError`,
         and an uncertain create then fails rather than risk a duplicate.
         """
-        raise NotImplementedError
+        crud = self._crud()
+        operation = crud.operation(crud.find)
+        parents = [str(inputs[name]) for name in operation.path_params]
+        query = {name: inputs.get(name) for name in crud.find_query}
+        items = client.paginate(
+            operation,
+            list_item_model(operation),
+            path=dict(zip(operation.path_params, parents, strict=True)),
+            query=query,
+        )
+        found = []
+        for item in items:
+            if all(getattr(item, name, None) == inputs.get(name) for name in crud.find_by):
+                candidate = Candidate.of(item, marked=crud.marked)
+                found.append(dataclasses.replace(candidate, id=join_id(*parents, candidate.id), related=bool(parents)))
+        return found
 
     def failed_object_id(self, object_id: str, inputs: Props) -> str:
         """The resource id of an object whose creation failed, from the id a wait reported
@@ -351,8 +358,16 @@ class ScpProvider(ResourceProvider):
         return object_id
 
     def create_request(self, inputs: Props) -> Props:
-        """The create request body built from the inputs (validated by ``check`` against the API model)."""
-        raise NotImplementedError
+        """The create request body: each field of ``spec.request_model`` from the input of the
+        same name (or the one ``spec.request_fields`` names), unset fields left out; kinds
+        whose objects carry ``metadata`` get the ownership mark in it."""
+        model = self.spec.request_model
+        if model is None:
+            raise NotImplementedError(f"{self.spec.type_name} declares no request model")
+        request = {name: inputs.get(self.spec.request_fields.get(name, name)) for name in model.model_fields}
+        if self.spec.crud is not None and self.spec.crud.marked:
+            request["metadata"] = with_mark(request.get("metadata"), inputs)
+        return compact(request)
 
     def validate(self, inputs: BaseModel) -> list[CheckFailure]:
         """Check the create request against the API document's model, naming input fields.
@@ -487,9 +502,7 @@ class ScpProvider(ResourceProvider):
             object_id, extra = self._create_without_duplicates(op, inputs)
         live = self.read_object(op.client, object_id, extra)
         if live is None:
-            raise NotFoundError(
-                404, f"{self.spec.type_name} {object_id} vanished right after creation", method="GET", url=""
-            )
+            raise ScpError(f"{self.spec.type_name} {object_id} vanished right after it was created")
         return CreateResult(object_id, self._outputs(inputs, live, extra))
 
     def read(self, id_: str, props: Props) -> ReadResult:
@@ -518,7 +531,7 @@ class ScpProvider(ResourceProvider):
             extra.update(self.update_object(op, id_, old_inputs, inputs, changed))
         live = self.read_object(op.client, id_, olds)
         if live is None:
-            raise NotFoundError(404, f"{self.spec.type_name} {id_} disappeared during update", method="GET", url="")
+            raise ScpError(f"{self.spec.type_name} {id_} disappeared during the update")
         return UpdateResult(self._outputs(inputs, live, extra))
 
     def delete(self, id_: str, props: Props) -> None:
@@ -797,6 +810,14 @@ class ScpProvider(ResourceProvider):
         outputs[INPUTS_KEY] = {k: v for k, v in inputs.items() if k in self.spec.input_fields or k == AUTONAMED_KEY}
         outputs[TARGET_KEY] = self.target()
         return outputs
+
+
+def with_mark(metadata: Any, inputs: Props) -> Any:
+    """Metadata with the ownership mark of the create request (see _ownership), if any."""
+    mark = inputs.get(MARK_KEY)
+    if not mark:
+        return metadata
+    return {**(metadata or {}), **mark}
 
 
 def _old_inputs(olds: Props) -> Props:

@@ -21,6 +21,14 @@ VOLUME_SIZE_MAX_GIB = 16384
 # The API document's largest ``min_ram`` of an image (ImageCreateRequest.min_ram, MiB).
 IMAGE_MIN_RAM_MAX_MIB = 2097151
 
+
+def multiple_of_8(size: int) -> int:
+    """SCP volume sizes are multiples of 8 GiB (a live-API rule the document does not state)."""
+    if size % 8:
+        raise ValueError(f"{size} GiB is not a multiple of 8 (SCP volume sizes are multiples of 8 GiB)")
+    return size
+
+
 ID_RULE = "must be a non-empty id without '/', '?', '#', '%' or whitespace"
 _URL_CHARACTERS = "/?#%"
 

@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import pulumi
 from pulumi.dynamic import CheckFailure
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..provider import (
     AutoName,
+    Crud,
     Operation,
     Props,
     ResourceInputs,
     ResourceSpec,
     ScpProvider,
-    ScpResource,
     TagInput,
     Timeouts,
+    compact,
+    observed,
 )
 from ..provider._inputs import INT32_MAX, ObjectId
-from ..provider._ownership import Candidate
-from ..scp import ScpClient
 from ..scp.models import AutoScalingGroupCreateRequest, AutoScalingGroupShowResponse
-from ._common import candidates, compact, observed
 
 SETTINGS = (
     "launch_configuration_id",
@@ -35,7 +31,7 @@ SETTINGS = (
 COUNTS = ("min_server_count", "desired_server_count", "max_server_count")
 
 
-class LbServerGroupInput(BaseModel):
+class AutoScalingGroupLbServerGroupInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: ObjectId
@@ -54,18 +50,29 @@ class AutoScalingGroupInputs(ResourceInputs):
     drain_enabled: bool = False
     drain_timeout: int | None = Field(default=None, ge=0, le=INT32_MAX, description="seconds")
     security_group_ids: list[ObjectId] | None = None
-    lb_server_groups: list[LbServerGroupInput] | None = None
+    lb_server_groups: list[AutoScalingGroupLbServerGroupInput] | None = None
     tags: list[TagInput] | None = None
 
 
 class AutoScalingGroupProvider(ScpProvider):
+    """Keeps ``desired_server_count`` servers of ``launch_configuration_id`` running.
+
+    Launch configuration, security groups, drain settings and the editable flag update in
+    place (PUT), as do the counts (PUT …/server-count) and LB server groups."""
+
     spec = ResourceSpec(
         type_name="AutoScalingGroup",
         inputs=AutoScalingGroupInputs,
+        output_model=AutoScalingGroupShowResponse,
+        crud=Crud(
+            show="show_auto_scaling_group",
+            create="create_auto_scaling_group",
+            find="list_auto_scaling_groups",
+            find_query=("name",),
+        ),
         update_in_place=frozenset({*SETTINGS, *COUNTS, "lb_server_groups"}),
         autoname=AutoName(max_length=63),
         timeouts=Timeouts(create=1800, update=1800, delete=1800),
-        output_fields=tuple(AutoScalingGroupShowResponse.model_fields),
         observed_inputs={
             **observed(*COUNTS, "launch_configuration_id", "drain_enabled"),
             "lb_server_groups": lambda live: [
@@ -74,10 +81,6 @@ class AutoScalingGroupProvider(ScpProvider):
         },
         request_model=AutoScalingGroupCreateRequest,
     )
-
-    def create_request(self, inputs: Props) -> Props:
-        names = ("name", "server_name_prefix", "subnet_ids", "lb_server_groups", "tags", *SETTINGS, *COUNTS)
-        return compact({k: inputs.get(k) for k in names})
 
     def validate(self, inputs: BaseModel) -> list[CheckFailure]:
         low, desired, high = (getattr(inputs, n) for n in COUNTS)
@@ -95,23 +98,11 @@ class AutoScalingGroupProvider(ScpProvider):
             running = len(active) == len(servers) == group.desired_server_count
             return "READY" if group.state == "IN_SERVICE" and running else group.state
 
-        show = op.client.auto_scaling_groups.show_auto_scaling_group
-        op.wait(lambda: show(group_id), state, group_id, ("READY",), ("ERROR", "FAILED"))
-
-    def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
-        group_id = op.client.auto_scaling_groups.create_auto_scaling_group(self.create_request(inputs)).id
-        return group_id, self.wait_ready(op, group_id, inputs)
+        op.wait(lambda: self.show(op.client, group_id), state, group_id, ("READY",), ("ERROR", "FAILED"))
 
     def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
         self._wait_in_service(op, object_id)
         return {}
-
-    def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
-        found = client.auto_scaling_groups.iterate_auto_scaling_groups(name=inputs["name"])
-        return candidates(found, name=inputs["name"])
-
-    def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
-        return client.auto_scaling_groups.show_auto_scaling_group(object_id).model_dump(mode="json")
 
     def update_object(self, op: Operation, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
         groups = op.client.auto_scaling_groups
@@ -128,49 +119,9 @@ class AutoScalingGroupProvider(ScpProvider):
 
     def delete_object(self, op: Operation, object_id: str, outputs: Props) -> None:
         op.client.auto_scaling_groups.delete_auto_scaling_group(object_id)
-        op.wait_gone(lambda: op.client.auto_scaling_groups.show_auto_scaling_group(object_id), object_id)
+        op.wait_gone(lambda: self.show(op.client, object_id), object_id)
 
         def members_left(_: object) -> str:
             return str(len(op.client.servers.list_servers(auto_scaling_group_id=object_id).servers))
 
         op.wait(lambda: object_id, members_left, object_id, ("0",))
-
-
-class AutoScalingGroup(ScpResource):
-    """Keeps ``desired_server_count`` servers of ``launch_configuration_id`` running.
-
-    Launch configuration, security groups, drain settings and the editable flag update in
-    place (PUT), as do the counts (PUT …/server-count) and LB server groups."""
-
-    _provider_class = AutoScalingGroupProvider
-
-    name: pulumi.Output[str]
-    state: pulumi.Output[str]
-    total_server_count: pulumi.Output[int]
-    desired_server_count: pulumi.Output[int]
-    launch_configuration_name: pulumi.Output[str]
-    vpc_id: pulumi.Output[str]
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        server_name_prefix: pulumi.Input[str],
-        launch_configuration_id: pulumi.Input[str],
-        subnet_ids: pulumi.Input[list[pulumi.Input[str]]],
-        min_server_count: pulumi.Input[int],
-        desired_server_count: pulumi.Input[int],
-        max_server_count: pulumi.Input[int],
-        name: pulumi.Input[str] | None = None,
-        desired_server_count_editable: pulumi.Input[bool] | None = None,
-        drain_enabled: pulumi.Input[bool] | None = None,
-        drain_timeout: pulumi.Input[int] | None = None,
-        security_group_ids: pulumi.Input[list[pulumi.Input[str]]] | None = None,
-        lb_server_groups: pulumi.Input[list[Any]] | None = None,
-        tags: pulumi.Input[list[Any]] | None = None,
-        timeouts: pulumi.Input[dict[str, Any]] | None = None,
-        adopt_id: pulumi.Input[str] | None = None,
-        keep_failed: pulumi.Input[bool] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, locals(), opts)

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pydantic import BaseModel, Field
 
-import pulumi
-from pydantic import Field
-
-from ..provider import AutoName, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, TagInput
+from ..provider import AutoName, Crud, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, TagInput, Timeouts
 from ..provider._ownership import Candidate
-from ..provider._timeouts import Timeouts
-from ..scp import ScpClient
-from ..scp._errors import NotFoundError
+from ..scp import NotFoundError, ScpClient
 from ..scp.models import KeypairCreateRequest, KeypairCreateResponse, KeypairShowResponse
 
 # The document's rule for keypair names (KeypairCreateRequest.name): 1 to 255 of these.
@@ -33,22 +28,26 @@ class KeypairInputs(ResourceInputs):
         return value
 
 
+class KeypairCreated(BaseModel):
+    private_key: str | None = Field(default=None, description="the generated private key (a secret)")
+
+
 class KeypairProvider(ScpProvider):
-    """Keypairs cannot change: every input change replaces the pair."""
+    """An SSH key pair. When ``public_key`` is omitted SCP generates the pair and
+    ``private_key`` holds the private half, as a Pulumi secret. Every change replaces it."""
 
     spec = ResourceSpec(
         type_name="Keypair",
         inputs=KeypairInputs,
+        output_model=KeypairShowResponse,
+        extra_outputs=KeypairCreated,
+        crud=Crud(show="show_keypair", delete="delete_keypair"),
         autoname=AutoName(max_length=255),
         timeouts=Timeouts(create=120, update=120, delete=120),
         secret_outputs=("private_key",),
         kept_outputs=("private_key",),
-        output_fields=(*KeypairShowResponse.model_fields, "private_key"),
         request_model=KeypairCreateRequest,
     )
-
-    def create_request(self, inputs: Props) -> Props:
-        return {k: inputs.get(k) for k in ("name", "public_key", "tags") if inputs.get(k) is not None}
 
     def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
         created: KeypairCreateResponse = op.client.keypairs.create_keypair(self.create_request(inputs))
@@ -60,39 +59,3 @@ class KeypairProvider(ScpProvider):
         except NotFoundError:
             return []
         return [Candidate.of(keypair, object_id=keypair.name)]
-
-    def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
-        return client.keypairs.show_keypair(object_id).model_dump(mode="json")
-
-    def delete_object(self, op: Operation, object_id: str, outputs: Props) -> None:
-        op.client.keypairs.delete_keypair(object_id)
-
-
-class Keypair(ScpResource):
-    """An SSH key pair. When ``public_key`` is omitted SCP generates the pair and
-    ``private_key`` holds the private half, as a Pulumi secret."""
-
-    _provider_class = KeypairProvider
-
-    name: pulumi.Output[str]
-    public_key: pulumi.Output[str]
-    fingerprint: pulumi.Output[str]
-    type: pulumi.Output[str]
-    user_id: pulumi.Output[str]
-    created_at: pulumi.Output[str]
-    private_key: pulumi.Output[str | None]
-    tags: pulumi.Output[list[dict[str, Any]] | None]
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        name: pulumi.Input[str] | None = None,
-        public_key: pulumi.Input[str] | None = None,
-        tags: pulumi.Input[list[pulumi.Input[dict[str, Any]]]] | None = None,
-        timeouts: pulumi.Input[dict[str, Any]] | None = None,
-        adopt_id: pulumi.Input[str] | None = None,
-        keep_failed: pulumi.Input[bool] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, locals(), opts)

@@ -7,16 +7,23 @@ import logging
 from collections.abc import Callable
 from typing import Any, Literal
 
-import pulumi
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..provider import AutoName, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, TagInput
-from ..provider._inputs import INT32_MAX, VOLUME_SIZE_MAX_GIB, VOLUME_SIZE_MIN_GIB, ObjectId
-from ..provider._ownership import Candidate
-from ..provider._timeouts import Timeouts
-from ..scp import ScpClient
+from ..provider import (
+    AutoName,
+    Crud,
+    Operation,
+    Props,
+    ResourceInputs,
+    ResourceSpec,
+    ScpProvider,
+    TagInput,
+    Timeouts,
+    with_mark,
+)
+from ..provider._inputs import INT32_MAX, VOLUME_SIZE_MAX_GIB, VOLUME_SIZE_MIN_GIB, ObjectId, multiple_of_8
 from ..scp.models import ServerCreateRequest, ServerShowResponse
-from ._common import candidates, encode_user_data, multiple_of_8, with_mark
+from ._common import encode_user_data
 
 log = logging.getLogger("pulumi_scpvs.resources.server")
 
@@ -27,7 +34,7 @@ FAILED_STATES = ("ERROR",)
 DELETING_STATES = ("DELETING", "DELETED")
 
 
-class NetworkInput(BaseModel):
+class ServerNetworkInput(BaseModel):
     """One NIC: a subnet (optionally a fixed IP), or an existing port; optionally a public IP for static NAT."""
 
     model_config = ConfigDict(extra="forbid")
@@ -38,7 +45,7 @@ class NetworkInput(BaseModel):
     public_ip_id: ObjectId | None = None
 
 
-class VolumeInput(BaseModel):
+class ServerNewVolumeInput(BaseModel):
     """A volume created with the server."""
 
     model_config = ConfigDict(extra="forbid")
@@ -55,9 +62,9 @@ class ServerInputs(ResourceInputs):
     image_id: ObjectId
     keypair_name: str
     server_type_id: ObjectId
-    networks: list[NetworkInput] = Field(min_length=1)
-    boot_volume: VolumeInput | None = None
-    data_volumes: list[VolumeInput] | None = None
+    networks: list[ServerNetworkInput] = Field(min_length=1)
+    boot_volume: ServerNewVolumeInput | None = None
+    data_volumes: list[ServerNewVolumeInput] | None = None
     security_group_ids: list[ObjectId] | None = None
     server_group_id: ObjectId | None = None
     # The document gives no range (the region's largest is read at run time: GET
@@ -88,10 +95,30 @@ def _power_state(live: Props) -> str:
     return "SHUTOFF" if live.get("state") == "SHUTOFF" else "ACTIVE"
 
 
+class ServerCreated(BaseModel):
+    password: str | None = Field(default=None, description="the initial password of a Windows server (a secret)")
+
+
 class ServerProvider(ScpProvider):
+    """A virtual server. ``name``, ``server_type_id``, ``power_state``, ``lock`` and
+    ``security_group_ids`` change in place; every other input replaces the server.
+
+    Actions run on `up` when their trigger changes (any string or number, e.g. a date):
+    ``reboot_trigger`` (with ``reboot_type`` SOFT/HARD), ``rebuild_trigger``, ``dump_trigger``."""
+
     spec = ResourceSpec(
         type_name="Server",
         inputs=ServerInputs,
+        output_model=ServerShowResponse,
+        extra_outputs=ServerCreated,
+        crud=Crud(
+            show="show_server",
+            find="list_servers",
+            find_query=("name",),
+            marked=True,
+            ready=STABLE_STATES,
+            failed=FAILED_STATES,
+        ),
         update_in_place=frozenset(
             {"name", "server_type_id", "power_state", "lock", "security_group_ids", *ACTION_TRIGGERS, "reboot_type"}
         ),
@@ -100,7 +127,6 @@ class ServerProvider(ScpProvider):
         secret_outputs=("user_data", "__inputs", "password"),
         kept_outputs=("password",),
         secret_inputs=("user_data",),
-        output_fields=(*ServerShowResponse.model_fields, "password"),
         observed_inputs={
             "name": lambda live: live["name"],
             "server_type_id": lambda live: (live.get("server_type") or {}).get("id"),
@@ -138,9 +164,7 @@ class ServerProvider(ScpProvider):
         return {k: v for k, v in request.items() if v is not None}
 
     def _wait(self, op: Operation, server_id: str, targets: tuple[str, ...] = STABLE_STATES) -> Any:
-        return op.wait(
-            lambda: op.client.servers.show_server(server_id), lambda s: s.state, server_id, targets, FAILED_STATES
-        )
+        return op.wait(lambda: self.show(op.client, server_id), self._state_of, server_id, targets, FAILED_STATES)
 
     def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
         server_id = op.client.servers.create_server(self.create_request(inputs)).servers[0].id
@@ -155,12 +179,6 @@ class ServerProvider(ScpProvider):
         if server.planned_compute_os_type == "windows":
             return {"password": op.client.servers.show_server_password(object_id, {}).password}
         return {}
-
-    def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
-        return candidates(client.servers.iterate_servers(name=inputs["name"]), marked=True, name=inputs["name"])
-
-    def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
-        return client.servers.show_server(object_id).model_dump(mode="json")
 
     def update_object(self, op: Operation, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
         servers = op.client.servers
@@ -236,63 +254,3 @@ class ServerProvider(ScpProvider):
                 look_first=False,  # just looked
             )
         op.wait_gone(lambda: op.client.servers.show_server(object_id), object_id, lambda s: s.state, FAILED_STATES)
-
-
-class Server(ScpResource):
-    """A virtual server. ``name``, ``server_type_id``, ``power_state``, ``lock`` and
-    ``security_group_ids`` change in place; every other input replaces the server.
-
-    Actions run on `up` when their trigger changes (any string or number, e.g. a date):
-    ``reboot_trigger`` (with ``reboot_type`` SOFT/HARD), ``rebuild_trigger``, ``dump_trigger``."""
-
-    _provider_class = ServerProvider
-
-    name: pulumi.Output[str]
-    state: pulumi.Output[str]
-    image_id: pulumi.Output[str]
-    keypair_name: pulumi.Output[str]
-    server_type_id: pulumi.Output[str]
-    server_type: pulumi.Output[dict[str, Any]]
-    addresses: pulumi.Output[list[dict[str, Any]]]
-    volumes: pulumi.Output[list[dict[str, Any]]]
-    security_groups: pulumi.Output[list[dict[str, Any]]]
-    vpc_id: pulumi.Output[str]
-    locked: pulumi.Output[bool]
-    power_state: pulumi.Output[str]
-    password: pulumi.Output[str | None]
-    """The initial password of a Windows server (a secret)."""
-    account_id: pulumi.Output[str]
-    created_at: pulumi.Output[str]
-    modified_at: pulumi.Output[str]
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        image_id: pulumi.Input[str],
-        keypair_name: pulumi.Input[str],
-        server_type_id: pulumi.Input[str],
-        networks: pulumi.Input[list[pulumi.Input[dict[str, Any]]]],
-        name: pulumi.Input[str] | None = None,
-        boot_volume: pulumi.Input[dict[str, Any]] | None = None,
-        data_volumes: pulumi.Input[list[pulumi.Input[dict[str, Any]]]] | None = None,
-        security_group_ids: pulumi.Input[list[pulumi.Input[str]]] | None = None,
-        server_group_id: pulumi.Input[str] | None = None,
-        partition_number: pulumi.Input[int] | None = None,
-        product_category: pulumi.Input[str] | None = None,
-        product_offering: pulumi.Input[str] | None = None,
-        metadata: pulumi.Input[dict[str, pulumi.Input[str]]] | None = None,
-        user_data: pulumi.Input[str] | None = None,
-        tags: pulumi.Input[list[pulumi.Input[dict[str, Any]]]] | None = None,
-        power_state: pulumi.Input[str] | None = None,
-        lock: pulumi.Input[bool] | None = None,
-        reboot_trigger: pulumi.Input[str | int] | None = None,
-        reboot_type: pulumi.Input[str] | None = None,
-        rebuild_trigger: pulumi.Input[str | int] | None = None,
-        dump_trigger: pulumi.Input[str | int] | None = None,
-        timeouts: pulumi.Input[dict[str, Any]] | None = None,
-        adopt_id: pulumi.Input[str] | None = None,
-        keep_failed: pulumi.Input[bool] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, locals(), opts)

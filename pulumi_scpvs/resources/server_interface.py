@@ -9,16 +9,26 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-import pulumi
+from pydantic import BaseModel, Field
 
-from ..provider import Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, Timeouts
+from ..provider import (
+    Candidate,
+    Crud,
+    Operation,
+    Props,
+    ResourceInputs,
+    ResourceSpec,
+    ScpProvider,
+    Timeouts,
+    compact,
+    id_parts,
+    join_id,
+)
 from ..provider._inputs import ObjectId
-from ..provider._ownership import Candidate
 from ..scp import ScpClient
 from ..scp.models import InterfaceResponse
 from ..scp.models import PrivateStaticNat as PrivateNatModel
 from ..scp.models import PublicStaticNat as PublicNatModel
-from ._common import compact, id_parts, join_id
 
 
 def show_interface(client: ScpClient, server_id: str, port_id: str) -> InterfaceResponse:
@@ -35,12 +45,15 @@ class ServerInterfaceInputs(ResourceInputs):
 
 
 class ServerInterfaceProvider(ScpProvider):
+    """An extra interface of ``server_id`` in ``subnet_id`` (or an existing ``port_id``);
+    ``fixed_ip`` and ``subnet_id`` change in place."""
+
     spec = ResourceSpec(
         type_name="ServerInterface",
         inputs=ServerInterfaceInputs,
+        output_model=InterfaceResponse,
         update_in_place=frozenset({"fixed_ip", "subnet_id"}),
         timeouts=Timeouts(create=600, update=600, delete=600),
-        output_fields=tuple(InterfaceResponse.model_fields),
     )
 
     def _wait(self, op: Operation, server_id: str, port_id: str) -> None:
@@ -80,52 +93,30 @@ class ServerInterfaceProvider(ScpProvider):
         op.wait_gone(lambda: show_interface(op.client, server_id, port_id), port_id)
 
 
-class ServerInterface(ScpResource):
-    """An extra interface of ``server_id`` in ``subnet_id`` (or an existing ``port_id``);
-    ``fixed_ip`` and ``subnet_id`` change in place."""
-
-    _provider_class = ServerInterfaceProvider
-
-    port_id: pulumi.Output[str]
-    subnet_id: pulumi.Output[str]
-    fixed_ips: pulumi.Output[list[dict[str, Any]]]
-    mac_addr: pulumi.Output[str]
-    port_state: pulumi.Output[str]
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        server_id: pulumi.Input[str],
-        subnet_id: pulumi.Input[str] | None = None,
-        fixed_ip: pulumi.Input[str] | None = None,
-        port_id: pulumi.Input[str] | None = None,
-        timeouts: pulumi.Input[dict[str, Any]] | None = None,
-        adopt_id: pulumi.Input[str] | None = None,
-        keep_failed: pulumi.Input[bool] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, locals(), opts)
+class NatCreated(BaseModel):
+    nat_id: str | None = Field(default=None, description="the NAT's own id (the last part of the resource id)")
 
 
 class _NatProvider(ScpProvider):
-    """One implementation for both kinds of NAT; they differ in field names and operations only."""
+    """Both kinds of NAT: they differ in their field of the interface and their operations only.
+
+    Creating a NAT answers 201 with no body: its id is read back from the interface.
+    """
 
     field: ClassVar[str]
-    request_fields: ClassVar[tuple[str, ...]]
 
     def _nat(self, client: ScpClient, server_id: str, port_id: str) -> Any:
         return getattr(show_interface(client, server_id, port_id), self.field)
 
-    def _create(self, op: Operation, server_id: str, port_id: str, body: Props) -> None:
-        raise NotImplementedError
-
-    def _delete(self, op: Operation, server_id: str, port_id: str, nat_id: str) -> None:
-        raise NotImplementedError
+    def _request_fields(self) -> tuple[str, ...]:
+        body_model = self._crud().operation(self._crud().create).body_model
+        return tuple(body_model.model_fields) if body_model else ()
 
     def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
         server_id, port_id = inputs["server_id"], inputs["port_id"]
-        self._create(op, server_id, port_id, {k: inputs[k] for k in self.request_fields})
+        body = {k: inputs[k] for k in self._request_fields()}
+        path = {"server_id": server_id, "port_id": port_id}
+        op.client.call(self._crud().operation(self._crud().create), path=path, body=body)
         nat = op.wait(
             lambda: self._nat(op.client, server_id, port_id), lambda n: n.state, port_id, ("ACTIVE",), ("ERROR",)
         )
@@ -135,7 +126,7 @@ class _NatProvider(ScpProvider):
         # One NAT per interface: the interface's NAT, made from the same addresses, is the declared one.
         server_id, port_id = inputs["server_id"], inputs["port_id"]
         nat = self._nat(client, server_id, port_id)
-        if nat is None or any(getattr(nat, k, None) not in (None, inputs[k]) for k in self.request_fields):
+        if nat is None or any(getattr(nat, k, None) not in (None, inputs[k]) for k in self._request_fields()):
             return []
         return [Candidate(join_id(server_id, port_id, nat.id), related=True)]
 
@@ -146,7 +137,8 @@ class _NatProvider(ScpProvider):
 
     def delete_object(self, op: Operation, object_id: str, outputs: Props) -> None:
         server_id, port_id, nat_id = id_parts(object_id, 3)
-        self._delete(op, server_id, port_id, nat_id)
+        path = {"server_id": server_id, "port_id": port_id, "nat_id": nat_id}
+        op.client.call(self._crud().operation(self._crud().delete), path=path)
         op.wait_gone(lambda: self.read_object(op.client, object_id, outputs), nat_id)
 
 
@@ -159,45 +151,22 @@ class StaticNatInputs(ResourceInputs):
 
 
 class StaticNatProvider(_NatProvider):
+    """Maps the public IP ``publicip_id`` to the interface ``port_id`` of ``server_id``."""
+
     field = "static_nat"
-    request_fields = ("publicip_id",)
     spec = ResourceSpec(
         type_name="StaticNat",
+        output_model=PublicNatModel,
+        extra_outputs=NatCreated,
+        crud=Crud(
+            show="show_server_interface",
+            create="create_server_interface_nat",
+            delete="delete_server_interface_nat",
+        ),
         delete_before_replace=True,  # an interface holds one NAT: the old one must go first
         inputs=StaticNatInputs,
         timeouts=Timeouts(create=600, update=600, delete=600),
-        output_fields=(*PublicNatModel.model_fields, "nat_id"),
     )
-
-    def _create(self, op: Operation, server_id: str, port_id: str, body: Props) -> None:
-        op.client.servers.create_server_interface_nat(server_id, port_id, body)
-
-    def _delete(self, op: Operation, server_id: str, port_id: str, nat_id: str) -> None:
-        op.client.servers.delete_server_interface_nat(server_id, port_id, nat_id)
-
-
-class StaticNat(ScpResource):
-    """Maps the public IP ``publicip_id`` to the interface ``port_id`` of ``server_id``."""
-
-    _provider_class = StaticNatProvider
-
-    nat_id: pulumi.Output[str]
-    external_ip_address: pulumi.Output[str]
-    state: pulumi.Output[str]
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        server_id: pulumi.Input[str],
-        port_id: pulumi.Input[str],
-        publicip_id: pulumi.Input[str],
-        timeouts: pulumi.Input[dict[str, Any]] | None = None,
-        adopt_id: pulumi.Input[str] | None = None,
-        keep_failed: pulumi.Input[bool] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, locals(), opts)
 
 
 class PrivateStaticNatInputs(ResourceInputs):
@@ -210,43 +179,19 @@ class PrivateStaticNatInputs(ResourceInputs):
 
 
 class PrivateStaticNatProvider(_NatProvider):
+    """Maps a private NAT IP to the interface ``port_id`` of ``server_id``."""
+
     field = "private_static_nat"
-    request_fields = ("private_nat_id", "private_nat_ip_id")
     spec = ResourceSpec(
         type_name="PrivateStaticNat",
+        output_model=PrivateNatModel,
+        extra_outputs=NatCreated,
+        crud=Crud(
+            show="show_server_interface",
+            create="create_server_interface_private_nat",
+            delete="delete_server_interface_private_nat",
+        ),
         delete_before_replace=True,
         inputs=PrivateStaticNatInputs,
         timeouts=Timeouts(create=600, update=600, delete=600),
-        output_fields=(*PrivateNatModel.model_fields, "nat_id"),
     )
-
-    def _create(self, op: Operation, server_id: str, port_id: str, body: Props) -> None:
-        op.client.servers.create_server_interface_private_nat(server_id, port_id, body)
-
-    def _delete(self, op: Operation, server_id: str, port_id: str, nat_id: str) -> None:
-        op.client.servers.delete_server_interface_private_nat(server_id, port_id, nat_id)
-
-
-class PrivateStaticNat(ScpResource):
-    """Maps a private NAT IP to the interface ``port_id`` of ``server_id``."""
-
-    _provider_class = PrivateStaticNatProvider
-
-    nat_id: pulumi.Output[str]
-    external_ip_address: pulumi.Output[str]
-    state: pulumi.Output[str]
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        server_id: pulumi.Input[str],
-        port_id: pulumi.Input[str],
-        private_nat_id: pulumi.Input[str],
-        private_nat_ip_id: pulumi.Input[str],
-        timeouts: pulumi.Input[dict[str, Any]] | None = None,
-        adopt_id: pulumi.Input[str] | None = None,
-        keep_failed: pulumi.Input[bool] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, locals(), opts)

@@ -11,14 +11,21 @@ from __future__ import annotations
 
 from typing import Any
 
-import pulumi
-
-from ..provider import Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, ScpResource, Timeouts
+from ..provider import (
+    Candidate,
+    Operation,
+    Props,
+    ResourceInputs,
+    ResourceSpec,
+    ScpProvider,
+    Timeouts,
+    id_parts,
+    join_id,
+    observed,
+)
 from ..provider._inputs import ObjectId
-from ..provider._ownership import Candidate
 from ..scp import ScpClient
 from ..scp.models import ServersVolumeResponse
-from ._common import id_parts, join_id
 
 
 class VolumeAttachmentInputs(ResourceInputs):
@@ -30,14 +37,16 @@ class VolumeAttachmentInputs(ResourceInputs):
 
 
 class VolumeAttachmentProvider(ScpProvider):
+    """Attaches ``volume_id`` to ``server_id``; ``delete_on_termination`` changes in place."""
+
     spec = ResourceSpec(
         type_name="VolumeAttachment",
+        output_model=ServersVolumeResponse,
         delete_before_replace=True,  # a volume attaches to one server at a time
         inputs=VolumeAttachmentInputs,
         update_in_place=frozenset({"delete_on_termination"}),
         timeouts=Timeouts(create=600, update=300, delete=600),
-        output_fields=tuple(ServersVolumeResponse.model_fields),
-        observed_inputs={"delete_on_termination": lambda live: live["delete_on_termination"]},
+        observed_inputs=observed("delete_on_termination"),
     )
 
     def _wait_for_volume(self, op: Operation, volume_id: str, attached: bool, server_id: str) -> None:
@@ -90,28 +99,3 @@ class VolumeAttachmentProvider(ScpProvider):
             look_first=False,
         )
         self._wait_for_volume(op, volume_id, False, server_id)
-
-
-class VolumeAttachment(ScpResource):
-    """Attaches ``volume_id`` to ``server_id``; ``delete_on_termination`` changes in place."""
-
-    _provider_class = VolumeAttachmentProvider
-
-    volume_id: pulumi.Output[str]
-    server_id: pulumi.Output[str]
-    device: pulumi.Output[str]
-    delete_on_termination: pulumi.Output[bool]
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        volume_id: pulumi.Input[str],
-        server_id: pulumi.Input[str],
-        delete_on_termination: pulumi.Input[bool] | None = None,
-        timeouts: pulumi.Input[dict[str, Any]] | None = None,
-        adopt_id: pulumi.Input[str] | None = None,
-        keep_failed: pulumi.Input[bool] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, locals(), opts)

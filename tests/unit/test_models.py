@@ -111,6 +111,6 @@ def test_defaults_come_from_the_document() -> None:
 
 def test_reference_documentation_is_fresh() -> None:
     result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "gen_docs.py"), "--check"], capture_output=True, text=True
+        [sys.executable, str(ROOT / "tools" / "generate_sdk.py"), "--check"], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
