@@ -1,28 +1,18 @@
-"""Lookup functions: read-only queries for use in programs, in the style of other Pulumi packages.
-
-Each ``get_*`` function returns typed models right away; each ``get_*_output`` variant
-accepts Pulumi Inputs and returns an Output (``get_image_output(name=image_name)``).
-Functions that return one object raise :class:`LookupFailedError` naming the filter when
-nothing or more than one object matches.
-
-They use the stack's ``scpvs:*`` configuration (or the environment, as the providers
-do); pass ``client=`` to use another :class:`~pulumi_scpvs.ScpClient`.
-"""
+"""The lookup functions: each queries the API once and returns typed models."""
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import pulumi
 
-from .provider import make_client
-from .scp import ScpClient
-from .scp import models as m
-from .scp._config import PULUMI_KEYS, resolve_config
-from .scp._errors import ScpError
+from ..provider import make_client
+from ..scp import ScpClient
+from ..scp import models as m
+from ..scp._config import PULUMI_KEYS, resolve_config
+from ..scp._errors import ScpError
 
 T = TypeVar("T")
 
@@ -72,17 +62,6 @@ def _by_id_or_name(
     if id is not None:
         return show(id)
     return _only((item for item in listing() if getattr(item, "name", None) == name), what, name=name)
-
-
-def output_variant(function: Callable[..., T]) -> Callable[..., pulumi.Output[T]]:
-    """The ``_output`` form of a lookup: Inputs in, an Output of the result back."""
-
-    @functools.wraps(function)
-    def variant(**kwargs: Any) -> pulumi.Output[T]:
-        return pulumi.Output.all(**kwargs).apply(lambda resolved: function(**resolved))
-
-    variant.__doc__ = f"Like :func:`{function.__name__}`, taking and returning Pulumi Outputs."
-    return variant
 
 
 # -- catalogue ------------------------------------------------------------------------------
@@ -327,35 +306,3 @@ def get_auto_scaling_group_lb_server_groups(
 ) -> list[m.AutoScalingGroupLbServerGroupShowResponse]:
     """The LB server groups an auto-scaling group registers its servers in."""
     return list(_client(client).auto_scaling_groups.iterate_auto_scaling_group_lb_server_groups(auto_scaling_group_id))
-
-
-get_server_types_output = output_variant(get_server_types)
-get_server_type_output = output_variant(get_server_type)
-get_images_output = output_variant(get_images)
-get_image_output = output_variant(get_image)
-get_pending_images_output = output_variant(get_pending_images)
-get_volume_types_output = output_variant(get_volume_types)
-get_default_volume_type_output = output_variant(get_default_volume_type)
-get_volume_type_output = output_variant(get_volume_type)
-get_partition_size_output = output_variant(get_partition_size)
-get_server_quota_set_output = output_variant(get_server_quota_set)
-get_volume_quota_set_output = output_variant(get_volume_quota_set)
-get_default_configs_output = output_variant(get_default_configs)
-get_keypairs_output = output_variant(get_keypairs)
-get_keypair_output = output_variant(get_keypair)
-get_servers_output = output_variant(get_servers)
-get_server_output = output_variant(get_server)
-get_volumes_output = output_variant(get_volumes)
-get_volume_output = output_variant(get_volume)
-get_snapshots_output = output_variant(get_snapshots)
-get_snapshot_output = output_variant(get_snapshot)
-get_server_groups_output = output_variant(get_server_groups)
-get_server_group_output = output_variant(get_server_group)
-get_server_ips_output = output_variant(get_server_ips)
-get_server_interfaces_output = output_variant(get_server_interfaces)
-get_server_volumes_output = output_variant(get_server_volumes)
-get_server_security_groups_output = output_variant(get_server_security_groups)
-get_server_console_log_output = output_variant(get_server_console_log)
-get_server_password_output = output_variant(get_server_password)
-get_auto_scaling_group_servers_output = output_variant(get_auto_scaling_group_servers)
-get_auto_scaling_group_lb_server_groups_output = output_variant(get_auto_scaling_group_lb_server_groups)

@@ -1,0 +1,16 @@
+"""Lookup functions: read-only queries for use in programs, in the style of other Pulumi packages.
+
+Each ``get_*`` function returns typed models right away; each ``get_*_output`` variant
+accepts Pulumi Inputs and returns an Output (``get_image_output(name=image_name)``).
+Functions that return one object raise :class:`LookupFailedError` naming the filter when
+nothing or more than one object matches.
+
+They use the stack's ``scpvs:*`` configuration (or the environment, as the providers
+do); pass ``client=`` to use another :class:`~pulumi_scpvs.ScpClient`.
+"""
+
+from ._functions import LookupFailedError, default_client
+from ._outputs import *  # noqa: F403 - the generated module lists its exports in __all__
+from ._outputs import __all__ as _outputs_all
+
+__all__ = ["LookupFailedError", "default_client", *_outputs_all]
