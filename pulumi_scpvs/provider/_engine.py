@@ -228,6 +228,11 @@ class ScpProvider(ResourceProvider):
 
     spec: ClassVar[ResourceSpec]
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "spec" in vars(cls):
+            cls.spec = cls.spec.named(cls.__name__)
+
     def __init__(self) -> None:
         self._config: ScpConfig | None = None
 

@@ -8,6 +8,7 @@ class, the ``*Args`` TypedDicts, the output classes and ``docs/reference.md``.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import operator
 import string
@@ -96,6 +97,20 @@ class Crud:
         for name in (self.show, self.create, self.update, self.delete, self.find):
             _operation(name)
 
+    @classmethod
+    def named(cls, kind: str, plural: str | None = None, **shape: Any) -> Crud:
+        """The shape of a kind whose operations follow the document's naming: ``show_<kind>``,
+        ``create_<kind>``, ``update_<kind>``, ``delete_<kind>``, ``list_<plural>`` (those that exist)."""
+        conventional = {
+            "show": f"show_{kind}",
+            "create": f"create_{kind}",
+            "update": f"update_{kind}",
+            "delete": f"delete_{kind}",
+            "find": f"list_{plural or kind + 's'}",
+        }
+        found = {role: name for role, name in conventional.items() if name in OPERATIONS}
+        return cls(**{**found, **shape})
+
     def operation(self, name: str | None) -> ApiOperation:
         found = _operation(name)
         if found is None:
@@ -107,11 +122,14 @@ class Crud:
 class ResourceSpec:
     """What the engine (and the generator) needs to know about one kind of resource."""
 
-    type_name: str
     inputs: type[BaseModel]
-    # What the API shows of the object: every field is an output.
-    output_model: type[BaseModel]
     crud: Crud | None = None
+    # The Pulumi type is ``pulumi-python:dynamic/scpvs:<type_name>``; by default the
+    # provider class's name without ``Provider``.
+    type_name: str = ""
+    # What the API shows of the object (every field is an output); by default what
+    # ``crud.show`` answers.
+    output_model: type[BaseModel] = BaseModel
     # Outputs beyond the show response (a generated private key), with their types.
     extra_outputs: type[BaseModel] | None = None
     update_in_place: frozenset[str] = frozenset()
@@ -125,10 +143,26 @@ class ResourceSpec:
     # Inputs the live object tells us about, so refresh records drift: name -> getter(show output).
     observed_inputs: Mapping[str, Callable[[Props], Any]] = field(default_factory=dict)
     delete_before_replace: bool = False
-    # The API model the create request must satisfy, and where its fields come from
-    # (request field -> input; fields not named here come from the input of the same name).
+    # The API model the create request must satisfy (by default the body of ``crud.create``),
+    # and where its fields come from (request field -> input; by default the input of the same name).
     request_model: type[BaseModel] | None = None
     request_fields: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.crud is not None and self.output_model is BaseModel:
+            object.__setattr__(self, "output_model", self.crud.operation(self.crud.show).response_model)
+        if self.crud is not None and self.crud.create and self.request_model is None:
+            object.__setattr__(self, "request_model", self.crud.operation(self.crud.create).body_model)
+        if self.output_model is BaseModel:
+            raise ValueError(f"{self.type_name or self.inputs.__name__}: give output_model or crud.show")
+
+    def named(self, provider_class_name: str) -> ResourceSpec:
+        """This spec with its type name (by default the provider class's, without ``Provider``)."""
+        return (
+            self
+            if self.type_name
+            else dataclasses.replace(self, type_name=provider_class_name.removesuffix("Provider"))
+        )
 
     @property
     def input_fields(self) -> tuple[str, ...]:

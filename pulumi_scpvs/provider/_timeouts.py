@@ -38,6 +38,11 @@ class Timeouts(BaseModel):
     update: Duration = 600.0
     delete: Duration = 600.0
 
+    @classmethod
+    def each(cls, seconds: float) -> Timeouts:
+        """The same limit for create, update and delete."""
+        return cls(create=seconds, update=seconds, delete=seconds)
+
     def merged(self, overrides: Any) -> Timeouts:
         """These defaults overridden by a user's ``timeouts`` input (a dict, possibly partial)."""
         if not overrides:

@@ -19,7 +19,7 @@ from ..provider import (
     observed,
 )
 from ..provider._inputs import INT32_MAX, ObjectId
-from ..scp.models import AutoScalingGroupCreateRequest, AutoScalingGroupShowResponse
+from ..scp.models import AutoScalingGroupShowResponse
 
 SETTINGS = (
     "launch_configuration_id",
@@ -61,25 +61,17 @@ class AutoScalingGroupProvider(ScpProvider):
     place (PUT), as do the counts (PUT …/server-count) and LB server groups."""
 
     spec = ResourceSpec(
-        type_name="AutoScalingGroup",
         inputs=AutoScalingGroupInputs,
-        output_model=AutoScalingGroupShowResponse,
-        crud=Crud(
-            show="show_auto_scaling_group",
-            create="create_auto_scaling_group",
-            find="list_auto_scaling_groups",
-            find_query=("name",),
-        ),
+        crud=Crud.named("auto_scaling_group", find_query=("name",)),
         update_in_place=frozenset({*SETTINGS, *COUNTS, "lb_server_groups"}),
         autoname=AutoName(max_length=63),
-        timeouts=Timeouts(create=1800, update=1800, delete=1800),
+        timeouts=Timeouts.each(1800),
         observed_inputs={
             **observed(*COUNTS, "launch_configuration_id", "drain_enabled"),
             "lb_server_groups": lambda live: [
                 {"id": g["id"], "port": g["port"]} for g in live.get("lb_server_groups") or []
             ],
         },
-        request_model=AutoScalingGroupCreateRequest,
     )
 
     def validate(self, inputs: BaseModel) -> list[CheckFailure]:

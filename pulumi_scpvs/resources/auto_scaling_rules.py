@@ -13,15 +13,11 @@ from pydantic import Field
 from ..provider import AutoName, Crud, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, Timeouts, observed
 from ..provider._inputs import INT32_MAX, ObjectId
 from ..scp.models import (
-    AutoScalingGroupNotificationShowResponse,
     AutoScalingGroupPolicyCreateRequest,
-    AutoScalingGroupPolicyShowResponse,
-    AutoScalingGroupScheduleCreateRequest,
-    AutoScalingGroupScheduleShowResponse,
 )
 
 GROUP = "auto_scaling_group_id"
-RULE_TIMEOUTS = Timeouts(create=300, update=300, delete=300)
+RULE_TIMEOUTS = Timeouts.each(300)
 
 
 class _GroupChildProvider(ScpProvider):
@@ -66,22 +62,12 @@ class AutoScalingGroupPolicyProvider(_GroupChildProvider):
     field but the group changes in place."""
 
     spec = ResourceSpec(
-        type_name="AutoScalingGroupPolicy",
         inputs=AutoScalingGroupPolicyInputs,
-        output_model=AutoScalingGroupPolicyShowResponse,
-        crud=Crud(
-            show="show_auto_scaling_group_policy",
-            create="create_auto_scaling_group_policy",
-            update="update_auto_scaling_group_policy",
-            delete="delete_auto_scaling_group_policy",
-            find="list_auto_scaling_group_policies",
-            find_query=("name",),
-        ),
+        crud=Crud.named("auto_scaling_group_policy", "auto_scaling_group_policies", find_query=("name",)),
         update_in_place=frozenset({*POLICY_FIELDS, "state"}),
         autoname=AutoName(max_length=63),
         timeouts=RULE_TIMEOUTS,
         observed_inputs=observed(*POLICY_FIELDS, "state"),
-        request_model=AutoScalingGroupPolicyCreateRequest,
     )
 
 
@@ -112,22 +98,13 @@ class AutoScalingGroupScheduleProvider(_GroupChildProvider):
     """Sets a group's counts on a schedule; every field but the group changes in place."""
 
     spec = ResourceSpec(
-        type_name="AutoScalingGroupSchedule",
         inputs=AutoScalingGroupScheduleInputs,
-        output_model=AutoScalingGroupScheduleShowResponse,
-        crud=Crud(
-            show="show_auto_scaling_group_schedule",
-            create="create_auto_scaling_group_schedule",
-            update="update_auto_scaling_group_schedule",
-            delete="delete_auto_scaling_group_schedule",
-            find="list_auto_scaling_group_schedules",
-        ),
+        crud=Crud.named("auto_scaling_group_schedule"),
         update_in_place=frozenset(AutoScalingGroupScheduleInputs.model_fields)
         - {GROUP, "timeouts", "adopt_id", "keep_failed"},
         autoname=AutoName(max_length=63),
         timeouts=RULE_TIMEOUTS,
         observed_inputs=observed("name", "hour", "minute", "state"),
-        request_model=AutoScalingGroupScheduleCreateRequest,
     )
 
 
@@ -149,15 +126,9 @@ class AutoScalingGroupNotificationProvider(_GroupChildProvider):
     The API creates notifications for a list of users; this resource is one user's."""
 
     spec = ResourceSpec(
-        type_name="AutoScalingGroupNotification",
         inputs=AutoScalingGroupNotificationInputs,
-        output_model=AutoScalingGroupNotificationShowResponse,
-        crud=Crud(
-            show="show_auto_scaling_group_notification",
-            create="create_auto_scaling_group_notification",
-            update="update_auto_scaling_group_notification",
-            delete="delete_auto_scaling_group_notification",
-            find="list_auto_scaling_group_notifications",
+        crud=Crud.named(
+            "auto_scaling_group_notification",
             find_by=("user_id",),
             created_id=lambda created: created.notifications[0].id,
         ),

@@ -26,7 +26,6 @@ from ..provider import (
 )
 from ..provider._inputs import IMAGE_MIN_RAM_MAX_MIB, VOLUME_SIZE_MAX_GIB, ObjectId
 from ..scp import NotFoundError, ScpClient
-from ..scp.models import ImageCreateRequest, ImageMemberShowResponse, ImageShowResponse
 
 # Both kinds of image are shown, found, awaited and deleted alike.
 IMAGE_CRUD = Crud(
@@ -61,15 +60,12 @@ class ImageProvider(ScpProvider):
     ``visibility`` change in place; a protected image is never planned for replacement."""
 
     spec = ResourceSpec(
-        type_name="Image",
         inputs=ImageInputs,
-        output_model=ImageShowResponse,
         crud=dataclasses.replace(IMAGE_CRUD, create="create_image"),
         update_in_place=frozenset({"min_disk", "min_ram", "protected", "visibility"}),
         autoname=AutoName(max_length=255),
         timeouts=IMAGE_TIMEOUTS,
         observed_inputs=observed("min_disk", "min_ram", "protected", "visibility"),
-        request_model=ImageCreateRequest,
     )
 
     def validate_change(self, olds: Props, inputs: BaseModel) -> list[CheckFailure]:
@@ -108,9 +104,7 @@ class ServerImageProvider(ScpProvider):
     """A custom image made from ``server_id``; any change makes a new image."""
 
     spec = ResourceSpec(
-        type_name="ServerImage",
         inputs=ServerImageInputs,
-        output_model=ImageShowResponse,
         crud=IMAGE_CRUD,
         autoname=AutoName(max_length=255),
         timeouts=IMAGE_TIMEOUTS,
@@ -135,12 +129,10 @@ class ImageMemberProvider(ScpProvider):
     The image is shared first when it is still private (``POST …/share``), as SCP requires."""
 
     spec = ResourceSpec(
-        type_name="ImageMember",
         inputs=ImageMemberInputs,
-        output_model=ImageMemberShowResponse,
-        crud=Crud(show="show_image_member", delete="delete_image_member"),
+        crud=Crud.named("image_member"),
         update_in_place=frozenset({"status"}),
-        timeouts=Timeouts(create=300, update=300, delete=300),
+        timeouts=Timeouts.each(300),
         observed_inputs=observed("status"),
     )
 

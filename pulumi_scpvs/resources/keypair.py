@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 from ..provider import AutoName, Crud, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, TagInput, Timeouts
 from ..provider._ownership import Candidate
 from ..scp import NotFoundError, ScpClient
-from ..scp.models import KeypairCreateRequest, KeypairCreateResponse, KeypairShowResponse
+from ..scp.models import KeypairCreateResponse
 
 # The document's rule for keypair names (KeypairCreateRequest.name): 1 to 255 of these.
 KEYPAIR_NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_ ")
@@ -37,16 +37,13 @@ class KeypairProvider(ScpProvider):
     ``private_key`` holds the private half, as a Pulumi secret. Every change replaces it."""
 
     spec = ResourceSpec(
-        type_name="Keypair",
         inputs=KeypairInputs,
-        output_model=KeypairShowResponse,
         extra_outputs=KeypairCreated,
-        crud=Crud(show="show_keypair", delete="delete_keypair"),
+        crud=Crud.named("keypair"),
         autoname=AutoName(max_length=255),
-        timeouts=Timeouts(create=120, update=120, delete=120),
+        timeouts=Timeouts.each(120),
         secret_outputs=("private_key",),
         kept_outputs=("private_key",),
-        request_model=KeypairCreateRequest,
     )
 
     def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:

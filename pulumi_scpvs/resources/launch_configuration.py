@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..provider import AutoName, Crud, Props, ResourceInputs, ResourceSpec, ScpProvider, TagInput, Timeouts
 from ..provider._inputs import INT32_MAX, VOLUME_SIZE_MAX_GIB, VOLUME_SIZE_MIN_GIB, ObjectId, multiple_of_8
-from ..scp.models import LaunchConfigurationCreateRequest, LaunchConfigurationDetailShowResponse
 from ._common import encode_user_data
 
 
@@ -39,21 +38,12 @@ class LaunchConfigurationProvider(ScpProvider):
     """A server template; any change creates a new configuration (then deletes the old one)."""
 
     spec = ResourceSpec(
-        type_name="LaunchConfiguration",
         inputs=LaunchConfigurationInputs,
-        output_model=LaunchConfigurationDetailShowResponse,
-        crud=Crud(
-            show="show_launch_configuration",
-            create="create_launch_configuration",
-            delete="delete_launch_configuration",
-            find="list_launch_configurations",
-            find_query=("name",),
-        ),
+        crud=Crud.named("launch_configuration", find_query=("name",)),
         autoname=AutoName(max_length=63),
-        timeouts=Timeouts(create=300, update=300, delete=300),
+        timeouts=Timeouts.each(300),
         secret_inputs=("user_data",),
         secret_outputs=("user_data", "__inputs"),
-        request_model=LaunchConfigurationCreateRequest,
     )
 
     def create_request(self, inputs: Props) -> Props:

@@ -22,7 +22,7 @@ from ..provider import (
     with_mark,
 )
 from ..provider._inputs import INT32_MAX, VOLUME_SIZE_MAX_GIB, VOLUME_SIZE_MIN_GIB, ObjectId, multiple_of_8
-from ..scp.models import ServerCreateRequest, ServerShowResponse
+from ..scp.models import ServerShowResponse
 from ._common import encode_user_data
 
 log = logging.getLogger("pulumi_scpvs.resources.server")
@@ -107,13 +107,11 @@ class ServerProvider(ScpProvider):
     ``reboot_trigger`` (with ``reboot_type`` SOFT/HARD), ``rebuild_trigger``, ``dump_trigger``."""
 
     spec = ResourceSpec(
-        type_name="Server",
         inputs=ServerInputs,
         output_model=ServerShowResponse,
         extra_outputs=ServerCreated,
-        crud=Crud(
-            show="show_server",
-            find="list_servers",
+        crud=Crud.named(
+            "server",
             find_query=("name",),
             marked=True,
             ready=STABLE_STATES,
@@ -123,7 +121,7 @@ class ServerProvider(ScpProvider):
             {"name", "server_type_id", "power_state", "lock", "security_group_ids", *ACTION_TRIGGERS, "reboot_type"}
         ),
         autoname=AutoName(max_length=63),
-        timeouts=Timeouts(create=1800, update=1800, delete=1800),
+        timeouts=Timeouts.each(1800),
         secret_outputs=("user_data", "__inputs", "password"),
         kept_outputs=("password",),
         secret_inputs=("user_data",),
@@ -133,7 +131,6 @@ class ServerProvider(ScpProvider):
             "power_state": _power_state,
             "lock": lambda live: live["locked"],
         },
-        request_model=ServerCreateRequest,
         request_fields={"security_groups": "security_group_ids", "volumes": "boot_volume"},
     )
 

@@ -49,11 +49,10 @@ class ServerInterfaceProvider(ScpProvider):
     ``fixed_ip`` and ``subnet_id`` change in place."""
 
     spec = ResourceSpec(
-        type_name="ServerInterface",
         inputs=ServerInterfaceInputs,
         output_model=InterfaceResponse,
         update_in_place=frozenset({"fixed_ip", "subnet_id"}),
-        timeouts=Timeouts(create=600, update=600, delete=600),
+        timeouts=Timeouts.each(600),
     )
 
     def _wait(self, op: Operation, server_id: str, port_id: str) -> None:
@@ -155,7 +154,6 @@ class StaticNatProvider(_NatProvider):
 
     field = "static_nat"
     spec = ResourceSpec(
-        type_name="StaticNat",
         output_model=PublicNatModel,
         extra_outputs=NatCreated,
         crud=Crud(
@@ -165,7 +163,7 @@ class StaticNatProvider(_NatProvider):
         ),
         delete_before_replace=True,  # an interface holds one NAT: the old one must go first
         inputs=StaticNatInputs,
-        timeouts=Timeouts(create=600, update=600, delete=600),
+        timeouts=Timeouts.each(600),
     )
 
 
@@ -183,7 +181,6 @@ class PrivateStaticNatProvider(_NatProvider):
 
     field = "private_static_nat"
     spec = ResourceSpec(
-        type_name="PrivateStaticNat",
         output_model=PrivateNatModel,
         extra_outputs=NatCreated,
         crud=Crud(
@@ -193,5 +190,5 @@ class PrivateStaticNatProvider(_NatProvider):
         ),
         delete_before_replace=True,
         inputs=PrivateStaticNatInputs,
-        timeouts=Timeouts(create=600, update=600, delete=600),
+        timeouts=Timeouts.each(600),
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ..provider import AutoName, Crud, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, Timeouts, observed
 from ..provider._inputs import ObjectId
-from ..scp.models import SnapshotCreateRequest, SnapshotDetailResponse
 
 
 class SnapshotInputs(ResourceInputs):
@@ -19,14 +18,9 @@ class SnapshotProvider(ScpProvider):
     """A snapshot of ``volume_id``; ``name`` and ``description`` change in place."""
 
     spec = ResourceSpec(
-        type_name="Snapshot",
         inputs=SnapshotInputs,
-        output_model=SnapshotDetailResponse,
-        crud=Crud(
-            show="show_snapshot",
-            create="create_snapshot",
-            delete="delete_snapshot",
-            find="list_snapshots",
+        crud=Crud.named(
+            "snapshot",
             find_by=("name", "volume_id"),
             find_query=("name", "volume_id"),
             marked=True,
@@ -40,7 +34,6 @@ class SnapshotProvider(ScpProvider):
         autoname=AutoName(max_length=255),
         timeouts=Timeouts(create=900, update=300, delete=600),
         observed_inputs=observed("name", "description"),
-        request_model=SnapshotCreateRequest,
     )
 
     def update_object(self, op: Operation, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:

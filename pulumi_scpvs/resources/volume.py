@@ -18,7 +18,6 @@ from ..provider import (
     observed,
 )
 from ..provider._inputs import VOLUME_SIZE_MAX_GIB, VOLUME_SIZE_MIN_GIB, ObjectId, multiple_of_8
-from ..scp.models import VolumeCreateRequest, VolumeShowResponse
 
 
 class VolumeInputs(ResourceInputs):
@@ -43,14 +42,9 @@ class VolumeProvider(ScpProvider):
     ``revert_to_snapshot_id`` reverts it to a snapshot when set or changed."""
 
     spec = ResourceSpec(
-        type_name="Volume",
         inputs=VolumeInputs,
-        output_model=VolumeShowResponse,
-        crud=Crud(
-            show="show_volume",
-            create="create_volume",
-            delete="delete_volume",
-            find="list_volumes",
+        crud=Crud.named(
+            "volume",
             find_query=("name",),
             ready=("available", "in-use"),
             failed=("error", "error_extending", "error_deleting", "error_restoring"),
@@ -59,9 +53,8 @@ class VolumeProvider(ScpProvider):
         ),
         update_in_place=frozenset({"name", "size", "revert_to_snapshot_id"}),
         autoname=AutoName(max_length=255),
-        timeouts=Timeouts(create=600, update=600, delete=600),
+        timeouts=Timeouts.each(600),
         observed_inputs=observed("name", "size"),
-        request_model=VolumeCreateRequest,
     )
 
     def validate_change(self, olds: Props, inputs: BaseModel) -> list[CheckFailure]:

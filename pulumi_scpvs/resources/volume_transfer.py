@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from ..provider import Crud, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, Timeouts
 from ..provider._inputs import ObjectId
 from ..scp import ScpClient
-from ..scp.models import VolumeTransferAcceptResponse, VolumeTransferRequest, VolumeTransferShowResponse
+from ..scp.models import VolumeTransferAcceptResponse, VolumeTransferRequest
 
 
 class VolumeTransferInputs(ResourceInputs):
@@ -28,13 +28,11 @@ class VolumeTransferProvider(ScpProvider):
     """Offers ``volume_id`` to another account; ``auth_key`` (secret) is what the receiver needs."""
 
     spec = ResourceSpec(
-        type_name="VolumeTransfer",
         delete_before_replace=True,  # a volume can be offered in one transfer at a time
         inputs=VolumeTransferInputs,
-        output_model=VolumeTransferShowResponse,
         extra_outputs=VolumeTransferCreated,
         crud=Crud(show="show_volume_transfer_detail", delete="delete_volume_transfer", wait_gone=True),
-        timeouts=Timeouts(create=300, update=300, delete=300),
+        timeouts=Timeouts.each(300),
         secret_outputs=("auth_key",),
         kept_outputs=("auth_key",),
         request_model=VolumeTransferRequest,
@@ -54,10 +52,9 @@ class VolumeTransferAcceptanceProvider(ScpProvider):
     """Accepts a volume transfer in the account this stack is configured for."""
 
     spec = ResourceSpec(
-        type_name="VolumeTransferAcceptance",
         inputs=VolumeTransferAcceptanceInputs,
         output_model=VolumeTransferAcceptResponse,
-        timeouts=Timeouts(create=300, update=300, delete=300),
+        timeouts=Timeouts.each(300),
         secret_inputs=("auth_key",),
         secret_outputs=("auth_key", "__inputs"),
     )
