@@ -13,49 +13,22 @@ from .inputs import *  # noqa: F403 - the generated module lists its exports in 
 from .inputs import __all__ as _inputs_all
 from .resources import *  # noqa: F403 - the generated module lists its exports in __all__
 from .resources import __all__ as _resources_all
-from .scp import (
-    AuthenticationError,
-    BadRequestError,
-    ConfigurationError,
-    ConflictError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitedError,
-    ResourceFailedError,
-    ScpApiError,
-    ScpClient,
-    ScpConfig,
-    ScpConnectionError,
-    ScpError,
-    ServerError,
-    WaitTimeoutError,
-    resolve_config,
-)
+from .scp import ScpClient, ScpConfig, resolve_config
+from .scp._errors import *  # noqa: F403 - every error class, listed in its __all__
+from .scp._errors import __all__ as _errors_all
 
 __version__ = "0.2.0"
 
 __all__ = [
-    "AuthenticationError",
-    "BadRequestError",
-    "ConfigurationError",
-    "ConflictError",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "RateLimitedError",
-    "ResourceFailedError",
-    "ScpApiError",
     "ScpClient",
     "ScpConfig",
-    "ScpConnectionError",
-    "ScpError",
-    "ServerError",
-    "WaitTimeoutError",
     "__version__",
     "components",
     "inputs",
     "lookups",
     "outputs",
     "resolve_config",
+    *_errors_all,
     *_inputs_all,
     *_resources_all,
 ]

@@ -25,12 +25,13 @@ class AutoScalingGroupLbServerGroupArgs(TypedDict, total=False):
 
 
 class LaunchConfigurationVolumeArgs(TypedDict, total=False):
-    """LaunchConfigurationVolumeArgs"""
+    """A volume of the servers the configuration makes: index 0 boots."""
 
-    boot_index: Required[pulumi.Input[int]]
     size: Required[pulumi.Input[int]]
     """GiB, a multiple of 8"""
     type: pulumi.Input[str]
+    """volume type name, e.g. SSD (default: the region's default)"""
+    boot_index: Required[pulumi.Input[int]]
 
 
 class ServerNetworkArgs(TypedDict, total=False):

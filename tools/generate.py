@@ -475,12 +475,7 @@ def generate_areas(operations: list[dict[str, Any]], document: dict[str, Any]) -
                     f"        return self._client.paginate({', '.join(iter_args)})",
                 ]
         lines.append("")
-    lines += [
-        "",
-        "class AreaAccessors:",
-        '    """The typed ``client.<area>`` attributes of :class:`ScpClient`."""',
-        "",
-    ]
+    lines += ["", "class AreaAccessors:", '    """The typed ``client.<area>`` attributes of :class:`ScpClient`."""', ""]
     lines += [f"    {area}: {area_class(area)}" for area in sorted(by_area)]
     lines += ["", "    def _init_areas(self, client: ScpClient) -> None:"]
     lines += [f"        self.{area} = {area_class(area)}(client)" for area in sorted(by_area)]

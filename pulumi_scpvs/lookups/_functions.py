@@ -51,11 +51,7 @@ def _only(items: Iterable[T], what: str, **filters: Any) -> T:
 
 
 def _by_id_or_name(
-    id: str | None,
-    name: str | None,
-    what: str,
-    show: Callable[[str], T],
-    listing: Callable[[], Iterable[T]],
+    id: str | None, name: str | None, what: str, show: Callable[[str], T], listing: Callable[[], Iterable[T]]
 ) -> T:
     if (id is None) == (name is None):
         raise LookupFailedError(f"look up a {what} by exactly one of id or name")
@@ -103,10 +99,7 @@ def get_images(
 
 
 def get_image(
-    *,
-    id: str | None = None,
-    name: str | None = None,
-    client: ScpClient | None = None,
+    *, id: str | None = None, name: str | None = None, client: ScpClient | None = None
 ) -> m.ImageShowResponse:
     """One image by id or by exact name (``get_image(name="Ubuntu 22.04")``)."""
     c = _client(client)
@@ -192,10 +185,7 @@ def get_servers(
 
 
 def get_server(
-    *,
-    id: str | None = None,
-    name: str | None = None,
-    client: ScpClient | None = None,
+    *, id: str | None = None, name: str | None = None, client: ScpClient | None = None
 ) -> m.ServerShowResponse:
     """One server by id or exact name."""
     c = _client(client)
@@ -210,10 +200,7 @@ def get_volumes(
 
 
 def get_volume(
-    *,
-    id: str | None = None,
-    name: str | None = None,
-    client: ScpClient | None = None,
+    *, id: str | None = None, name: str | None = None, client: ScpClient | None = None
 ) -> m.VolumeShowResponse:
     """One volume by id or exact name."""
     c = _client(client)
@@ -228,10 +215,7 @@ def get_snapshots(
 
 
 def get_snapshot(
-    *,
-    id: str | None = None,
-    name: str | None = None,
-    client: ScpClient | None = None,
+    *, id: str | None = None, name: str | None = None, client: ScpClient | None = None
 ) -> m.SnapshotDetailResponse:
     """One snapshot by id or exact name."""
     c = _client(client)
@@ -246,10 +230,7 @@ def get_server_groups(*, client: ScpClient | None = None) -> list[m.ServerGroup]
 
 
 def get_server_group(
-    *,
-    id: str | None = None,
-    name: str | None = None,
-    client: ScpClient | None = None,
+    *, id: str | None = None, name: str | None = None, client: ScpClient | None = None
 ) -> m.ServerGroup:
     """One server group by id or exact name."""
     c = _client(client)

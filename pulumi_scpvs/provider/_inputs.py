@@ -121,6 +121,17 @@ class ResourceInputs(BaseModel):
         return value
 
 
+class NewVolumeInput(BaseModel):
+    """Base of the inputs that describe a volume to create (a server's, a launch configuration's)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    size: int = Field(ge=VOLUME_SIZE_MIN_GIB, le=VOLUME_SIZE_MAX_GIB, description="GiB, a multiple of 8")
+    type: str | None = Field(default=None, description="volume type name, e.g. SSD (default: the region's default)")
+
+    _size_rule = field_validator("size")(multiple_of_8)
+
+
 class TagInput(BaseModel):
     """A tag: ``{"key": ..., "value": ...}``."""
 

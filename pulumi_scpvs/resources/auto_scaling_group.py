@@ -5,20 +5,10 @@ from __future__ import annotations
 from pulumi.dynamic import CheckFailure
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..provider import (
-    AutoName,
-    Crud,
-    Operation,
-    Props,
-    ResourceInputs,
-    ResourceSpec,
-    ScpProvider,
-    TagInput,
-    Timeouts,
-    compact,
-    observed,
-)
+from ..provider import ResourceInputs, TagInput, Timeouts
+from ..provider._engine import Operation, ScpProvider
 from ..provider._inputs import INT32_MAX, ObjectId
+from ..provider._spec import AutoName, Crud, Props, ResourceSpec, compact, observed
 from ..scp.models import AutoScalingGroupShowResponse
 
 SETTINGS = (

@@ -12,9 +12,7 @@ from pydantic import Field
 
 from ..provider import AutoName, Crud, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, Timeouts, observed
 from ..provider._inputs import INT32_MAX, ObjectId
-from ..scp.models import (
-    AutoScalingGroupPolicyCreateRequest,
-)
+from ..scp.models import AutoScalingGroupPolicyCreateRequest
 
 GROUP = "auto_scaling_group_id"
 RULE_TIMEOUTS = Timeouts.each(300)

@@ -8,23 +8,10 @@ from typing import Literal
 from pulumi.dynamic import CheckFailure
 from pydantic import BaseModel, Field
 
-from ..provider import (
-    AutoName,
-    Candidate,
-    Crud,
-    Operation,
-    Props,
-    ResourceInputs,
-    ResourceSpec,
-    ScpProvider,
-    TagInput,
-    Timeouts,
-    compact,
-    id_parts,
-    join_id,
-    observed,
-)
+from ..provider import Candidate, ResourceInputs, TagInput, Timeouts
+from ..provider._engine import Operation, ScpProvider
 from ..provider._inputs import IMAGE_MIN_RAM_MAX_MIB, VOLUME_SIZE_MAX_GIB, ObjectId
+from ..provider._spec import AutoName, Crud, Props, ResourceSpec, compact, id_parts, join_id, observed
 from ..scp import NotFoundError, ScpClient
 
 # Both kinds of image are shown, found, awaited and deleted alike.
@@ -104,10 +91,7 @@ class ServerImageProvider(ScpProvider):
     """A custom image made from ``server_id``; any change makes a new image."""
 
     spec = ResourceSpec(
-        inputs=ServerImageInputs,
-        crud=IMAGE_CRUD,
-        autoname=AutoName(max_length=255),
-        timeouts=IMAGE_TIMEOUTS,
+        inputs=ServerImageInputs, crud=IMAGE_CRUD, autoname=AutoName(max_length=255), timeouts=IMAGE_TIMEOUTS
     )
 
     def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:

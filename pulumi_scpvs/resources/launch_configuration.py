@@ -7,21 +7,27 @@ configuration (an in-place update) before the old one is deleted.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field
 
-from ..provider import AutoName, Crud, Props, ResourceInputs, ResourceSpec, ScpProvider, TagInput, Timeouts
-from ..provider._inputs import INT32_MAX, VOLUME_SIZE_MAX_GIB, VOLUME_SIZE_MIN_GIB, ObjectId, multiple_of_8
+from ..provider import (
+    AutoName,
+    Crud,
+    NewVolumeInput,
+    Props,
+    ResourceInputs,
+    ResourceSpec,
+    ScpProvider,
+    TagInput,
+    Timeouts,
+)
+from ..provider._inputs import INT32_MAX, ObjectId
 from ._common import encode_user_data
 
 
-class LaunchConfigurationVolumeInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class LaunchConfigurationVolumeInput(NewVolumeInput):
+    """A volume of the servers the configuration makes: index 0 boots."""
 
     boot_index: int = Field(ge=0, le=INT32_MAX)
-    size: int = Field(ge=VOLUME_SIZE_MIN_GIB, le=VOLUME_SIZE_MAX_GIB, description="GiB, a multiple of 8")
-    type: str | None = None
-
-    _size_rule = field_validator("size")(multiple_of_8)
 
 
 class LaunchConfigurationInputs(ResourceInputs):

@@ -7,21 +7,12 @@ import logging
 from collections.abc import Callable
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from ..provider import (
-    AutoName,
-    Crud,
-    Operation,
-    Props,
-    ResourceInputs,
-    ResourceSpec,
-    ScpProvider,
-    TagInput,
-    Timeouts,
-    with_mark,
-)
-from ..provider._inputs import INT32_MAX, VOLUME_SIZE_MAX_GIB, VOLUME_SIZE_MIN_GIB, ObjectId, multiple_of_8
+from ..provider import NewVolumeInput, ResourceInputs, TagInput, Timeouts
+from ..provider._engine import Operation, ScpProvider, with_mark
+from ..provider._inputs import INT32_MAX, ObjectId
+from ..provider._spec import AutoName, Crud, Props, ResourceSpec
 from ..scp.models import ServerShowResponse
 from ._common import encode_user_data
 
@@ -45,16 +36,10 @@ class ServerNetworkInput(BaseModel):
     public_ip_id: ObjectId | None = None
 
 
-class ServerNewVolumeInput(BaseModel):
+class ServerNewVolumeInput(NewVolumeInput):
     """A volume created with the server."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    size: int = Field(ge=VOLUME_SIZE_MIN_GIB, le=VOLUME_SIZE_MAX_GIB, description="GiB, a multiple of 8")
-    type: str | None = Field(default=None, description="volume type name, e.g. SSD (default: the region's default)")
     delete_on_termination: bool = True
-
-    _size_rule = field_validator("size")(multiple_of_8)
 
 
 class ServerInputs(ResourceInputs):
@@ -110,13 +95,7 @@ class ServerProvider(ScpProvider):
         inputs=ServerInputs,
         output_model=ServerShowResponse,
         extra_outputs=ServerCreated,
-        crud=Crud.named(
-            "server",
-            find_query=("name",),
-            marked=True,
-            ready=STABLE_STATES,
-            failed=FAILED_STATES,
-        ),
+        crud=Crud.named("server", find_query=("name",), marked=True, ready=STABLE_STATES, failed=FAILED_STATES),
         update_in_place=frozenset(
             {"name", "server_type_id", "power_state", "lock", "security_group_ids", *ACTION_TRIGGERS, "reboot_type"}
         ),

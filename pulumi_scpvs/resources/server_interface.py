@@ -11,20 +11,10 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
-from ..provider import (
-    Candidate,
-    Crud,
-    Operation,
-    Props,
-    ResourceInputs,
-    ResourceSpec,
-    ScpProvider,
-    Timeouts,
-    compact,
-    id_parts,
-    join_id,
-)
+from ..provider import Candidate, ResourceInputs, Timeouts
+from ..provider._engine import Operation, ScpProvider
 from ..provider._inputs import ObjectId
+from ..provider._spec import Crud, Props, ResourceSpec, compact, id_parts, join_id
 from ..scp import ScpClient
 from ..scp.models import InterfaceResponse
 from ..scp.models import PrivateStaticNat as PrivateNatModel
@@ -141,11 +131,32 @@ class _NatProvider(ScpProvider):
         op.wait_gone(lambda: self.read_object(op.client, object_id, outputs), nat_id)
 
 
-class StaticNatInputs(ResourceInputs):
+def nat_spec(inputs: type[ResourceInputs], output_model: type[BaseModel], operations: str) -> ResourceSpec:
+    """A NAT of an interface: created and deleted by ``{create,delete}_server_interface_<operations>``."""
+    return ResourceSpec(
+        inputs=inputs,
+        output_model=output_model,
+        extra_outputs=NatCreated,
+        crud=Crud(
+            show="show_server_interface",
+            create=f"create_server_interface_{operations}",
+            delete=f"delete_server_interface_{operations}",
+        ),
+        delete_before_replace=True,  # an interface holds one NAT: the old one must go first
+        timeouts=Timeouts.each(600),
+    )
+
+
+class NatInputs(ResourceInputs):
+    """What every NAT names: the interface (``port_id``) of a server."""
+
     adopt_id_parts = ("server_id", "port_id", "nat_id")
 
     server_id: ObjectId
     port_id: ObjectId
+
+
+class StaticNatInputs(NatInputs):
     publicip_id: ObjectId
 
 
@@ -153,25 +164,10 @@ class StaticNatProvider(_NatProvider):
     """Maps the public IP ``publicip_id`` to the interface ``port_id`` of ``server_id``."""
 
     field = "static_nat"
-    spec = ResourceSpec(
-        output_model=PublicNatModel,
-        extra_outputs=NatCreated,
-        crud=Crud(
-            show="show_server_interface",
-            create="create_server_interface_nat",
-            delete="delete_server_interface_nat",
-        ),
-        delete_before_replace=True,  # an interface holds one NAT: the old one must go first
-        inputs=StaticNatInputs,
-        timeouts=Timeouts.each(600),
-    )
+    spec = nat_spec(StaticNatInputs, PublicNatModel, "nat")
 
 
-class PrivateStaticNatInputs(ResourceInputs):
-    adopt_id_parts = ("server_id", "port_id", "nat_id")
-
-    server_id: ObjectId
-    port_id: ObjectId
+class PrivateStaticNatInputs(NatInputs):
     private_nat_id: ObjectId
     private_nat_ip_id: ObjectId
 
@@ -180,15 +176,4 @@ class PrivateStaticNatProvider(_NatProvider):
     """Maps a private NAT IP to the interface ``port_id`` of ``server_id``."""
 
     field = "private_static_nat"
-    spec = ResourceSpec(
-        output_model=PrivateNatModel,
-        extra_outputs=NatCreated,
-        crud=Crud(
-            show="show_server_interface",
-            create="create_server_interface_private_nat",
-            delete="delete_server_interface_private_nat",
-        ),
-        delete_before_replace=True,
-        inputs=PrivateStaticNatInputs,
-        timeouts=Timeouts.each(600),
-    )
+    spec = nat_spec(PrivateStaticNatInputs, PrivateNatModel, "private_nat")

@@ -5,19 +5,10 @@ from __future__ import annotations
 from pulumi.dynamic import CheckFailure
 from pydantic import BaseModel, Field, field_validator
 
-from ..provider import (
-    AutoName,
-    Crud,
-    Operation,
-    Props,
-    ResourceInputs,
-    ResourceSpec,
-    ScpProvider,
-    TagInput,
-    Timeouts,
-    observed,
-)
+from ..provider import ResourceInputs, TagInput, Timeouts
+from ..provider._engine import Operation, ScpProvider
 from ..provider._inputs import VOLUME_SIZE_MAX_GIB, VOLUME_SIZE_MIN_GIB, ObjectId, multiple_of_8
+from ..provider._spec import AutoName, Crud, Props, ResourceSpec, observed
 
 
 class VolumeInputs(ResourceInputs):

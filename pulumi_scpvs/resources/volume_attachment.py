@@ -11,19 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..provider import (
-    Candidate,
-    Operation,
-    Props,
-    ResourceInputs,
-    ResourceSpec,
-    ScpProvider,
-    Timeouts,
-    id_parts,
-    join_id,
-    observed,
-)
+from ..provider import Candidate, ResourceInputs, Timeouts
+from ..provider._engine import Operation, ScpProvider
 from ..provider._inputs import ObjectId
+from ..provider._spec import Props, ResourceSpec, id_parts, join_id, observed
 from ..scp import ScpClient
 from ..scp.models import ServersVolumeResponse
 

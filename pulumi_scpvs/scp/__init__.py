@@ -8,48 +8,21 @@ This layer knows nothing of Pulumi or of the simulator (an import-linter contrac
 from . import models
 from ._client import DEFAULT_TIMEOUT, ClientStats, RetryPolicy, ScpClient, encode_query
 from ._config import ScpConfig, resolve_config
-from ._errors import (
-    AuthenticationError,
-    BadRequestError,
-    ConfigurationError,
-    ConflictError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitedError,
-    ResourceFailedError,
-    ScpApiError,
-    ScpConnectionError,
-    ScpError,
-    ServerError,
-    WaitError,
-    WaitTimeoutError,
-)
+from ._errors import *  # noqa: F403 - every error class, listed in its __all__
+from ._errors import __all__ as _errors_all
 from ._operation import ApiOperation
 from ._waiting import Waiter
 
 __all__ = [
     "DEFAULT_TIMEOUT",
     "ApiOperation",
-    "AuthenticationError",
-    "BadRequestError",
     "ClientStats",
-    "ConfigurationError",
-    "ConflictError",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "RateLimitedError",
-    "ResourceFailedError",
     "RetryPolicy",
-    "ScpApiError",
     "ScpClient",
     "ScpConfig",
-    "ScpConnectionError",
-    "ScpError",
-    "ServerError",
-    "WaitError",
-    "WaitTimeoutError",
     "Waiter",
     "encode_query",
     "models",
     "resolve_config",
+    *_errors_all,
 ]

@@ -4,6 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+__all__ = [
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitedError",
+    "ResourceFailedError",
+    "ScpApiError",
+    "ScpConnectionError",
+    "ScpError",
+    "ServerError",
+    "WaitError",
+    "WaitTimeoutError",
+]
+
 
 class ScpError(Exception):
     """Base of every error this package raises."""

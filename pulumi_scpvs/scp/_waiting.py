@@ -82,12 +82,7 @@ class Waiter(Generic[T]):
             return True, None
 
     def until(
-        self,
-        targets: Collection[str],
-        *,
-        deadline: float,
-        failures: Collection[str] = (),
-        gone_is_done: bool = False,
+        self, targets: Collection[str], *, deadline: float, failures: Collection[str] = (), gone_is_done: bool = False
     ) -> T | None:
         """Poll until the state is in ``targets`` (or the object is gone, when ``gone_is_done``)."""
         STATS.waits += 1

@@ -37,9 +37,7 @@ def embedded_transport(state_path: str, access_key: str, secret_key: str) -> htt
     if directory:
         os.makedirs(directory, exist_ok=True)
     settings = SimulatorSettings(
-        access_key=access_key,
-        secret_key=secret_key,
-        transition_seconds=transition_seconds_from_env(),
+        access_key=access_key, secret_key=secret_key, transition_seconds=transition_seconds_from_env()
     )
     return httpx.WSGITransport(app=SimulatorApp(World(state_path), settings))
 

@@ -17,12 +17,7 @@ from pulumi.dynamic.config import Config
 
 from pulumi_scpvs import ScpError
 from pulumi_scpvs.provider._engine import RESOURCE_NAME_KEY, STACK_IDENTITY_KEY, STATS, TARGET_KEY
-from pulumi_scpvs.resources import (
-    KeypairProvider,
-    ServerProvider,
-    VolumeAttachmentProvider,
-    VolumeProvider,
-)
+from pulumi_scpvs.resources import KeypairProvider, ServerProvider, VolumeAttachmentProvider, VolumeProvider
 from pulumi_scpvs.scp._errors import ConfigurationError, WaitError
 from pulumi_scpvs.simulator import catalogue
 
