@@ -7,8 +7,9 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
-from ._engine import KIND_KEY, RESOURCE_NAME_KEY, STACK_IDENTITY_KEY, ScpProvider
+from ._engine import ScpProvider
 from ._identity import stack_identity
+from ._keys import KIND_KEY, RESOURCE_NAME_KEY, STACK_IDENTITY_KEY
 from ._spec import RESERVED_OUTPUTS
 
 NOT_INPUTS = frozenset({"self", "resource_name", "opts", "__class__"})

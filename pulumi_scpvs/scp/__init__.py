@@ -6,7 +6,7 @@ This layer knows nothing of Pulumi or of the simulator (an import-linter contrac
 """
 
 from . import models
-from ._client import DEFAULT_TIMEOUT, ClientStats, RetryPolicy, ScpClient, encode_query
+from ._client import DEFAULT_TIMEOUT, RetryPolicy, ScpClient, encode_query
 from ._config import ScpConfig, resolve_config
 from ._errors import *  # noqa: F403 - every error class, listed in its __all__
 from ._errors import __all__ as _errors_all
@@ -16,7 +16,6 @@ from ._waiting import Waiter
 __all__ = [
     "DEFAULT_TIMEOUT",
     "ApiOperation",
-    "ClientStats",
     "RetryPolicy",
     "ScpClient",
     "ScpConfig",

@@ -90,14 +90,6 @@ class RetryPolicy:
         return random.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))  # noqa: S311
 
 
-@dataclass
-class ClientStats:
-    """Counters a benchmark or test can read."""
-
-    requests: int = 0
-    retries: int = 0
-
-
 def encode_query(query: Mapping[str, Any] | None) -> str:
     """The query string as sent and signed: sorted keys, lists repeated, booleans lower-case."""
     pairs: list[tuple[str, str]] = []
@@ -179,7 +171,6 @@ class ScpClient(AreaAccessors):
         self.api_version = api_version
         self.retry = retry or RetryPolicy()
         self.language = language
-        self.stats = ClientStats()
         self.deadline = math.inf
         self._sleep = sleep
         self._clock = _ServerClock()
@@ -245,7 +236,6 @@ class ScpClient(AreaAccessors):
         started = time.monotonic()
         conflicts_until = min(time.monotonic() + self.retry.conflict_window, self.deadline)
         while True:
-            self.stats.requests += 1
             version = self.api_version if self.api_version in operation.versions else operation.version
             headers = self._headers(version)
             try:
@@ -287,7 +277,6 @@ class ScpClient(AreaAccessors):
         return self._clock.now()
 
     def _pause(self, delay: float, reason: str) -> None:
-        self.stats.retries += 1
         log.info("retrying in %.2fs after %s", delay, reason)
         self._sleep(delay)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from ._errors import (
@@ -50,19 +50,6 @@ class PollSchedule:
         return min(self.cap, self.first + self.fraction * max(waited, 0.0))
 
 
-@dataclass
-class WaitStats:
-    """What a wait cost: the benchmark reports polls per wait."""
-
-    polls: int = 0
-    waits: int = 0
-    transient_errors: int = 0
-    history: list[str] = field(default_factory=list)
-
-
-STATS = WaitStats()
-
-
 @dataclass(frozen=True)
 class Waiter(Generic[T]):
     """Waits for one object, read by ``read`` (``None`` or :class:`NotFoundError` means gone)."""
@@ -85,19 +72,16 @@ class Waiter(Generic[T]):
         self, targets: Collection[str], *, deadline: float, failures: Collection[str] = (), gone_is_done: bool = False
     ) -> T | None:
         """Poll until the state is in ``targets`` (or the object is gone, when ``gone_is_done``)."""
-        STATS.waits += 1
         started = self.clock()
         errors_in_a_row = 0
         last_state: str | None = None
         while True:
-            STATS.polls += 1
             at_least = 0.0
             try:
                 _, current = self._look()
                 errors_in_a_row = 0
             except TRANSIENT_ERRORS as error:
                 errors_in_a_row += 1
-                STATS.transient_errors += 1
                 if errors_in_a_row > self.schedule.max_transient_errors:
                     raise
                 at_least = getattr(error, "retry_after", None) or 0.0

@@ -12,7 +12,7 @@ from pulumi.dynamic.config import Config
 
 from pulumi_scpvs import AuthenticationError, ResourceFailedError, WaitTimeoutError
 from pulumi_scpvs.provider import ScpProvider
-from pulumi_scpvs.provider._engine import RESOURCE_NAME_KEY
+from pulumi_scpvs.provider._keys import RESOURCE_NAME_KEY
 from pulumi_scpvs.resources import KeypairProvider, VolumeProvider
 from pulumi_scpvs.scp._signing import sign
 

@@ -16,7 +16,8 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from pulumi_scpvs import ScpError
-from pulumi_scpvs.provider._engine import RESOURCE_NAME_KEY, STACK_IDENTITY_KEY, STATS, TARGET_KEY
+from pulumi_scpvs.provider._keys import RESOURCE_NAME_KEY, STACK_IDENTITY_KEY, TARGET_KEY
+from pulumi_scpvs.provider._safety import STATS, CreateSafetyNet
 from pulumi_scpvs.resources import KeypairProvider, ServerProvider, VolumeAttachmentProvider, VolumeProvider
 from pulumi_scpvs.scp._errors import ConfigurationError, WaitError
 from pulumi_scpvs.simulator import catalogue
@@ -36,9 +37,9 @@ def sim() -> Iterator[RunningSimulator]:
 def journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "journal.db"
     monkeypatch.setenv("SCPVS_JOURNAL", str(path))
-    from pulumi_scpvs.provider import _engine
+    from pulumi_scpvs.provider import _safety
 
-    monkeypatch.setattr(_engine, "JOURNAL", _engine.Journal(str(path)))
+    monkeypatch.setattr(_safety, "JOURNAL", _safety.Journal(str(path)))
     return path
 
 
@@ -125,14 +126,14 @@ def test_an_interrupted_run_is_recognised_by_its_mark_explicit_name_included(sim
 
 def test_an_interrupted_run_of_an_unmarkable_kind_stops_with_the_adopt_id(sim: RunningSimulator, journal: Path) -> None:
     """Volumes carry no mark: with the journal saying a create was in flight, the candidate is named."""
-    from pulumi_scpvs.provider import _engine
+    from pulumi_scpvs.provider import _safety
 
     volumes = provider(VolumeProvider, sim)
     inputs = checked(volumes, "data", "stack-a", name="explicit", size=8)
-    claim = volumes._claim(inputs)
+    claim = CreateSafetyNet(volumes)._claim(inputs)
     volumes.client().volumes.list_volumes()  # the killed run had heard the cloud's clock
     assert claim.owner is not None
-    _engine.JOURNAL.started(claim.owner, "explicit", volumes.client().server_time())
+    _safety.JOURNAL.started(claim.owner, "explicit", volumes.client().server_time())
     made = sim.client().volumes.create_volume({"name": "explicit", "size": 8})  # the answer the killed run lost
     with pytest.raises(ScpError, match=f'interrupted.*adopt_id="{made.id}"'):
         volumes.create(checked(volumes, "data", "stack-a", name="explicit", size=8))

@@ -13,8 +13,8 @@ from pydantic import BaseModel, ValidationError
 
 from pulumi_scpvs import resources as r
 from pulumi_scpvs.provider import ScpProvider
-from pulumi_scpvs.provider._engine import RESOURCE_NAME_KEY
 from pulumi_scpvs.provider._inputs import ID_RULE, VOLUME_SIZE_MAX_GIB
+from pulumi_scpvs.provider._keys import RESOURCE_NAME_KEY
 from pulumi_scpvs.scp import models
 from pulumi_scpvs.simulator import catalogue as cat
 

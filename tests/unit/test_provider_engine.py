@@ -12,7 +12,7 @@ from pulumi.dynamic.config import Config
 from pulumi.output import Unknown
 
 from pulumi_scpvs import WaitTimeoutError
-from pulumi_scpvs.provider._engine import AUTONAMED_KEY, INPUTS_KEY, RESOURCE_NAME_KEY
+from pulumi_scpvs.provider._keys import AUTONAMED_KEY, INPUTS_KEY, RESOURCE_NAME_KEY
 from pulumi_scpvs.resources import KeypairProvider, ServerProvider
 from pulumi_scpvs.simulator import catalogue as cat
 

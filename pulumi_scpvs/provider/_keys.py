@@ -1,0 +1,19 @@
+"""The names of the values the engine keeps beside a resource's own inputs and outputs."""
+
+PROVIDER_KEY = "__provider"
+RESOURCE_NAME_KEY = "__resource_name"
+KIND_KEY = "__kind"  # the resource class, visible in `pulumi preview --json` (for scpvs-preview-summary)
+AUTONAMED_KEY = "__autonamed"
+STACK_AUTONAMED = "stack"  # the value of AUTONAMED_KEY when the name derives from the stack identity
+STACK_IDENTITY_KEY = "__stack_identity"
+MARK_KEY = "__mark"  # the ownership mark a create request carries (kinds with metadata)
+# Where the object lives (endpoint and account id, never a key): checked before touching it.
+TARGET_KEY = "__target"
+MOVE_FROM_ENV = "SCPVS_MOVE_FROM"
+# Outputs carry the inputs they were made from: the engine hands ``diff`` and ``update``
+# the old *outputs*, where a live value (a generated public key, a default category)
+# must not be mistaken for a changed input.
+INPUTS_KEY = "__inputs"
+TIMEOUTS_KEY = "timeouts"
+ADOPT_KEY = "adopt_id"
+KEEP_FAILED_KEY = "keep_failed"

@@ -1,0 +1,76 @@
+"""One create, update or delete in progress: the client to use, the deadline to meet, and how to wait."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any
+
+from ..scp import ScpClient
+from ..scp._errors import BadRequestError, ConflictError, NotFoundError, ScpConnectionError, ServerError
+from ..scp._waiting import Waiter
+
+log = logging.getLogger("pulumi_scpvs.provider")
+
+
+@dataclass
+class Operation:
+    """One create/update/delete in progress: the client to use and the deadline to meet."""
+
+    client: ScpClient
+    deadline: float
+    resource_type: str
+    # Told the id of the first object waited on: a create's object exists from then on, and
+    # the journal records it before the (possibly long) wait for it to be ready.
+    on_object: Callable[[str], None] | None = None
+
+    def waiter(self, read: Callable[[], Any], state_of: Callable[[Any], str | None], object_id: str) -> Waiter[Any]:
+        if self.on_object is not None:
+            notify, self.on_object = self.on_object, None
+            notify(object_id)
+        return Waiter(read=read, state_of=state_of, description=self.resource_type, object_id=object_id)
+
+    def wait(
+        self,
+        read: Callable[[], Any],
+        state_of: Callable[[Any], str | None],
+        object_id: str,
+        targets: Collection[str],
+        failures: Collection[str] = (),
+    ) -> Any:
+        """Poll ``read`` until the state is a target, before this operation's deadline."""
+        return self.waiter(read, state_of, object_id).until(targets, deadline=self.deadline, failures=failures)
+
+    def converge(self, act: Callable[[], Any], done: Callable[[], bool], what: str, *, look_first: bool = True) -> bool:
+        """Run a mutation so that repeating it converges; return whether it was sent.
+
+        Looks first (an earlier run may have done it; ``look_first=False`` where the caller
+        has just looked), and when the request fails in a way a lost answer explains (the
+        client repeated it and the repeat was refused, or no answer came at all), looks
+        again: if the effect is there, the first attempt did it.
+        """
+        if look_first and done():
+            return False
+        try:
+            act()
+        except (ConflictError, BadRequestError, NotFoundError, ServerError, ScpConnectionError) as error:
+            if not done():
+                raise
+            log.warning(
+                "%s: %s answered %s, but it is done already (an earlier attempt did it)",
+                self.resource_type,
+                what,
+                error,
+            )
+        return True
+
+    def wait_gone(
+        self,
+        read: Callable[[], Any],
+        object_id: str,
+        state_of: Callable[[Any], str | None] = lambda _: None,
+        failures: Collection[str] = (),
+    ) -> None:
+        """Poll ``read`` until it answers 404, before this operation's deadline."""
+        self.waiter(read, state_of, object_id).until_gone(deadline=self.deadline, failures=failures)
