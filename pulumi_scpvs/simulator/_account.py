@@ -189,11 +189,7 @@ def default_configs(ctx: Context) -> dict[str, Any]:
 @handles("list_volume_types")
 def list_volume_types(ctx: Context) -> dict[str, Any]:
     items = sort_records(ctx.world.objects("volume_type"), ctx.q("sort"), "name:asc")
-    if ctx.q("marker"):
-        items = page_marker(items, ctx.q("limit"), ctx.q("marker"))
-    else:
-        items = page_offset(items, ctx.q("limit"), ctx.q("offset"))
-    return {"volume_types": [view(r, "VolumeTypeDetailResponse") for r in items]}
+    return {"volume_types": [view(r, "VolumeTypeDetailResponse") for r in ctx.page(items)]}
 
 
 def volume_type_by_name_or_id(ctx: Context, name_or_id: str) -> dict[str, Any]:

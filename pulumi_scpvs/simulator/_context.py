@@ -85,6 +85,45 @@ class Context:
             raise SimulatorError(404, f"{what or kind.replace('_', ' ')} {object_id!r} not found")
         return record
 
+    # -- list requests ----------------------------------------------------------------------
+
+    def matches_query(self, record: Record, *names: str) -> bool:
+        """Whether ``record`` passes the list filters ``names``: each one the request gives must
+        equal the record's field of that name; one the request leaves out filters nothing."""
+        return all(self.q(name) is None or record.get(name) == self.q(name) for name in names)
+
+    def page(self, items: Sequence[Record]) -> list[Record]:
+        """The page a list request asks for: after its ``marker`` when it gives one, else from its
+        ``offset`` (volume, snapshot and volume type lists take either)."""
+        if self.q("marker"):
+            return page_marker(items, self.q("limit"), self.q("marker"))
+        return page_offset(items, self.q("limit"), self.q("offset"))
+
+    def count_unless_declined(self, items: Sequence[Record]) -> int | None:
+        """How many items the list has, or None when the request sets ``with_count=false``."""
+        return len(items) if self.q("with_count") is not False else None
+
+    # -- changes ----------------------------------------------------------------------------
+
+    def store_change(self, kind: str, record: Record, *, stamp: str = "modified_at") -> Record:
+        """Store a changed record, its modification time (``stamp``) set to now.
+
+        The field's name is the API's: ``updated_at`` on images and snapshots, ``modified_at`` on
+        servers, volumes and auto-scaling records.
+        """
+        record[stamp] = self.now()
+        self.world.put(kind, record["id"], record)
+        return record
+
+    def apply_update(self, kind: str, record: Record, *, stamp: str = "modified_at") -> Record:
+        """Apply an update request's body to ``record`` and store it (see :meth:`store_change`).
+
+        SCP's updates are partial: a field the body gives replaces the record's, one it leaves
+        out or sends as null keeps its value.
+        """
+        record.update(self.b().model_dump(exclude_none=True))
+        return self.store_change(kind, record, stamp=stamp)
+
 
 Handler = Callable[[Context], Any]
 
@@ -106,6 +145,29 @@ def view(record: Record, model_name: str) -> Record:
     fields = MODELS[model_name].model_fields
     names = [info.alias or name for name, info in fields.items()]
     return {name: record.get(name) for name in names}
+
+
+Finder = Callable[[Context], Record]
+"""Looks up the record a request's path names, answering 404 (or 403) as the API does."""
+
+
+def show_handler(find: Finder, model: str) -> Handler:
+    """The handler of a plain show operation: the record ``find`` looks up, as ``model`` shows it."""
+
+    def show(ctx: Context) -> Record:
+        return view(find(ctx), model)
+
+    return show
+
+
+def update_handler(kind: str, find: Finder, model: str, *, stamp: str = "modified_at") -> Handler:
+    """The handler of a plain update operation: the record ``find`` looks up, changed as the body
+    asks (:meth:`Context.apply_update`) and answered as ``model`` shows it."""
+
+    def update(ctx: Context) -> Record:
+        return view(ctx.apply_update(kind, find(ctx), stamp=stamp), model)
+
+    return update
 
 
 def page_marker(items: Sequence[Record], limit: int | None, marker: str | None, key: str = "id") -> list[Record]:

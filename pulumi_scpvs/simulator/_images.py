@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from . import _catalogue as cat
-from ._context import Context, SimulatorError, new_uuid, page_marker, sort_records, view
+from ._context import (
+    Context,
+    SimulatorError,
+    new_uuid,
+    page_marker,
+    show_handler,
+    sort_records,
+    update_handler,
+    view,
+)
 from ._registry import handles
 
 PENDING = ("queued", "saving", "importing")
@@ -89,23 +98,19 @@ def import_image(ctx: Context) -> None:
     _check_url(ctx.b().url)
     if image["status"] not in ("queued",):
         raise SimulatorError(409, f"image {image['id']} is {image['status']}; only queued images take an import")
-    image.update(status="importing", url=ctx.b().url, updated_at=ctx.now())
-    ctx.world.put("image", image["id"], image)
+    image.update(status="importing", url=ctx.b().url)
+    ctx.store_change("image", image, stamp="updated_at")
     final = {"status": ctx.outcome("active", "killed"), "size": 2 * 1024**3}
     ctx.world.schedule("image", image["id"], ctx.delay, set_fields=final)
 
 
-@handles("show_image")
-def show_image(ctx: Context) -> dict[str, Any]:
-    return view(_require_image(ctx), "ImageShowResponse")
+handles("show_image")(show_handler(_require_image, "ImageShowResponse"))
 
 
 @handles("list_images")
 def list_images(ctx: Context) -> dict[str, Any]:
-    filters = {
-        k: ctx.q(k) for k in ("scp_image_type", "scp_original_image_type", "name", "os_distro", "status", "visibility")
-    }
-    items = [i for i in ctx.world.objects("image") if all(v is None or i.get(k) == v for k, v in filters.items())]
+    filters = ("scp_image_type", "scp_original_image_type", "name", "os_distro", "status", "visibility")
+    items = [i for i in ctx.world.objects("image") if ctx.matches_query(i, *filters)]
     items = sort_records(items, ctx.q("sort"), "created_at:desc")
     return {"images": [view(i, "ImageShowResponse") for i in page_marker(items, ctx.q("limit"), ctx.q("marker"))]}
 
@@ -115,23 +120,12 @@ def list_pending_images(ctx: Context) -> dict[str, Any]:
     items = [
         i
         for i in ctx.world.objects("image")
-        if i["status"] in PENDING
-        and (ctx.q("scp_image_type") is None or i["scp_image_type"] == ctx.q("scp_image_type"))
-        and (
-            ctx.q("scp_original_image_type") is None or i["scp_original_image_type"] == ctx.q("scp_original_image_type")
-        )
+        if i["status"] in PENDING and ctx.matches_query(i, "scp_image_type", "scp_original_image_type")
     ]
     return {"images": [view(i, "ImageShowResponse") for i in items]}
 
 
-@handles("update_image")
-def update_image(ctx: Context) -> dict[str, Any]:
-    image = _require_owned(ctx)
-    for name, value in ctx.b().model_dump(exclude_none=True).items():
-        image[name] = value
-    image["updated_at"] = ctx.now()
-    ctx.world.put("image", image["id"], image)
-    return view(image, "ImageShowResponse")
+handles("update_image")(update_handler("image", _require_owned, "ImageShowResponse", stamp="updated_at"))
 
 
 @handles("delete_image")
@@ -151,8 +145,8 @@ def share_image(ctx: Context) -> None:
     image = _require_owned(ctx)
     if image["status"] != "active":
         raise SimulatorError(409, f"image {image['id']} is {image['status']}")
-    image.update(visibility="shared", updated_at=ctx.now())
-    ctx.world.put("image", image["id"], image)
+    image["visibility"] = "shared"
+    ctx.store_change("image", image, stamp="updated_at")
 
 
 # -- members ------------------------------------------------------------------------------
@@ -187,9 +181,7 @@ def _require_member(ctx: Context) -> dict[str, Any]:
     return ctx.require("image_member", _member_key(ctx.path["image_id"], ctx.path["member_id"]), "image member")
 
 
-@handles("show_image_member")
-def show_member(ctx: Context) -> dict[str, Any]:
-    return view(_require_member(ctx), "ImageMemberShowResponse")
+handles("show_image_member")(show_handler(_require_member, "ImageMemberShowResponse"))
 
 
 @handles("list_image_members")

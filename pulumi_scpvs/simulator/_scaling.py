@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from . import _catalogue as cat
 from ._context import Context, SimulatorError, new_hex_id, page_marker, page_offset, sort_records, view
 from ._registry import handles
 from ._servers import build_server, remove_server
+
+
+def _created_now(ctx: Context) -> dict[str, Any]:
+    """The audit fields of an auto-scaling record that this account's user creates now."""
+    now = ctx.now()
+    return {
+        "account_id": cat.ACCOUNT_ID,
+        "created_at": now,
+        "created_by": cat.USER_ID,
+        "modified_at": now,
+        "modified_by": cat.USER_ID,
+    }
+
 
 # -- launch configurations ------------------------------------------------------------------
 
@@ -25,7 +39,6 @@ def create_launch_configuration(ctx: Context) -> dict[str, Any]:
         if volume.size % 8:
             raise SimulatorError(400, f"volumes[].size: {volume.size} GiB is not a multiple of 8")
     volumes = [v.model_dump() for v in body.volumes or []]
-    now = ctx.now()
     record = {
         "id": new_hex_id(),
         "name": body.name,
@@ -40,11 +53,7 @@ def create_launch_configuration(ctx: Context) -> dict[str, Any]:
         "extra_disk_size": sum(v["size"] for v in volumes if v["boot_index"] != 0) or None,
         "auto_scaling_group_count": 0,
         "state": "ACTIVE",
-        "account_id": cat.ACCOUNT_ID,
-        "created_at": now,
-        "created_by": cat.USER_ID,
-        "modified_at": now,
-        "modified_by": cat.USER_ID,
+        **_created_now(ctx),
         "_tags": [t.model_dump() for t in body.tags or []],
     }
     ctx.world.put("launch_configuration", record["id"], record)
@@ -64,12 +73,7 @@ def show_launch_configuration(ctx: Context) -> dict[str, Any]:
 
 @handles("list_launch_configurations")
 def list_launch_configurations(ctx: Context) -> dict[str, Any]:
-    items = [
-        r
-        for r in ctx.world.objects("launch_configuration")
-        if (ctx.q("name") is None or r["name"] == ctx.q("name"))
-        and (ctx.q("image_id") is None or r["image_id"] == ctx.q("image_id"))
-    ]
+    items = [r for r in ctx.world.objects("launch_configuration") if ctx.matches_query(r, "name", "image_id")]
     items = sort_records(items, ctx.q("sort"), "created_at:asc")
     page = page_offset(items, ctx.q("limit"), ctx.q("offset"))
     return {
@@ -158,7 +162,6 @@ def create_auto_scaling_group(ctx: Context) -> dict[str, Any]:
         raise SimulatorError(400, "subnet_ids: at least one subnet is required")
     for group_id in body.security_group_ids or []:
         ctx.require("security_group", group_id, "security group")
-    now = ctx.now()
     group: dict[str, Any] = {
         "id": new_hex_id(),
         "name": body.name,
@@ -175,11 +178,7 @@ def create_auto_scaling_group(ctx: Context) -> dict[str, Any]:
         "vpc_id": subnets[0]["vpc_id"],
         "lb_server_groups": [],
         "state": "CREATING",
-        "account_id": cat.ACCOUNT_ID,
-        "created_at": now,
-        "created_by": cat.USER_ID,
-        "modified_at": now,
-        "modified_by": cat.USER_ID,
+        **_created_now(ctx),
         "_tags": [t.model_dump() for t in body.tags or []],
     }
     _set_lb_groups(ctx, group, body.lb_server_groups or [])
@@ -200,11 +199,10 @@ def show_auto_scaling_group(ctx: Context) -> dict[str, Any]:
 
 @handles("list_auto_scaling_groups")
 def list_auto_scaling_groups(ctx: Context) -> dict[str, Any]:
-    simple = {k: ctx.q(k) for k in ("name", "state", "launch_configuration_id", "vpc_id", "created_by")}
     items = [
         g
         for g in ctx.world.objects("auto_scaling_group")
-        if all(v is None or g.get(k) == v for k, v in simple.items())
+        if ctx.matches_query(g, "name", "state", "launch_configuration_id", "vpc_id", "created_by")
         and (ctx.q("subnet_id") is None or ctx.q("subnet_id") in g["subnet_ids"])
         and (ctx.q("security_group_id") is None or ctx.q("security_group_id") in g["security_group_ids"])
         and (
@@ -232,11 +230,7 @@ def update_auto_scaling_group(ctx: Context) -> dict[str, Any]:
         ctx.require("launch_configuration", body.launch_configuration_id, "launch configuration")
     for group_id in body.security_group_ids or []:
         ctx.require("security_group", group_id, "security group")
-    for name, value in body.model_dump(exclude_none=True).items():
-        group[name] = value
-    group["modified_at"] = ctx.now()
-    ctx.world.put("auto_scaling_group", group["id"], group)
-    return _group_view(ctx, group)
+    return _group_view(ctx, ctx.apply_update("auto_scaling_group", group))
 
 
 @handles("update_auto_scaling_group_server_count")
@@ -250,8 +244,8 @@ def update_server_count(ctx: Context) -> dict[str, Any]:
         for k in ("min_server_count", "desired_server_count", "max_server_count")
     }
     _check_counts(counts["min_server_count"], counts["desired_server_count"], counts["max_server_count"])
-    group.update(counts, modified_at=ctx.now(), state="SCALING")
-    ctx.world.put("auto_scaling_group", group["id"], group)
+    group.update(counts, state="SCALING")
+    ctx.store_change("auto_scaling_group", group)
     _scale(ctx, group)
     ctx.world.schedule("auto_scaling_group", group["id"], ctx.delay, set_fields={"state": "IN_SERVICE"})
     return _group_view(ctx, group)
@@ -275,8 +269,7 @@ def list_lb_groups(ctx: Context) -> dict[str, Any]:
 def update_lb_groups(ctx: Context) -> None:
     group = _require_group(ctx)
     _set_lb_groups(ctx, group, ctx.b().lb_server_groups)
-    group["modified_at"] = ctx.now()
-    ctx.world.put("auto_scaling_group", group["id"], group)
+    ctx.store_change("auto_scaling_group", group)
 
 
 @handles("list_auto_scaling_group_servers")
@@ -305,40 +298,53 @@ def delete_auto_scaling_group(ctx: Context) -> None:
 # -- policies, schedules, notifications ---------------------------------------------------------
 
 
-def _child(ctx: Context, kind: str, id_param: str, what: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _ChildKind:
+    """A kind of record that lives under an auto-scaling group (its policies, schedules, notifications)."""
+
+    kind: str
+    """Its kind in the world."""
+    id_param: str
+    """The path parameter that names one."""
+    what: str
+    """Its name in error messages, which also ends the names of its operations (``show_auto_scaling_group_policy``)."""
+    model: str
+    """The response model of its show, create and update operations."""
+
+
+POLICY = _ChildKind("asg_policy", "policy_id", "policy", "AutoScalingGroupPolicyShowResponse")
+SCHEDULE = _ChildKind("asg_schedule", "schedule_id", "schedule", "AutoScalingGroupScheduleShowResponse")
+NOTIFICATION = _ChildKind(
+    "asg_notification", "notification_id", "notification", "AutoScalingGroupNotificationShowResponse"
+)
+CHILD_KINDS = {child.what: child for child in (POLICY, SCHEDULE, NOTIFICATION)}
+
+
+def _operated_child(ctx: Context) -> _ChildKind:
+    """The child kind a show, update or delete operation acts on (``show_auto_scaling_group_policy``)."""
+    return CHILD_KINDS[ctx.operation.rpartition("_auto_scaling_group_")[2]]
+
+
+def _require_child(ctx: Context, child: _ChildKind) -> dict[str, Any]:
+    """The child the path names, which must belong to the group the path names."""
     group = _require_group(ctx)
-    record = ctx.world.get(kind, ctx.path[id_param])
+    record = ctx.world.get(child.kind, ctx.path[child.id_param])
     if record is None or record["auto_scaling_group_id"] != group["id"]:
-        raise SimulatorError(404, f"{what} {ctx.path[id_param]!r} not found in auto-scaling group {group['id']}")
+        raise SimulatorError(
+            404, f"{child.what} {ctx.path[child.id_param]!r} not found in auto-scaling group {group['id']}"
+        )
     return record
 
 
 def _stamp(ctx: Context, group_id: str) -> dict[str, Any]:
-    now = ctx.now()
-    return {
-        "id": new_hex_id(),
-        "auto_scaling_group_id": group_id,
-        "account_id": cat.ACCOUNT_ID,
-        "created_at": now,
-        "created_by": cat.USER_ID,
-        "modified_at": now,
-        "modified_by": cat.USER_ID,
-    }
-
-
-def _update_child(ctx: Context, kind: str, record: dict[str, Any], model: str) -> dict[str, Any]:
-    for name, value in ctx.b().model_dump(exclude_none=True).items():
-        record[name] = value
-    record["modified_at"] = ctx.now()
-    ctx.world.put(kind, record["id"], record)
-    return view(record, model)
+    return {"id": new_hex_id(), "auto_scaling_group_id": group_id, **_created_now(ctx)}
 
 
 UNITS = {"CPU": "PERCENT", "MEMORY": "PERCENT"}
 
 
 def _store_policy(ctx: Context, group_id: str, body: Any) -> dict[str, Any]:
-    if any(p["name"] == body.name for p in ctx.world.objects("asg_policy", parent=group_id)):
+    if any(p["name"] == body.name for p in ctx.world.objects(POLICY.kind, parent=group_id)):
         raise SimulatorError(409, f"policy {body.name!r} already exists in auto-scaling group {group_id}")
     record = {
         **_stamp(ctx, group_id),
@@ -346,46 +352,33 @@ def _store_policy(ctx: Context, group_id: str, body: Any) -> dict[str, Any]:
         "state": "ACTIVE",
         "threshold_unit": UNITS.get(body.metric_type, "BYTES" if "BYTES" in body.metric_type else "COUNT"),
     }
-    ctx.world.put("asg_policy", record["id"], record, parent=group_id)
+    ctx.world.put(POLICY.kind, record["id"], record, parent=group_id)
     return record
 
 
 @handles("create_auto_scaling_group_policy")
 def create_policy(ctx: Context) -> dict[str, Any]:
-    return view(_store_policy(ctx, _require_group(ctx)["id"], ctx.b()), "AutoScalingGroupPolicyShowResponse")
-
-
-@handles("show_auto_scaling_group_policy")
-def show_policy(ctx: Context) -> dict[str, Any]:
-    return view(_child(ctx, "asg_policy", "policy_id", "policy"), "AutoScalingGroupPolicyShowResponse")
+    return view(_store_policy(ctx, _require_group(ctx)["id"], ctx.b()), POLICY.model)
 
 
 @handles("list_auto_scaling_group_policies")
 def list_policies(ctx: Context) -> dict[str, Any]:
     group = _require_group(ctx)
-    filters = {k: ctx.q(k) for k in ("name", "metric_method", "metric_type", "scale_type")}
     items = [
         p
-        for p in ctx.world.objects("asg_policy", parent=group["id"])
-        if all(v is None or p[k] == v for k, v in filters.items())
+        for p in ctx.world.objects(POLICY.kind, parent=group["id"])
+        if ctx.matches_query(p, "name", "metric_method", "metric_type", "scale_type")
     ]
     items = sort_records(items, ctx.q("sort"), "created_at:desc,id:desc")
     page = page_offset(items, ctx.q("limit"), ctx.q("offset"))
-    return {"count": len(items), "policies": [view(p, "AutoScalingGroupPolicyShowResponse") for p in page]}
-
-
-@handles("update_auto_scaling_group_policy")
-def update_policy(ctx: Context) -> dict[str, Any]:
-    return _update_child(
-        ctx, "asg_policy", _child(ctx, "asg_policy", "policy_id", "policy"), "AutoScalingGroupPolicyShowResponse"
-    )
+    return {"count": len(items), "policies": [view(p, POLICY.model) for p in page]}
 
 
 @handles("create_auto_scaling_group_schedule")
 def create_schedule(ctx: Context) -> dict[str, Any]:
     group = _require_group(ctx)
     body = ctx.b()
-    if any(s["name"] == body.name for s in ctx.world.objects("asg_schedule", parent=group["id"])):
+    if any(s["name"] == body.name for s in ctx.world.objects(SCHEDULE.kind, parent=group["id"])):
         raise SimulatorError(409, f"schedule {body.name!r} already exists in auto-scaling group {group['id']}")
     if body.frequency == "WEEKLY" and not body.day_of_week:
         raise SimulatorError(400, "day_of_week: required when frequency is WEEKLY")
@@ -393,23 +386,14 @@ def create_schedule(ctx: Context) -> dict[str, Any]:
         raise SimulatorError(400, "day_of_month: required when frequency is MONTHLY")
     record = {**_stamp(ctx, group["id"]), **body.model_dump()}
     record["state"] = body.state or "ACTIVE"
-    ctx.world.put("asg_schedule", record["id"], record, parent=group["id"])
-    return view(record, "AutoScalingGroupScheduleShowResponse")
-
-
-@handles("show_auto_scaling_group_schedule")
-def show_schedule(ctx: Context) -> dict[str, Any]:
-    return view(_child(ctx, "asg_schedule", "schedule_id", "schedule"), "AutoScalingGroupScheduleShowResponse")
+    ctx.world.put(SCHEDULE.kind, record["id"], record, parent=group["id"])
+    return view(record, SCHEDULE.model)
 
 
 @handles("list_auto_scaling_group_schedules")
 def list_schedules(ctx: Context) -> dict[str, Any]:
     group = _require_group(ctx)
-    items = [
-        s
-        for s in ctx.world.objects("asg_schedule", parent=group["id"])
-        if ctx.q("frequency") is None or s["frequency"] == ctx.q("frequency")
-    ]
+    items = [s for s in ctx.world.objects(SCHEDULE.kind, parent=group["id"]) if ctx.matches_query(s, "frequency")]
     items = sort_records(items, ctx.q("sort"), "created_at:desc")
     size = ctx.q("size") if ctx.q("size") is not None else 20
     page = ctx.q("page") or 0
@@ -419,23 +403,13 @@ def list_schedules(ctx: Context) -> dict[str, Any]:
         "page": page,
         "size": size,
         "sort": [ctx.q("sort")] if ctx.q("sort") else None,
-        "schedules": [view(s, "AutoScalingGroupScheduleShowResponse") for s in chunk],
+        "schedules": [view(s, SCHEDULE.model) for s in chunk],
     }
-
-
-@handles("update_auto_scaling_group_schedule")
-def update_schedule(ctx: Context) -> dict[str, Any]:
-    return _update_child(
-        ctx,
-        "asg_schedule",
-        _child(ctx, "asg_schedule", "schedule_id", "schedule"),
-        "AutoScalingGroupScheduleShowResponse",
-    )
 
 
 def _store_notifications(ctx: Context, group_id: str, body: Any) -> list[dict[str, Any]]:
     created = []
-    existing = {n["user_id"] for n in ctx.world.objects("asg_notification", parent=group_id)}
+    existing = {n["user_id"] for n in ctx.world.objects(NOTIFICATION.kind, parent=group_id)}
     for user_id in body.user_ids:
         if user_id in existing:
             raise SimulatorError(409, f"user {user_id} already has a notification in auto-scaling group {group_id}")
@@ -446,7 +420,7 @@ def _store_notifications(ctx: Context, group_id: str, body: Any) -> list[dict[st
             "notification_events": list(body.notification_events),
             "notification_state": "ACTIVE",
         }
-        ctx.world.put("asg_notification", record["id"], record, parent=group_id)
+        ctx.world.put(NOTIFICATION.kind, record["id"], record, parent=group_id)
         created.append(record)
     return created
 
@@ -454,17 +428,7 @@ def _store_notifications(ctx: Context, group_id: str, body: Any) -> list[dict[st
 @handles("create_auto_scaling_group_notification")
 def create_notification(ctx: Context) -> dict[str, Any]:
     created = _store_notifications(ctx, _require_group(ctx)["id"], ctx.b())
-    return {
-        "count": len(created),
-        "notifications": [view(n, "AutoScalingGroupNotificationShowResponse") for n in created],
-    }
-
-
-@handles("show_auto_scaling_group_notification")
-def show_notification(ctx: Context) -> dict[str, Any]:
-    return view(
-        _child(ctx, "asg_notification", "notification_id", "notification"), "AutoScalingGroupNotificationShowResponse"
-    )
+    return {"count": len(created), "notifications": [view(n, NOTIFICATION.model) for n in created]}
 
 
 @handles("list_auto_scaling_group_notifications")
@@ -472,29 +436,36 @@ def list_notifications(ctx: Context) -> dict[str, Any]:
     group = _require_group(ctx)
     items = [
         n
-        for n in ctx.world.objects("asg_notification", parent=group["id"])
-        if (not ctx.q("user_ids") or n["user_id"] in ctx.q("user_ids"))
-        and (ctx.q("notification_state") is None or n["notification_state"] == ctx.q("notification_state"))
+        for n in ctx.world.objects(NOTIFICATION.kind, parent=group["id"])
+        if ctx.matches_query(n, "notification_state")
+        and (not ctx.q("user_ids") or n["user_id"] in ctx.q("user_ids"))
         and (ctx.q("notification_event") is None or ctx.q("notification_event") in n["notification_events"])
     ]
     items = sort_records(items, ctx.q("sort"), "created_at:desc")
     page = page_offset(items, ctx.q("limit"), ctx.q("offset"))
-    return {"count": len(items), "notifications": [view(n, "AutoScalingGroupNotificationShowResponse") for n in page]}
+    return {"count": len(items), "notifications": [view(n, NOTIFICATION.model) for n in page]}
 
 
-@handles("update_auto_scaling_group_notification")
-def update_notification(ctx: Context) -> dict[str, Any]:
-    record = _child(ctx, "asg_notification", "notification_id", "notification")
-    return _update_child(ctx, "asg_notification", record, "AutoScalingGroupNotificationShowResponse")
+# One policy, schedule or notification: the same show, update and delete for each kind.
+
+
+@handles("show_auto_scaling_group_policy", "show_auto_scaling_group_schedule", "show_auto_scaling_group_notification")
+def show_child(ctx: Context) -> dict[str, Any]:
+    child = _operated_child(ctx)
+    return view(_require_child(ctx, child), child.model)
+
+
+@handles(
+    "update_auto_scaling_group_policy", "update_auto_scaling_group_schedule", "update_auto_scaling_group_notification"
+)
+def update_child(ctx: Context) -> dict[str, Any]:
+    child = _operated_child(ctx)
+    return view(ctx.apply_update(child.kind, _require_child(ctx, child)), child.model)
 
 
 @handles(
     "delete_auto_scaling_group_policy", "delete_auto_scaling_group_schedule", "delete_auto_scaling_group_notification"
 )
 def delete_child(ctx: Context) -> None:
-    kind, id_param, what = {
-        "delete_auto_scaling_group_policy": ("asg_policy", "policy_id", "policy"),
-        "delete_auto_scaling_group_schedule": ("asg_schedule", "schedule_id", "schedule"),
-        "delete_auto_scaling_group_notification": ("asg_notification", "notification_id", "notification"),
-    }[ctx.operation]
-    ctx.world.remove(kind, _child(ctx, kind, id_param, what)["id"])
+    child = _operated_child(ctx)
+    ctx.world.remove(child.kind, _require_child(ctx, child)["id"])

@@ -5,9 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from . import _catalogue as cat
-from ._context import Context, SimulatorError, new_hex_id, new_uuid, page_marker, random_token, sort_records, view
+from ._context import (
+    Context,
+    SimulatorError,
+    new_hex_id,
+    new_uuid,
+    page_marker,
+    random_token,
+    show_handler,
+    sort_records,
+    update_handler,
+    view,
+)
 from ._registry import handles
-from ._storage import attach, detach, new_volume
+from ._storage import attach, attach_as_requested, describe_attachment, detach, new_volume
 
 STABLE = ("ACTIVE", "SHUTOFF", "ERROR")
 OS_TYPES = {"windows": "windows", "rhel": "rhel"}
@@ -35,8 +46,7 @@ def allocate_ip(ctx: Context, subnet_id: str) -> str:
 
 def transition(ctx: Context, server: dict[str, Any], interim: str, final: str, **changes: Any) -> None:
     server["state"] = interim
-    server["modified_at"] = ctx.now()
-    ctx.world.put("server", server["id"], server)
+    ctx.store_change("server", server)
     ctx.world.schedule("server", server["id"], ctx.delay, set_fields={"state": final, **changes})
 
 
@@ -145,9 +155,7 @@ def create_server(ctx: Context) -> dict[str, Any]:
     return {"servers": [{"id": build_server(ctx, body, name)["id"]} for name in names]}
 
 
-@handles("show_server")
-def show_server(ctx: Context) -> dict[str, Any]:
-    return view(require_server(ctx), "ServerShowResponse")
+handles("show_server")(show_handler(require_server, "ServerShowResponse"))
 
 
 @handles("list_servers")
@@ -157,12 +165,9 @@ def list_servers(ctx: Context) -> dict[str, Any]:
     items = [
         s
         for s in ctx.world.objects("server")
-        if (ctx.q("name") is None or ctx.q("name") in s["name"])
-        and (ctx.q("state") is None or s["state"] == ctx.q("state"))
-        and (ctx.q("vpc_id") is None or s["vpc_id"] == ctx.q("vpc_id"))
+        if ctx.matches_query(s, "state", "vpc_id", "auto_scaling_group_id", "product_category")
+        and (ctx.q("name") is None or ctx.q("name") in s["name"])
         and (ctx.q("server_type_id") is None or s["server_type"]["id"] == ctx.q("server_type_id"))
-        and (ctx.q("auto_scaling_group_id") is None or s["auto_scaling_group_id"] == ctx.q("auto_scaling_group_id"))
-        and (ctx.q("product_category") is None or s["product_category"] == ctx.q("product_category"))
         and (offerings is None or s["product_offering"] in offerings)
         and (
             ctx.q("ip") is None
@@ -173,13 +178,7 @@ def list_servers(ctx: Context) -> dict[str, Any]:
     return {"servers": [view(s, "ServerShowResponse") for s in page_marker(items, ctx.q("limit"), ctx.q("marker"))]}
 
 
-@handles("update_server")
-def update_server(ctx: Context) -> dict[str, Any]:
-    server = require_server(ctx)
-    server["name"] = ctx.b().name
-    server["modified_at"] = ctx.now()
-    ctx.world.put("server", server["id"], server)
-    return view(server, "ServerShowResponse")
+handles("update_server")(update_handler("server", require_server, "ServerShowResponse"))
 
 
 def remove_server(ctx: Context, server: dict[str, Any]) -> None:
@@ -254,8 +253,7 @@ def rebuild_server(ctx: Context) -> None:
 def lock_server(ctx: Context) -> None:
     server = require_server(ctx)
     server["locked"] = ctx.operation == "lock_server"
-    server["modified_at"] = ctx.now()
-    ctx.world.put("server", server["id"], server)
+    ctx.store_change("server", server)
 
 
 @handles("update_server_type")
@@ -516,15 +514,8 @@ def delete_nat(ctx: Context) -> None:
 
 
 def _server_volume(server: dict[str, Any], volume: dict[str, Any]) -> dict[str, Any]:
-    attachment = next(a for a in server["volumes"] if a["id"] == volume["id"])
-    device = next((s["device"] for s in volume["servers"] if s["id"] == server["id"]), "/dev/vdb")
-    return {
-        "id": volume["id"],
-        "volume_id": volume["id"],
-        "server_id": server["id"],
-        "device": device,
-        "delete_on_termination": attachment["delete_on_termination"],
-    }
+    """An attachment as the server's volume operations show it: named by the volume's id."""
+    return {"id": volume["id"], **describe_attachment(volume, server)}
 
 
 def _attached_volume(ctx: Context) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -538,10 +529,8 @@ def _attached_volume(ctx: Context) -> tuple[dict[str, Any], dict[str, Any]]:
 @handles("create_server_volume")
 def create_server_volume(ctx: Context) -> dict[str, Any]:
     server = require_server(ctx)
-    body = ctx.b()
-    volume = ctx.require("volume", body.volume_id, "volume")
-    attach(ctx, volume, server, delete_on_termination=bool(body.delete_on_termination))
-    return _server_volume(ctx.require("server", server["id"]), ctx.require("volume", volume["id"]))
+    volume = ctx.require("volume", ctx.b().volume_id, "volume")
+    return {"id": volume["id"], **attach_as_requested(ctx, volume, server)}
 
 
 @handles("list_server_volumes")

@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from . import _catalogue as cat
-from ._context import Context, SimulatorError, new_uuid, page_marker, page_offset, random_token, sort_records, view
+from ._context import (
+    Context,
+    SimulatorError,
+    new_uuid,
+    random_token,
+    show_handler,
+    sort_records,
+    update_handler,
+    view,
+)
 from ._registry import handles
 
 DEVICE_LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -103,6 +112,30 @@ def detach(ctx: Context, volume: dict[str, Any], server: dict[str, Any]) -> None
     ctx.world.schedule("volume", volume["id"], ctx.delay, set_fields={"state": final})
 
 
+def describe_attachment(volume: dict[str, Any], server: dict[str, Any]) -> dict[str, Any]:
+    """An attachment as the API shows it from either side, volume or server (the device is
+    ``/dev/vdb`` should the volume not list the server)."""
+    attachment = next(a for a in server["volumes"] if a["id"] == volume["id"])
+    device = next((s["device"] for s in volume["servers"] if s["id"] == server["id"]), "/dev/vdb")
+    return {
+        "volume_id": volume["id"],
+        "server_id": server["id"],
+        "device": device,
+        "delete_on_termination": attachment["delete_on_termination"],
+    }
+
+
+def attach_as_requested(ctx: Context, volume: dict[str, Any], server: dict[str, Any]) -> dict[str, Any]:
+    """Attach ``volume`` to ``server`` as an attach request's body asks, and describe the attachment.
+
+    ``POST /v1/volumes/{volume_id}/servers`` and ``POST /v1/servers/{server_id}/volumes`` are
+    one operation seen from either side: each body names the other record and may set
+    ``delete_on_termination`` (false when left out).
+    """
+    attach(ctx, volume, server, delete_on_termination=bool(ctx.b().delete_on_termination))
+    return describe_attachment(volume, server)
+
+
 def _require_volume(ctx: Context) -> dict[str, Any]:
     return ctx.require("volume", ctx.path["volume_id"], "volume")
 
@@ -123,37 +156,20 @@ def create_volume(ctx: Context) -> dict[str, Any]:
     return view(record, "VolumeShowResponse")
 
 
-@handles("show_volume")
-def show_volume(ctx: Context) -> dict[str, Any]:
-    return view(_require_volume(ctx), "VolumeShowResponse")
+handles("show_volume")(show_handler(_require_volume, "VolumeShowResponse"))
 
 
 @handles("list_volumes")
 def list_volumes(ctx: Context) -> dict[str, Any]:
-    items = [
-        v
-        for v in ctx.world.objects("volume")
-        if (ctx.q("name") is None or v["name"] == ctx.q("name"))
-        and (ctx.q("state") is None or v["state"] == ctx.q("state"))
-        and (ctx.q("bootable") is None or v["bootable"] == ctx.q("bootable"))
-    ]
+    items = [v for v in ctx.world.objects("volume") if ctx.matches_query(v, "name", "state", "bootable")]
     items = sort_records(items, ctx.q("sort"), "created_at:desc")
-    if ctx.q("marker"):
-        page = page_marker(items, ctx.q("limit"), ctx.q("marker"))
-    else:
-        page = page_offset(items, ctx.q("limit"), ctx.q("offset"))
-    count = len(items) if ctx.q("with_count") is not False else None
-    return {"count": count, "volumes": [view(v, "VolumeShowResponse") for v in page]}
+    return {
+        "count": ctx.count_unless_declined(items),
+        "volumes": [view(v, "VolumeShowResponse") for v in ctx.page(items)],
+    }
 
 
-@handles("update_volume")
-def update_volume(ctx: Context) -> dict[str, Any]:
-    volume = _require_volume(ctx)
-    if ctx.b().name is not None:
-        volume["name"] = ctx.b().name
-    volume["modified_at"] = ctx.now()
-    ctx.world.put("volume", volume["id"], volume)
-    return view(volume, "VolumeShowResponse")
+handles("update_volume")(update_handler("volume", _require_volume, "VolumeShowResponse"))
 
 
 @handles("delete_volume")
@@ -193,16 +209,8 @@ def extend_volume(ctx: Context) -> dict[str, Any]:
 @handles("attach_volume_to_server")
 def attach_volume(ctx: Context) -> dict[str, Any]:
     volume = _require_volume(ctx)
-    body = ctx.b()
-    server = ctx.require("server", body.server_id, "server")
-    attach(ctx, volume, server, delete_on_termination=bool(body.delete_on_termination))
-    device = next(s["device"] for s in volume["servers"] if s["id"] == server["id"])
-    return {
-        "volume_id": volume["id"],
-        "server_id": server["id"],
-        "device": device,
-        "delete_on_termination": bool(body.delete_on_termination),
-    }
+    server = ctx.require("server", ctx.b().server_id, "server")
+    return attach_as_requested(ctx, volume, server)
 
 
 @handles("detach_volume_from_server")
@@ -257,41 +265,19 @@ def _require_snapshot(ctx: Context) -> dict[str, Any]:
     return ctx.require("snapshot", ctx.path["snapshot_id"], "snapshot")
 
 
-@handles("show_snapshot")
-def show_snapshot(ctx: Context) -> dict[str, Any]:
-    return view(_require_snapshot(ctx), "SnapshotDetailResponse")
+handles("show_snapshot")(show_handler(_require_snapshot, "SnapshotDetailResponse"))
 
 
 @handles("list_snapshots")
 def list_snapshots(ctx: Context) -> dict[str, Any]:
-    items = [
-        s
-        for s in ctx.world.objects("snapshot")
-        if (ctx.q("volume_id") is None or s["volume_id"] == ctx.q("volume_id"))
-        and (ctx.q("name") is None or s["name"] == ctx.q("name"))
-    ]
-    page = (
-        page_marker(items, ctx.q("limit"), ctx.q("marker"))
-        if ctx.q("marker")
-        else page_offset(items, ctx.q("limit"), ctx.q("offset"))
-    )
+    items = [s for s in ctx.world.objects("snapshot") if ctx.matches_query(s, "volume_id", "name")]
     return {
-        "count": len(items) if ctx.q("with_count") is not False else None,
-        "snapshots": [view(s, "SnapshotDetailResponse") for s in page],
+        "count": ctx.count_unless_declined(items),
+        "snapshots": [view(s, "SnapshotDetailResponse") for s in ctx.page(items)],
     }
 
 
-@handles("update_snapshot")
-def update_snapshot(ctx: Context) -> dict[str, Any]:
-    snapshot = _require_snapshot(ctx)
-    body = ctx.b()
-    if body.name is not None:
-        snapshot["name"] = body.name
-    if body.description is not None:
-        snapshot["description"] = body.description
-    snapshot["updated_at"] = ctx.now()
-    ctx.world.put("snapshot", snapshot["id"], snapshot)
-    return view(snapshot, "SnapshotDetailResponse")
+handles("update_snapshot")(update_handler("snapshot", _require_snapshot, "SnapshotDetailResponse", stamp="updated_at"))
 
 
 @handles("delete_snapshot")
@@ -335,9 +321,7 @@ def _require_transfer(ctx: Context) -> dict[str, Any]:
     return ctx.require("volume_transfer", ctx.path["transfer_id"], "volume transfer")
 
 
-@handles("show_volume_transfer_detail")
-def show_transfer(ctx: Context) -> dict[str, Any]:
-    return view(_require_transfer(ctx), "VolumeTransferShowResponse")
+handles("show_volume_transfer_detail")(show_handler(_require_transfer, "VolumeTransferShowResponse"))
 
 
 @handles("list_volume_transfers")
