@@ -5,16 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import _catalogue as cat
-from ._context import (
-    Context,
-    SimulatorError,
-    new_uuid,
-    page_marker,
-    show_handler,
-    sort_records,
-    update_handler,
-    view,
-)
+from ._context import Context, SimulatorError, new_uuid, page_marker, show_handler, sort_records, update_handler, view
 from ._registry import handles
 
 PENDING = ("queued", "saving", "importing")
