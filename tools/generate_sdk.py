@@ -405,8 +405,9 @@ def plain(type_text: str) -> str:
 
 
 def input_table(model: type[BaseModel], surface: Surface, in_place: frozenset[str] | None) -> list[str]:
-    header = "| input | type | required | default | rules | description |" + (" in place |" if in_place else "")
-    lines = [header, "|---" * (7 if in_place else 6) + "|"]
+    in_place_column = in_place is not None
+    header = "| input | type | required | default | rules | description |" + (" in place |" if in_place_column else "")
+    lines = [header, "|---" * (7 if in_place_column else 6) + "|"]
     for name, info in model.model_fields.items():
         default = "" if info.is_required() else repr(info.get_default(call_default_factory=True))
         row = (
