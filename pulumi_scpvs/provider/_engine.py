@@ -83,7 +83,6 @@ log = logging.getLogger("pulumi_scpvs.provider")
 
 PROVIDER_KEY = "__provider"
 RESOURCE_NAME_KEY = "__resource_name"
-KIND_KEY = "__kind"  # the resource class, visible in `pulumi preview --json` (for scpvs-preview-summary)
 AUTONAMED_KEY = "__autonamed"
 STACK_AUTONAMED = "stack"  # the value of AUTONAMED_KEY when the name derives from the stack identity
 STACK_IDENTITY_KEY = "__stack_identity"
@@ -382,7 +381,7 @@ class ScpProvider(ResourceProvider):
     # -- the protocol ---------------------------------------------------------------------------
 
     def check(self, olds: Props, news: Props) -> CheckResult:
-        hidden = (PROVIDER_KEY, RESOURCE_NAME_KEY, AUTONAMED_KEY, KIND_KEY, STACK_IDENTITY_KEY)
+        hidden = (PROVIDER_KEY, RESOURCE_NAME_KEY, AUTONAMED_KEY, STACK_IDENTITY_KEY)
         inputs = {k: v for k, v in news.items() if k not in hidden}
         autonamed = self._autoname(olds, news, inputs)
         unknown = {name for name, value in inputs.items() if _is_unknown(value)}
@@ -405,7 +404,6 @@ class ScpProvider(ResourceProvider):
                 failures.append(CheckFailure("name", "set name to the adopted object's name when using adopt_id"))
         if autonamed:
             inputs[AUTONAMED_KEY] = autonamed
-        inputs[KIND_KEY] = self.spec.type_name
         for key in (RESOURCE_NAME_KEY, STACK_IDENTITY_KEY):
             if news.get(key) is not None:
                 inputs[key] = news[key]
