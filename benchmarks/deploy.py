@@ -34,7 +34,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.resilience import ACCESS_KEY, SECRET_KEY, pulumi_bin, start_simulator
+from benchmarks.resilience import ACCESS_KEY, SCPVS_TYPE, SECRET_KEY, is_cloud_resource, pulumi_bin, start_simulator
 from pulumi_scpvs.provider._workers import WORKERS_ENV
 
 PROGRAM = """
@@ -149,7 +149,7 @@ def critical_path_seconds(resources: list[dict[str, Any]], transition_seconds: f
     def finish(urn: str) -> float:
         if urn not in longest:
             resource = by_urn[urn]
-            kind = resource.get("inputs", {}).get("__kind") or resource.get("outputs", {}).get("__kind", "")
+            kind = resource["type"].removeprefix(SCPVS_TYPE)
             own = TRANSITIONS_ON_CREATE.get(kind, 0) * transition_seconds
             longest[urn] = own + max((finish(d) for d in resource.get("dependencies", []) if d in by_urn), default=0)
         return longest[urn]
@@ -310,7 +310,7 @@ def main() -> int:
         with MemoryWatch() as memory:
             figures["mixed_up_s"] = round(project.up(), 1)
         up_requests = requests(admin) - before
-        resources = [r for r in project.export() if r["type"] == "pulumi-python:dynamic:Resource"]
+        resources = [r for r in project.export() if is_cloud_resource(r)]
         figures["mixed_resources"] = len(resources)
         critical = critical_path_seconds(resources, args.transition_seconds)
         figures["mixed_critical_path_s"] = critical

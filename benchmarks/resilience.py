@@ -36,7 +36,6 @@ ROOT = Path(__file__).resolve().parent.parent
 ACCESS_KEY = "resilience-access-key"
 SECRET_KEY = "resilience-secret-key"
 # Object kinds the program manages (and that must match the stack exactly at the end).
-DYNAMIC = "pulumi-python:dynamic:Resource"
 MANAGED = ("keypair", "server", "volume", "snapshot", "server_group", "launch_configuration", "auto_scaling_group")
 
 PROGRAM = """
@@ -77,7 +76,15 @@ scpvs.AutoScalingGroupPolicy("cpu", auto_scaling_group_id=asg.id, metric_type="C
 scpvs.AutoScalingGroupSchedule("night", auto_scaling_group_id=asg.id, frequency="DAILY", hour=1, minute=0,
                                start_date="2026-12-01", **opts("night"))
 """
-ADOPT_HINT = re.compile(r"pulumi-python:dynamic:Resource \(([^)]+)\):\s*\n\s*error:[^\n]*?adopt_id=\"([^\"]+)\"")
+SCPVS_TYPE = "pulumi-python:dynamic/scpvs:"  # each resource class's type: pulumi-python:dynamic/scpvs:Server...
+
+
+def is_cloud_resource(resource: dict[str, Any]) -> bool:
+    """A resource of the state that stands for a cloud object (not the stack identity, not a component)."""
+    return str(resource["type"]).startswith(SCPVS_TYPE) and resource["type"] != f"{SCPVS_TYPE}StackIdentity"
+
+
+ADOPT_HINT = re.compile(r"pulumi-python:dynamic/scpvs:\w+ \(([^)]+)\):\s*\n\s*error:[^\n]*?adopt_id=\"([^\"]+)\"")
 
 
 @dataclass
@@ -193,7 +200,7 @@ class Stack:
     def recorded(self) -> dict[str, str]:
         """URN name -> id of every scpvs resource in the state."""
         state = json.loads(self.pulumi("stack", "export").stdout)["deployment"]
-        return {r["urn"].rsplit("::", 1)[-1]: r["id"] for r in state["resources"] if r["type"] == DYNAMIC}
+        return {r["urn"].rsplit("::", 1)[-1]: r["id"] for r in state["resources"] if is_cloud_resource(r)}
 
     def pending(self) -> int:
         return len(json.loads(self.pulumi("stack", "export").stdout)["deployment"].get("pending_operations") or [])

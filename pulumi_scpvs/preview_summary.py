@@ -24,22 +24,36 @@ HIDDEN_INPUTS = {
     "__inputs",
     "__resource_name",
     "__autonamed",
-    "__kind",
+    "__kind",  # in states written by 0.1.0
     "timeouts",
     "adopt_id",
     "keep_failed",
 }
+# Every scpvs resource class is its own type: pulumi-python:dynamic/scpvs:Server.
+SCPVS_TYPE_PREFIX = "pulumi-python:dynamic/scpvs:"
+LEGACY_KIND_KEY = "__kind"  # 0.1.0 (one shared type for every resource) recorded the kind as an input
 ORDER = ("replace", "create-replacement", "delete", "update", "create", "read", "refresh")
 SYMBOLS = {"create": "➕ create", "update": "✏️ update", "replace": "♻️ **replace**", "delete": "🗑️ delete"}
 
 
 def resource_kind(step: dict[str, Any]) -> str:
-    """``Server`` for a pulumi-scpvs resource (its ``__kind`` input), else the type in the URN."""
-    for state in (step.get("newState"), step.get("oldState")):
-        kind = ((state or {}).get("inputs") or {}).get("__kind")
-        if isinstance(kind, str):
-            return kind
-    return str(step["urn"].split("::")[-2].split("$")[-1])
+    """``Server`` for a pulumi-scpvs resource (type ``pulumi-python:dynamic/scpvs:Server``), else its type.
+
+    Resources deployed by 0.1.0 all have the shared type ``pulumi-python:dynamic:Resource``
+    until their next ``up``; their kind is the ``__kind`` input recorded in their state.
+    """
+    states = [state for state in (step.get("newState"), step.get("oldState")) if state]
+    types = [str(state["type"]) for state in states if state.get("type")]
+    types.append(str(step["urn"].split("::")[-2].split("$")[-1]))
+    for type_ in types:
+        if type_.startswith(SCPVS_TYPE_PREFIX):
+            return type_.removeprefix(SCPVS_TYPE_PREFIX)
+    for state in states:
+        for section in ("inputs", "outputs"):
+            kind = (state.get(section) or {}).get(LEGACY_KIND_KEY)
+            if isinstance(kind, str):
+                return kind
+    return types[0]
 
 
 def changed_inputs(step: dict[str, Any]) -> list[str]:

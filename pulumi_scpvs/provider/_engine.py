@@ -47,7 +47,7 @@ from ._keys import (
     ADOPT_KEY,
     AUTONAMED_KEY,
     INPUTS_KEY,
-    KIND_KEY,
+    LEGACY_KIND_KEY,
     MARK_KEY,
     PROVIDER_KEY,
     RESOURCE_NAME_KEY,
@@ -281,7 +281,7 @@ class ScpProvider(ResourceProvider):
     # -- the protocol ---------------------------------------------------------------------------
 
     def check(self, olds: Props, news: Props) -> CheckResult:
-        hidden = (PROVIDER_KEY, RESOURCE_NAME_KEY, AUTONAMED_KEY, KIND_KEY, STACK_IDENTITY_KEY)
+        hidden = (PROVIDER_KEY, RESOURCE_NAME_KEY, AUTONAMED_KEY, STACK_IDENTITY_KEY, LEGACY_KIND_KEY)
         inputs = {k: v for k, v in news.items() if k not in hidden}
         autonamed = fill_in_name(self.spec, self.replacement_fields(), olds, news, inputs)
         unknown = {name for name, value in inputs.items() if is_unknown(value)}
@@ -304,11 +304,28 @@ class ScpProvider(ResourceProvider):
                 failures.append(CheckFailure("name", "set name to the adopted object's name when using adopt_id"))
         if autonamed:
             inputs[AUTONAMED_KEY] = autonamed
-        inputs[KIND_KEY] = self.spec.type_name
+        failures += self._same_kind_as_recorded(olds)
         for key in (RESOURCE_NAME_KEY, STACK_IDENTITY_KEY):
             if news.get(key) is not None:
                 inputs[key] = news[key]
         return CheckResult(inputs, failures)
+
+    def _same_kind_as_recorded(self, olds: Props) -> list[CheckFailure]:
+        """Refuse to take over a 0.1.0 resource of another kind.
+
+        0.1.0 gave every resource one Pulumi type, which the alias of the new types points
+        to: a resource of another kind declared under the same name would match the old
+        one's state and plan to update it into something it is not.
+        """
+        recorded = olds.get(LEGACY_KIND_KEY)
+        if not isinstance(recorded, str) or recorded == self.spec.type_name:
+            return []
+        reason = (
+            f"the state records a {recorded} under this name (deployed by pulumi-scpvs 0.1.0), not a "
+            f"{self.spec.type_name}: give this resource another name, or run one `pulumi up` with the "
+            "program as it was before adding it"
+        )
+        return [CheckFailure("(resource)", reason)]
 
     def _defaults(self) -> Props:
         fields = self.spec.inputs.model_fields

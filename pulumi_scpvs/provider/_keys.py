@@ -2,7 +2,6 @@
 
 PROVIDER_KEY = "__provider"
 RESOURCE_NAME_KEY = "__resource_name"
-KIND_KEY = "__kind"  # the resource class, visible in `pulumi preview --json` (for scpvs-preview-summary)
 AUTONAMED_KEY = "__autonamed"
 STACK_AUTONAMED = "stack"  # the value of AUTONAMED_KEY when the name derives from the stack identity
 STACK_IDENTITY_KEY = "__stack_identity"
@@ -17,3 +16,5 @@ INPUTS_KEY = "__inputs"
 TIMEOUTS_KEY = "timeouts"
 ADOPT_KEY = "adopt_id"
 KEEP_FAILED_KEY = "keep_failed"
+# 0.1.0 gave every resource one shared Pulumi type and recorded its kind as this input.
+LEGACY_KIND_KEY = "__kind"

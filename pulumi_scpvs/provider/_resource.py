@@ -9,20 +9,29 @@ from pulumi.dynamic import Resource
 
 from ._engine import ScpProvider
 from ._identity import stack_identity
-from ._keys import KIND_KEY, RESOURCE_NAME_KEY, STACK_IDENTITY_KEY
+from ._keys import RESOURCE_NAME_KEY, STACK_IDENTITY_KEY
 from ._spec import RESERVED_OUTPUTS
 
 NOT_INPUTS = frozenset({"self", "resource_name", "opts", "__class__"})
+# Each resource class is its own Pulumi type, ``pulumi-python:dynamic/scpvs:<class name>``.
+TYPE_MODULE = "scpvs"
+# The one type every resource had in 0.1.0: the alias that lets those stacks upgrade in place.
+SHARED_TYPE = "pulumi-python:dynamic:Resource"
 
 
 class ScpResource(Resource):
     """Base of every resource class: declares every output, marks secrets, passes the name for autonaming.
 
     Subclasses take their inputs as keyword arguments and hand ``locals()`` over, so the
-    argument list is the one place an input is named.
+    argument list is the one place an input is named. Each subclass registers as the type
+    ``pulumi-python:dynamic/scpvs:<its class name>`` (``class Server(ScpResource)`` is
+    ``pulumi-python:dynamic/scpvs:Server``), aliased to the shared type of 0.1.0.
     """
 
     _provider_class: type[ScpProvider]
+
+    def __init_subclass__(cls, *, module: str = TYPE_MODULE, name: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(module=module, name=name or cls.__name__, **kwargs)
 
     def __init__(self, resource_name: str, arguments: dict[str, Any], opts: pulumi.ResourceOptions | None) -> None:
         spec = self._provider_class.spec
@@ -34,8 +43,11 @@ class ScpResource(Resource):
         props.update({k: v for k, v in inputs.items() if v is not None or k not in props})
         # project/stack/name: seeds a stable autoname that differs between stacks.
         props[RESOURCE_NAME_KEY] = f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
-        props[KIND_KEY] = spec.type_name
         # Whose objects these are: see _identity (autonames and ownership marks derive from it).
         props[STACK_IDENTITY_KEY] = stack_identity()
-        secrets = pulumi.ResourceOptions(additional_secret_outputs=list(spec.secret_outputs))
-        super().__init__(self._provider_class(), resource_name, props, pulumi.ResourceOptions.merge(secrets, opts))
+        # A resource deployed by 0.1.0 is found under its old type and carries on (no replacement);
+        # the alias keeps the resource's parent, so components' children are found too.
+        own = pulumi.ResourceOptions(
+            additional_secret_outputs=list(spec.secret_outputs), aliases=[pulumi.Alias(type_=SHARED_TYPE)]
+        )
+        super().__init__(self._provider_class(), resource_name, props, pulumi.ResourceOptions.merge(own, opts))

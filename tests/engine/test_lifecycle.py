@@ -14,7 +14,7 @@ from .conftest import PulumiProject
 
 pytestmark = pytest.mark.engine
 
-DYNAMIC = "pulumi-python:dynamic:Resource"
+SERVER, KEYPAIR = "pulumi-python:dynamic/scpvs:Server", "pulumi-python:dynamic/scpvs:Keypair"
 
 
 def test_full_lifecycle_under_the_engine(project: PulumiProject, engine_simulator: RunningSimulator) -> None:
@@ -69,8 +69,9 @@ def test_full_lifecycle_under_the_engine(project: PulumiProject, engine_simulato
     # out-of-band deletion: refresh drops the server from the state
     client.servers.delete_server(outputs["app_id"])
     project.run("refresh", "--yes")
-    names = {r["urn"].rsplit("::", 1)[-1] for r in project.export()["deployment"]["resources"] if r["type"] == DYNAMIC}
-    assert names == {"key", "db"}
+    resources = project.export()["deployment"]["resources"]
+    names = {r["urn"].rsplit("::", 1)[-1]: r["type"] for r in resources if r["type"] in (SERVER, KEYPAIR)}
+    assert names == {"key": KEYPAIR, "db": SERVER}
 
     # destroy: the simulator is left empty; the secret key never reached the CLI's output
     project.run("destroy", "--yes")
