@@ -263,20 +263,28 @@ def generate_resources(all_providers: list[type[ScpProvider]], surface: Surface)
 # -- nested inputs and outputs ----------------------------------------------------------------
 
 
-def generate_inputs(surface: Surface) -> str:
-    lines = [
+def module_start(imports: list[str], exported: list[str]) -> list[str]:
+    """A generated module's header, imports and ``__all__``."""
+    return [
         HEADER,
         "from __future__ import annotations",
         "",
+        *imports,
+        "",
+        "__all__ = [",
+        *[f'    "{n}",' for n in sorted(exported)],
+        "]",
+    ]
+
+
+def generate_inputs(surface: Surface) -> str:
+    imports = [
         "from collections.abc import Mapping, Sequence",
         "from typing import Any, Literal, Required, TypedDict",
         "",
         "import pulumi",
-        "",
-        "__all__ = [",
-        *[f'    "{n}",' for n in sorted(surface.args.values())],
-        "]",
     ]
+    lines = module_start(imports, list(surface.args.values()))
     for model, name in sorted(surface.args.items(), key=lambda item: item[1]):
         doc = inspect.getdoc(model) if model.__doc__ else None
         lines += ["", "", f"class {name}(TypedDict, total=False):", f'    """{doc or name}"""', ""]
@@ -289,18 +297,7 @@ def generate_inputs(surface: Surface) -> str:
 
 
 def generate_outputs(surface: Surface) -> str:
-    lines = [
-        HEADER,
-        "from __future__ import annotations",
-        "",
-        "from typing import Any",
-        "",
-        "import pulumi",
-        "",
-        "__all__ = [",
-        *[f'    "{n}",' for n in sorted(surface.outputs.values())],
-        "]",
-    ]
+    lines = module_start(["from typing import Any", "", "import pulumi"], list(surface.outputs.values()))
     for model, name in sorted(surface.outputs.items(), key=lambda item: item[1]):
         doc = inspect.getdoc(model) if model.__doc__ and "schema of the API document" not in model.__doc__ else None
         fields = list(model.model_fields.items())
@@ -333,10 +330,7 @@ def generate_lookup_outputs() -> str:
     """``get_x_output`` for each ``get_x``: the same arguments as Inputs, the result as an Output."""
     functions = lookup_functions()
     names = sorted([f.__name__ for f in functions] + [f"{f.__name__}_output" for f in functions])
-    lines = [
-        HEADER,
-        "from __future__ import annotations",
-        "",
+    imports = [
         "from typing import Any",
         "",
         "import pulumi",
@@ -344,11 +338,8 @@ def generate_lookup_outputs() -> str:
         "from ..scp import ScpClient",
         "from ..scp import models as m",
         f"from ._functions import {', '.join(f.__name__ for f in functions)}",
-        "",
-        "__all__ = [",
-        *[f'    "{n}",' for n in names],
-        "]",
     ]
+    lines = module_start(imports, names)
     for function in functions:
         signature = inspect.signature(function)
         params, arguments = [], []
