@@ -1,9 +1,12 @@
 """The generic provider engine every resource is declared on.
 
-A resource supplies a :class:`ResourceSpec` (its input model, which inputs update in
-place, how it is autonamed, its default timeouts, its secret outputs) and four small
-hooks: ``create_object``, ``read_object``, ``update_object`` and ``delete_object``.
-This module turns that into Pulumi's dynamic provider protocol:
+A resource supplies a :class:`ResourceSpec` (its input model, the :class:`Crud` shape of
+its API, which inputs update in place, how it is autonamed, its default timeouts, its
+secret outputs). The hooks (``create_object``, ``read_object``, ``update_object``,
+``delete_object``, ``wait_ready``, ``candidates``...) follow the Crud shape by default; a
+resource overrides only those where its API differs. This module turns that into
+Pulumi's dynamic provider protocol (the create safety net, target pinning and
+autonaming are the modules ``_safety``, ``_targets`` and ``_naming``):
 
 * ``check`` validates the inputs against the model and returns one ``CheckFailure``
   per bad field, skipping fields whose value is not known yet (preview);
@@ -15,8 +18,8 @@ This module turns that into Pulumi's dynamic provider protocol:
   ``pulumi refresh`` drops it and later diffs see the drift;
 * ``delete`` waits until the object is gone and treats 404 as done.
 
-Credentials never live on the provider object: ``configure`` keeps the stack config
-in the provider process, and ``__getstate__`` pickles nothing but the class.
+Credentials never live on the provider object: ``configure`` resolves the stack config
+once in the provider process, and ``__getstate__`` pickles nothing but the class.
 """
 
 from __future__ import annotations
@@ -58,7 +61,7 @@ from ._keys import (
 from ._naming import fill_in_name
 from ._operation import Operation
 from ._ownership import MARK_KEYS, Candidate
-from ._safety import STATS, CreateSafetyNet
+from ._safety import CreateSafetyNet
 from ._spec import (
     MANAGEMENT_INPUTS,
     RESERVED_OUTPUTS,
@@ -74,7 +77,7 @@ from ._targets import check_target, target_of
 from ._values import is_unknown, normalise, old_inputs
 from ._workers import widen_worker_pool
 
-__all__ = ["STATS", "Operation", "ScpProvider", "validation_failures", "with_mark"]
+__all__ = ["Operation", "ScpProvider", "validation_failures", "with_mark"]
 
 log = logging.getLogger("pulumi_scpvs.provider")
 
