@@ -27,6 +27,7 @@ from ._catalogue import seed
 from ._context import Context, SimulatorError, SimulatorSettings
 from ._faults import DropConnection, Faults, FaultSettings
 from ._registry import HANDLERS
+from ._shape import document_shape
 from ._world import World
 
 log = logging.getLogger("pulumi_scpvs.simulator")
@@ -289,9 +290,7 @@ class SimulatorApp:
     def _response(operation: ApiOperation, result: Any) -> Any:
         if operation.response_model is None:
             return None
-        # Every answer is checked against the documented model: a mismatch is a simulator bug.
-        operation.response_model.model_validate(result)
-        return result
+        return document_shape(result, operation.response_model)
 
     # -- faults ----------------------------------------------------------------------------
 
