@@ -41,9 +41,8 @@ def test_wheel_installs_and_runs_an_example(
         cwd=tmp_path,
     )
     assert str(environment) in where.stdout and str(ROOT) not in where.stdout
-    assert (environment / "bin" / "scpvs-simulator").exists() and (
-        environment / "bin" / "scpvs-preview-summary"
-    ).exists()
+    for script in ("scpvs-simulator", "scpvs-preview-summary", "scpvs-from-terraform"):
+        assert (environment / "bin" / script).exists(), f"the wheel installs no {script}"
 
     directory = tmp_path / "quickstart"
     shutil.copytree(ROOT / "examples" / "quickstart", directory)
