@@ -18,6 +18,9 @@ fi
 echo "setup: installing pulumi-scpvs and its development tools" >&2
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[dev]"
+# The newest Pulumi SDK the package allows (pyproject: pulumi>=OLDEST,<4), even in an
+# existing environment: the main test run is the newest SDK's, scripts/test.sh adds the oldest.
+.venv/bin/python -m pip install --quiet --upgrade "$(scripts/pulumi-sdk-range.py newest-requirement)"
 
 echo "setup: installing the Pulumi CLI (cached after the first build)" >&2
 started=$(date +%s)
