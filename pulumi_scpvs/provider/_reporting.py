@@ -90,14 +90,15 @@ def reported(action: str) -> Callable[[Callable[Concatenate[S, P], R]], Callable
             try:
                 return method(self, *args, **kwargs)
             except Exception as error:
-                if debugging():
-                    raise
                 message = failure_message(action, self.spec.type_name, _subject(args), error)
                 if isinstance(error, ScpError):
-                    # The same exception (its type names the kind of failure), chain cut.
+                    # The same exception (its type names the kind of failure), told in full.
                     error.args = (message,)
-                    error.__cause__ = None
-                    error.__suppress_context__ = True
+                    if not debugging():
+                        error.__cause__ = None
+                        error.__suppress_context__ = True
+                    raise
+                if debugging():
                     raise
                 raise UnexpectedError(message) from None
 

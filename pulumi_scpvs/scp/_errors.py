@@ -181,7 +181,10 @@ def _validation_text(entry: Any) -> str:
 class WaitError(ScpError):
     """Waiting for an object to settle failed."""
 
-    advice = "look at the object in the SCP console for the reason, fix the inputs and run `pulumi up` again"
+    advice = (
+        "SCP does not say why an object fails: check the inputs and the account's quotas, then run `pulumi up` "
+        "again (keep_failed=True keeps a failed object for inspection)"
+    )
 
     def __init__(self, message: str, *, object_id: str, last_state: str | None) -> None:
         super().__init__(message)
