@@ -182,8 +182,8 @@ class WaitError(ScpError):
     """Waiting for an object to settle failed."""
 
     advice = (
-        "SCP does not say why an object fails: check the inputs and the account's quotas, then run `pulumi up` "
-        "again (keep_failed=True keeps a failed object for inspection)"
+        "check the inputs and the account's quotas (SCP does not say why an object fails), then run `pulumi up` "
+        "again; keep_failed=True keeps a failed object for inspection"
     )
 
     def __init__(self, message: str, *, object_id: str, last_state: str | None) -> None:

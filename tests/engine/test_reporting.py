@@ -79,7 +79,7 @@ def test_a_failed_create_says_what_to_do_without_a_traceback(
     assert result.returncode != 0
     assert re.search(
         r"ResourceFailedError: creating Volume 'data-\w+' failed: Volume ([\w-]+) reached the failure state error; "
-        r"deleted Volume \1 so that nothing is left behind\. What to do: SCP does not say why",
+        r"deleted Volume \1 so that nothing is left behind\. What to do: check the inputs and the account's quotas",
         summary,
     ), summary
     assert TRACEBACK not in result.stdout + result.stderr and "During handling" not in summary
