@@ -3,10 +3,12 @@
 With no endpoint, region or credentials configured, the target is the simulator in the
 provider process (see :mod:`pulumi_scpvs.scp._config`): convenient offline, but a user
 who forgot to configure SCP would otherwise see a successful ``pulumi up`` and no
-object in the cloud. The provider process cannot write to the CLI (its logging goes to
-its stderr, which the engine keeps out of the display), so the program does it: it
-resolves the configuration the way the provider will (stack ``scpvs:*`` config, then
-the environment and the official tools' files) and warns through the engine.
+object in the cloud. The provider process cannot raise a warning (it has no engine
+connection: its standard error reaches the CLI as plain stack messages, see
+:mod:`._reporting`), and it is configured once per resource class; so the program does
+it, once per run: it resolves the configuration the way the provider will (stack
+``scpvs:*`` config, then the environment and the official tools' files) and warns
+through the engine.
 """
 
 from __future__ import annotations
