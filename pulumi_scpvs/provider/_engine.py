@@ -61,6 +61,7 @@ from ._keys import (
 from ._naming import fill_in_name
 from ._operation import Operation
 from ._ownership import MARK_KEYS, Candidate
+from ._reporting import quiet_tracebacks, reported, show_progress
 from ._safety import CreateSafetyNet
 from ._spec import (
     MANAGEMENT_INPUTS,
@@ -131,6 +132,8 @@ class ScpProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         """Resolve the stack's ``scpvs:*`` settings (with the environment) once for this process."""
         widen_worker_pool()
+        quiet_tracebacks()
+        show_progress()
         stack_config = {
             f"scpvs:{key}": value
             for key in PULUMI_KEYS.values()
@@ -283,6 +286,7 @@ class ScpProvider(ResourceProvider):
 
     # -- the protocol ---------------------------------------------------------------------------
 
+    @reported("checking")
     def check(self, olds: Props, news: Props) -> CheckResult:
         hidden = (PROVIDER_KEY, RESOURCE_NAME_KEY, AUTONAMED_KEY, STACK_IDENTITY_KEY, LEGACY_KIND_KEY)
         inputs = {k: v for k, v in news.items() if k not in hidden}
@@ -353,6 +357,7 @@ class ScpProvider(ResourceProvider):
         ]
         return changed, [name for name in changed if name not in self.spec.update_in_place]
 
+    @reported("planning")
     def diff(self, id_: str, olds: Props, news: Props) -> DiffResult:
         moving = self._check_target(id_, olds, "update")
         changed, replaces = self.changed_fields(old_inputs(olds), news)
@@ -364,6 +369,7 @@ class ScpProvider(ResourceProvider):
             delete_before_replace=self.spec.delete_before_replace and bool(replaces),
         )
 
+    @reported("creating")
     def create(self, props: Props) -> CreateResult:
         inputs = {k: v for k, v in props.items() if k != PROVIDER_KEY}
         op = self._operation(inputs, "create")
@@ -376,6 +382,7 @@ class ScpProvider(ResourceProvider):
             raise ScpError(f"{self.spec.type_name} {object_id} vanished right after it was created")
         return CreateResult(object_id, self._outputs(inputs, live, extra))
 
+    @reported("reading")
     def read(self, id_: str, props: Props) -> ReadResult:
         outputs = {k: v for k, v in props.items() if k != PROVIDER_KEY}
         self._check_target(id_, outputs, "read")
@@ -391,6 +398,7 @@ class ScpProvider(ResourceProvider):
         result = self._outputs(inputs, live, {k: v for k, v in outputs.items() if k in self.spec.kept_outputs})
         return ReadResult(id_=id_, outs=result, inputs=inputs)
 
+    @reported("updating")
     def update(self, id_: str, olds: Props, news: Props) -> UpdateResult:
         self._check_target(id_, olds, "update")
         inputs = {k: v for k, v in news.items() if k != PROVIDER_KEY}
@@ -405,6 +413,7 @@ class ScpProvider(ResourceProvider):
             raise ScpError(f"{self.spec.type_name} {id_} disappeared during the update")
         return UpdateResult(self._outputs(inputs, live, extra))
 
+    @reported("deleting")
     def delete(self, id_: str, props: Props) -> None:
         self._check_target(id_, props, "delete")
         op = self._operation(props, "delete")

@@ -23,6 +23,8 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider
 
+from ._announce import warn_if_embedded
+
 IDENTITY_RESOURCE_NAME = "scpvs-stack-identity"
 TOKEN_BYTES = 16
 
@@ -61,11 +63,13 @@ def stack_identity() -> pulumi.Output[str]:
     """The token of the stack being deployed, registering its resource on first use.
 
     Keyed by the engine connection, so an Automation API process that runs several
-    deployments gets one identity resource per deployment.
+    deployments gets one identity resource per deployment; registering it is also the
+    once-per-run moment to say where the objects go (:mod:`._announce`).
     """
     key = id(pulumi.runtime.settings.get_monitor())
     with _lock:
         identity = _identities.get(key)
         if identity is None:
+            warn_if_embedded()
             identity = _identities[key] = StackIdentity()
     return identity.token

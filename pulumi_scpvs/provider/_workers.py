@@ -103,5 +103,5 @@ def widen_worker_pool() -> int | None:
         workers = wanted_workers()
         for pool in pools:
             set_worker_limit(pool, workers)
-        log.info("provider host serves up to %d operations at once", workers)
+        log.debug("provider host serves up to %d operations at once", workers)
         return workers

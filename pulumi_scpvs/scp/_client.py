@@ -235,6 +235,7 @@ class ScpClient(AreaAccessors):
         attempt = 0
         started = time.monotonic()
         conflicts_until = min(time.monotonic() + self.retry.conflict_window, self.deadline)
+        conflict_pauses = 0
         while True:
             version = self.api_version if self.api_version in operation.versions else operation.version
             headers = self._headers(version)
@@ -261,7 +262,13 @@ class ScpClient(AreaAccessors):
                 and self.retry.may_clear(error.detail)
             ):
                 # Counted apart from the other retries: waiting out a transition must not use them up.
-                self._pause(self.retry.conflict_pause(time.monotonic() - started), f"409 on {method} {url}")
+                # Said once per request (then at DEBUG): the pauses are short and many.
+                self._pause(
+                    self.retry.conflict_pause(time.monotonic() - started),
+                    f"409 on {method} {url} ({error.detail})",
+                    level=logging.INFO if conflict_pauses == 0 else logging.DEBUG,
+                )
+                conflict_pauses += 1
                 continue
             if retryable and attempt + 1 < self.retry.attempts:
                 delay = self.retry.backoff(attempt)
@@ -276,8 +283,8 @@ class ScpClient(AreaAccessors):
         """The server's clock now (epoch seconds); ``None`` before any answer (see :class:`_ServerClock`)."""
         return self._clock.now()
 
-    def _pause(self, delay: float, reason: str) -> None:
-        log.info("retrying in %.2fs after %s", delay, reason)
+    def _pause(self, delay: float, reason: str, level: int = logging.INFO) -> None:
+        log.log(level, "retrying in %.2fs after %s", delay, reason)
         self._sleep(delay)
 
     @staticmethod

@@ -23,15 +23,25 @@ __all__ = [
 
 
 class ScpError(Exception):
-    """Base of every error this package raises."""
+    """Base of every error this package raises.
+
+    ``advice`` is what a user can do about it, in one sentence: the provider adds it to
+    the message it reports (the message alone stays short, as other messages embed it).
+    """
+
+    advice: str = ""
 
 
 class ConfigurationError(ScpError):
     """The provider configuration is missing or contradictory (names the setting to fix)."""
 
+    advice = "fix the setting named above in the stack config (pulumi config set scpvs:...) or the environment"
+
 
 class ScpConnectionError(ScpError):
     """The request never got an HTTP answer (refused, reset, timed out)."""
+
+    advice = "check that the endpoint is right and reachable from here, then run the command again"
 
     def __init__(self, message: str, *, method: str, url: str) -> None:
         super().__init__(f"{message} ({method} {url})")
@@ -70,29 +80,46 @@ class ScpApiError(ScpError):
 class BadRequestError(ScpApiError):
     """400: the request did not validate."""
 
+    advice = "correct the inputs the message names (SCP refused the request as invalid)"
+
 
 class AuthenticationError(ScpApiError):
     """401: the signature, timestamp or access key was refused."""
+
+    advice = "check scpvs:accessKey and scpvs:secretKey (or SCP_ACCESS_KEY, SCP_SECRET_KEY) and this machine's clock"
 
 
 class PermissionDeniedError(ScpApiError):
     """403."""
 
+    advice = "grant the access key this permission in SCP IAM, or use another key"
+
 
 class NotFoundError(ScpApiError):
     """404: the object does not exist (any more)."""
+
+    advice = (
+        "check the ids among the inputs, as an object the request refers to does not exist "
+        "(run `pulumi refresh` if one was deleted outside Pulumi)"
+    )
 
 
 class ConflictError(ScpApiError):
     """409: the object's state or a duplicate name forbids the operation."""
 
+    advice = "wait for the object to settle, or choose another name if it is taken, and run the command again"
+
 
 class RateLimitedError(ScpApiError):
     """429: slow down (``retry_after`` says for how long, when SCP said)."""
 
+    advice = "run the command again in a while (SCP is throttling this account)"
+
 
 class ServerError(ScpApiError):
     """5xx."""
+
+    advice = "run the command again in a while (SCP failed to handle the request)"
 
 
 _BY_STATUS: dict[int, type[ScpApiError]] = {
@@ -154,6 +181,11 @@ def _validation_text(entry: Any) -> str:
 class WaitError(ScpError):
     """Waiting for an object to settle failed."""
 
+    advice = (
+        "check the inputs and the account's quotas (SCP does not say why an object fails), then run `pulumi up` "
+        "again; keep_failed=True keeps a failed object for inspection"
+    )
+
     def __init__(self, message: str, *, object_id: str, last_state: str | None) -> None:
         super().__init__(message)
         self.object_id = object_id
@@ -166,3 +198,13 @@ class ResourceFailedError(WaitError):
 
 class WaitTimeoutError(WaitError):
     """The object did not reach a target state before the deadline."""
+
+    advice = (
+        "if it is only slow, give this resource more time with its timeouts input "
+        '(timeouts={"create": "30m"}) and run `pulumi up` again'
+    )
+
+
+# Tracebacks and ``pulumi up`` name an exception by its class's module: the public one.
+for _name in __all__:
+    globals()[_name].__module__ = "pulumi_scpvs.scp"

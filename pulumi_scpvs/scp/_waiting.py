@@ -6,6 +6,10 @@ and the poller seeing it stays under a second plus ten per cent; it honours
 ``Retry-After``, stops at a deadline, raises with the object's id and last state on a
 failure state, treats "gone" as success when waiting for a delete, and rides out a
 few transient read errors (lost connections, 5xx, 429) in a row.
+
+A wait that lasts reports its progress at INFO on the ``pulumi_scpvs.waiting`` logger
+(the provider process shows it in ``pulumi up``): nothing for the first ten seconds,
+then each state change and, between changes, a line every twenty seconds.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import logging
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from ._errors import (
     NotFoundError,
@@ -45,6 +49,10 @@ class PollSchedule:
     fraction: float = 0.1
     cap: float = 10.0
     max_transient_errors: int = 3
+    report_after: float = 10.0
+    """Waits shorter than this report nothing (most waits: one line each would drown the long ones)."""
+    report_every: float = 20.0
+    """Between state changes, a long wait says it is still waiting this often."""
 
     def interval(self, waited: float) -> float:
         return min(self.cap, self.first + self.fraction * max(waited, 0.0))
@@ -75,6 +83,7 @@ class Waiter(Generic[T]):
         started = self.clock()
         errors_in_a_row = 0
         last_state: str | None = None
+        progress = _Progress(self, started)
         while True:
             at_least = 0.0
             try:
@@ -90,6 +99,7 @@ class Waiter(Generic[T]):
             else:
                 if current is None:
                     if gone_is_done:
+                        progress.saw(last_state, "gone", self.clock())
                         return None
                     raise ResourceFailedError(
                         f"{self.description} {self.object_id} disappeared while waiting for {'/'.join(targets)} "
@@ -97,7 +107,8 @@ class Waiter(Generic[T]):
                         object_id=self.object_id,
                         last_state=last_state,
                     )
-                last_state = self.state_of(current)
+                previous, last_state = last_state, self.state_of(current)
+                progress.saw(previous, last_state, self.clock())
                 if last_state in targets:
                     return current
                 if last_state in failures:
@@ -120,3 +131,27 @@ class Waiter(Generic[T]):
     def until_gone(self, *, deadline: float, failures: Collection[str] = ()) -> None:
         """Poll until the object no longer exists."""
         self.until((), deadline=deadline, failures=failures, gone_is_done=True)
+
+
+class _Progress:
+    """What one wait has reported so far (see the module docstring for when it speaks)."""
+
+    def __init__(self, waiter: Waiter[Any], started: float) -> None:
+        self.waiter = waiter
+        self.started = started
+        self.reported_at: float | None = None
+
+    def saw(self, previous: str | None, state: str | None, now: float) -> None:
+        waited = now - self.started
+        changed = previous is not None and state != previous
+        schedule = self.waiter.schedule
+        what = f"{self.waiter.description} {self.waiter.object_id}"
+        if changed:
+            if waited >= schedule.report_after:
+                log.info("%s: %s → %s after %.0f s", what, previous, state, waited)
+                self.reported_at = now
+        elif waited >= schedule.report_after and (
+            self.reported_at is None or now - self.reported_at >= schedule.report_every
+        ):
+            log.info("%s: still %s after %.0f s", what, state, waited)
+            self.reported_at = now
