@@ -1,12 +1,15 @@
 """Quickstart: a generated key pair and one server, on the embedded simulator by default.
 
 Against a real SCP account set ``scpvs:region`` and the credentials (see the README),
-and the ids below through stack config: ``imageId``, ``subnetId``, ``serverType``.
+and the ids below through stack config: ``imageId``, ``serverType``, ``subnetId`` and
+``securityGroupId``. The simulator's catalogue ids are defaults on the embedded simulator
+only; elsewhere a missing key stops the program with an error naming it.
 """
 
 import pulumi
 
 import pulumi_scpvs as scpvs
+from pulumi_scpvs.lookups import config_id
 from pulumi_scpvs.simulator import catalogue
 
 config = pulumi.Config()
@@ -15,12 +18,12 @@ keypair = scpvs.Keypair("quickstart-key")
 
 server = scpvs.Server(
     "quickstart-web",
-    image_id=config.get("imageId") or catalogue.IMAGE_UBUNTU,
-    server_type_id=config.get("serverType") or "s1v1m2",
+    image_id=config_id(config, "imageId", on_simulator=catalogue.IMAGE_UBUNTU),
+    server_type_id=config_id(config, "serverType", on_simulator="s1v1m2"),
     keypair_name=keypair.name,
-    networks=[{"subnet_id": config.get("subnetId") or catalogue.SUBNET_ID}],
+    networks=[{"subnet_id": config_id(config, "subnetId", on_simulator=catalogue.SUBNET_ID)}],
     boot_volume={"size": 16},
-    security_group_ids=[config.get("securityGroupId") or catalogue.SECURITY_GROUP_ID],
+    security_group_ids=[config_id(config, "securityGroupId", on_simulator=catalogue.SECURITY_GROUP_ID)],
 )
 
 pulumi.export("keypair_name", keypair.name)

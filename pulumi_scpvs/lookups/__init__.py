@@ -7,10 +7,14 @@ nothing or more than one object matches.
 
 They use the stack's ``scpvs:*`` configuration (or the environment, as the providers
 do); pass ``client=`` to use another :class:`~pulumi_scpvs.ScpClient`.
+
+:func:`is_embedded_target` says whether the stack targets the embedded simulator, and
+:func:`config_id` reads an id from stack config, defaulting to a simulator catalogue id
+only there (on a real account a missing key is an error naming it).
 """
 
-from ._functions import LookupFailedError, default_client
+from ._functions import LookupFailedError, config_id, default_client, is_embedded_target
 from ._outputs import *  # noqa: F403 - the generated module lists its exports in __all__
 from ._outputs import __all__ as _outputs_all
 
-__all__ = ["LookupFailedError", "default_client", *_outputs_all]
+__all__ = ["LookupFailedError", "config_id", "default_client", "is_embedded_target", *_outputs_all]

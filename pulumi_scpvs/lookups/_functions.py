@@ -12,7 +12,7 @@ from ..provider import make_client
 from ..scp import ScpClient
 from ..scp import models as m
 from ..scp._config import PULUMI_KEYS, resolve_config
-from ..scp._errors import ScpError
+from ..scp._errors import ConfigurationError, ScpError
 
 T = TypeVar("T")
 
@@ -29,13 +29,49 @@ def default_client() -> ScpClient:
     return _client(None)
 
 
+def is_embedded_target() -> bool:
+    """Whether this stack targets the embedded simulator, decided as the providers decide it.
+
+    The stack's ``scpvs:*`` settings, then the environment (``SCP_*``, ``SCP_TF_*``), then
+    ``~/.scpconf``: with no endpoint, region or credentials in any of them the target is
+    the embedded simulator. A configuration that cannot be resolved (a region without
+    credentials, say) is a real target that is not ready yet: False.
+    """
+    try:
+        return resolve_config(pulumi_config=_stack_settings()).is_embedded
+    except ConfigurationError:
+        return False
+
+
+def config_id(config: pulumi.Config, key: str, *, on_simulator: str) -> str:
+    """The id in stack config ``key``, defaulting to ``on_simulator`` only on the embedded simulator.
+
+    Examples and templates take the ids of existing objects (images, subnets, security
+    groups...) from stack config. The simulator's catalogue ids mean nothing on a real
+    account, so there a missing key is an error that names it (``config.require``)::
+
+        image_id = lookups.config_id(config, "imageId", on_simulator=catalogue.IMAGE_UBUNTU)
+    """
+    value = config.get(key)
+    if value:
+        return value
+    if is_embedded_target():
+        return on_simulator
+    return config.require(key)
+
+
+def _stack_settings() -> dict[str, str]:
+    """The stack's ``scpvs:*`` settings as the program sees them (the provider gets them in ``configure``)."""
+    stack_config = {f"scpvs:{key}": pulumi.runtime.get_config(f"scpvs:{key}") for key in PULUMI_KEYS.values()}
+    return {k: str(v) for k, v in stack_config.items() if v}
+
+
 def _client(client: ScpClient | None) -> ScpClient:
     if client is not None:
         return client
     with _LOCK:
         if not _CLIENT:
-            stack_config = {f"scpvs:{key}": pulumi.runtime.get_config(f"scpvs:{key}") for key in PULUMI_KEYS.values()}
-            _CLIENT.append(make_client(resolve_config(pulumi_config={k: v for k, v in stack_config.items() if v})))
+            _CLIENT.append(make_client(resolve_config(pulumi_config=_stack_settings())))
         return _CLIENT[0]
 
 

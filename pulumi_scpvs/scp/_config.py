@@ -8,7 +8,9 @@ Each setting is taken from the first source that has it:
 3. environment ``SCP_ACCESS_KEY``, ``SCP_SECRET_KEY``, ``SCP_ACCOUNT_ID``,
    ``SCP_REGION``, ``SCP_ENVIRONMENT``, ``SCP_ENDPOINT``;
 4. the official tools' names: ``SCP_TF_*`` and ``~/.scpconf/credentials.json`` /
-   ``~/.scpconf/config.json``.
+   ``~/.scpconf/config.json``. The official tools have no environment setting; their
+   ``auth-url`` (``SCP_TF_AUTH_URL``) names it instead, ``https://iam.<environment>.…``,
+   and the environment is taken from there (see :func:`environment_from_auth_url`).
 
 With no endpoint, no region and no credentials anywhere, the endpoint is the
 *embedded simulator* (see :mod:`pulumi_scpvs.simulator`): programs and demos run
@@ -25,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from ._errors import ConfigurationError
 
@@ -57,6 +60,9 @@ TERRAFORM_VARIABLES = {
     "region": "SCP_TF_DEFAULT_REGION",
     "endpoint": "SCP_TF_ENDPOINT_OVERRIDE",
 }
+AUTH_URL_VARIABLE = "SCP_TF_AUTH_URL"
+AUTH_URL_SCPCONF_KEY = ("config.json", "auth-url")
+AUTH_URL_SOURCES = ("SCP_TF_* environment", "~/.scpconf")
 SCPCONF_KEYS = {
     "access_key": ("credentials.json", "access-key"),
     "secret_key": ("credentials.json", "secret-key"),
@@ -105,16 +111,47 @@ def endpoint_for(region: str, environment: str) -> str:
     return f"https://virtualserver.{region}.{environment}.samsungsdscloud.com"
 
 
+def environment_from_auth_url(auth_url: str) -> str | None:
+    """The environment an official tools' ``auth-url`` names, or None if it names none.
+
+    The IAM host is ``iam.<environment>.samsungsdscloud.com``:
+    ``https://iam.e.samsungsdscloud.com/v1`` gives ``e``. The label is returned as it is,
+    known or not, so that an unknown one is reported instead of silently replaced by the
+    default environment.
+    """
+    auth_url = auth_url.strip()
+    host = urlsplit(auth_url if "://" in auth_url else f"https://{auth_url}").hostname or ""
+    labels = host.split(".")
+    if len(labels) == 4 and labels[0] == "iam" and labels[1] and ".".join(labels[2:]) == "samsungsdscloud.com":
+        return labels[1]
+    return None
+
+
+def _from_terraform_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    values = {setting: environ[name] for setting, name in TERRAFORM_VARIABLES.items() if environ.get(name)}
+    environment = environment_from_auth_url(environ.get(AUTH_URL_VARIABLE) or "")
+    if environment:
+        values["environment"] = environment
+    return values
+
+
+def _scpconf_value(home: Path, file_name: str, key: str) -> str | None:
+    try:
+        data: Any = json.loads((home / ".scpconf" / file_name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return str(data[key]) if isinstance(data, dict) and data.get(key) else None
+
+
 def _read_scpconf(home: Path) -> dict[str, str]:
     values: dict[str, str] = {}
     for setting, (file_name, key) in SCPCONF_KEYS.items():
-        path = home / ".scpconf" / file_name
-        try:
-            data: Any = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(data, dict) and data.get(key):
-            values[setting] = str(data[key])
+        value = _scpconf_value(home, file_name, key)
+        if value:
+            values[setting] = value
+    environment = environment_from_auth_url(_scpconf_value(home, *AUTH_URL_SCPCONF_KEY) or "")
+    if environment:
+        values["environment"] = environment
     return values
 
 
@@ -135,14 +172,22 @@ def resolve_config(
     environ: Mapping[str, str] | None = None,
     home: Path | None = None,
 ) -> ScpConfig:
-    """Resolve every setting from the sources in order (see the module docstring)."""
+    """Resolve every setting from the sources in order (see the module docstring).
+
+    The environment comes from the first of: ``explicit["environment"]``,
+    ``scpvs:environment``, ``SCP_ENVIRONMENT``, the environment named by
+    ``SCP_TF_AUTH_URL``, the one named by ``auth-url`` in ``~/.scpconf/config.json``, and
+    finally ``DEFAULT_ENVIRONMENT`` (``s``). An auth-url only picks the environment: it
+    never selects a real account by itself (with no region, endpoint or credentials the
+    target is still the embedded simulator), and an explicit endpoint makes it irrelevant.
+    """
     environ = os.environ if environ is None else environ
     home = Path.home() if home is None else home
     layers: list[tuple[str, dict[str, str]]] = [
         ("argument", {k: v for k, v in (explicit or {}).items() if v not in (None, "")}),
         ("pulumi config", _from_pulumi(pulumi_config or {})),
         ("environment", {s: environ[v] for s, v in ENVIRONMENT_VARIABLES.items() if environ.get(v)}),
-        ("SCP_TF_* environment", {s: environ[v] for s, v in TERRAFORM_VARIABLES.items() if environ.get(v)}),
+        ("SCP_TF_* environment", _from_terraform_environment(environ)),
         ("~/.scpconf", _read_scpconf(home)),
     ]
     unknown = set(layers[0][1]) - set(SETTINGS)
@@ -170,6 +215,12 @@ def resolve_config(
                 "default-region); set it, or set scpvs:endpoint"
             )
         environment = environment or DEFAULT_ENVIRONMENT
+        if environment not in REGIONS_BY_ENVIRONMENT and sources.get("environment") in AUTH_URL_SOURCES:
+            raise ConfigurationError(
+                f"the auth-url in {sources['environment']} names environment {environment!r}, which has no "
+                f"Virtual Server endpoint in the API document ({', '.join(sorted(REGIONS_BY_ENVIRONMENT))}); "
+                "set scpvs:environment or scpvs:endpoint"
+            )
         endpoint = endpoint_for(region, environment)
     endpoint = endpoint.rstrip("/")
 

@@ -12,6 +12,7 @@ from pulumi_scpvs.preview_summary import summarize
 
 from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator
 from .conftest import ROOT, PulumiProject
+from .test_examples import IDS_BY_EXAMPLE
 
 pytestmark = pytest.mark.engine
 
@@ -24,6 +25,8 @@ def example_project(example: str, tmp_path: Path, pulumi_bin: Path, simulator: R
     project.run("config", "set", "scpvs:endpoint", simulator.url)
     project.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
     project.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
+    for key, value in IDS_BY_EXAMPLE[example].items():  # not the embedded target: ids come from config
+        project.run("config", "set", key, value)
     return project
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator
 from .conftest import ROOT, PulumiProject
+from .test_examples import IDS_BY_EXAMPLE
 
 pytestmark = pytest.mark.engine
 
@@ -54,6 +55,8 @@ def test_wheel_installs_and_runs_an_example(
     project.run("config", "set", "scpvs:endpoint", engine_simulator.url)
     project.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
     project.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
+    for key, value in IDS_BY_EXAMPLE["quickstart"].items():  # not the embedded target: ids come from config
+        project.run("config", "set", key, value)
     up = project.run("up", "--yes", "--logtostderr", "-v=7")
     assert project.outputs()["server_state"] == "ACTIVE"
     # pulumi-plugin.json says the package has no resource plugin: without it the language

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pulumi_scpvs import ConfigurationError
-from pulumi_scpvs.scp._config import EMBEDDED, endpoint_for, resolve_config
+from pulumi_scpvs.scp._config import EMBEDDED, endpoint_for, environment_from_auth_url, resolve_config
 
 NO_HOME = Path("/nonexistent")
 
@@ -84,3 +84,73 @@ def test_keys_never_appear_in_repr() -> None:
         {"endpoint": "http://h", "access_key": "AK-VISIBLE?", "secret_key": "SUPER-SECRET"}, environ={}, home=NO_HOME
     )
     assert "SUPER-SECRET" not in repr(cfg) and "AK-VISIBLE?" not in repr(cfg)
+
+
+@pytest.mark.parametrize(
+    ("auth_url", "environment"),
+    [
+        ("https://iam.e.samsungsdscloud.com/v1", "e"),
+        ("https://iam.g.samsungsdscloud.com", "g"),
+        ("iam.s.samsungsdscloud.com/v1", "s"),
+        ("https://iam.dev2.samsungsdscloud.com/v1", "dev2"),
+        ("https://iam.example.test/v1", None),
+        ("https://virtualserver.kr-west1.e.samsungsdscloud.com", None),
+        ("", None),
+    ],
+)
+def test_environment_from_auth_url(auth_url: str, environment: str | None) -> None:
+    assert environment_from_auth_url(auth_url) == environment
+
+
+def test_terraform_auth_url_picks_the_environment() -> None:
+    env = {"SCP_ACCESS_KEY": "a", "SCP_SECRET_KEY": "s", "SCP_REGION": "kr-east1"}
+    cfg = resolve_config(environ={**env, "SCP_TF_AUTH_URL": "https://iam.e.samsungsdscloud.com/v1"}, home=NO_HOME)
+    assert cfg.environment == "e"
+    assert cfg.endpoint == "https://virtualserver.kr-east1.e.samsungsdscloud.com"
+    assert cfg.sources["environment"] == "SCP_TF_* environment"
+
+
+def test_scpconf_auth_url_picks_the_environment(tmp_path: Path) -> None:
+    (tmp_path / ".scpconf").mkdir()
+    (tmp_path / ".scpconf" / "credentials.json").write_text(json.dumps({"access-key": "ak", "secret-key": "sk"}))
+    (tmp_path / ".scpconf" / "config.json").write_text(
+        json.dumps({"default-region": "kr-west1", "auth-url": "https://iam.e.samsungsdscloud.com/v1"})
+    )
+    cfg = resolve_config(environ={}, home=tmp_path)
+    assert (cfg.environment, cfg.sources["environment"]) == ("e", "~/.scpconf")
+    assert cfg.endpoint == "https://virtualserver.kr-west1.e.samsungsdscloud.com"
+
+
+def test_explicit_environment_beats_the_auth_url(tmp_path: Path) -> None:
+    (tmp_path / ".scpconf").mkdir()
+    (tmp_path / ".scpconf" / "config.json").write_text(json.dumps({"auth-url": "https://iam.e.samsungsdscloud.com"}))
+    env = {
+        "SCP_ACCESS_KEY": "a",
+        "SCP_SECRET_KEY": "s",
+        "SCP_REGION": "kr-south1",
+        "SCP_TF_AUTH_URL": "https://iam.e.samsungsdscloud.com/v1",
+    }
+    from_pulumi = resolve_config(pulumi_config={"scpvs:environment": "g"}, environ=env, home=tmp_path)
+    from_env = resolve_config(environ={**env, "SCP_ENVIRONMENT": "g"}, home=tmp_path)
+    assert from_pulumi.endpoint == from_env.endpoint == "https://virtualserver.kr-south1.g.samsungsdscloud.com"
+    without_tf = {k: v for k, v in env.items() if k != "SCP_TF_AUTH_URL"}
+    tf_beats_file = resolve_config(
+        environ={**without_tf, "SCP_REGION": "kr-west1", "SCP_TF_AUTH_URL": "https://iam.s.samsungsdscloud.com"},
+        home=tmp_path,
+    )
+    assert tf_beats_file.environment == "s"
+
+
+def test_auth_url_alone_keeps_the_embedded_simulator_and_an_endpoint_ignores_it() -> None:
+    auth = {"SCP_TF_AUTH_URL": "https://iam.dev2.samsungsdscloud.com/v1"}
+    assert resolve_config(environ=auth, home=NO_HOME).is_embedded
+    explicit = resolve_config(
+        {"endpoint": "http://127.0.0.1:9", "access_key": "a", "secret_key": "s"}, environ=auth, home=NO_HOME
+    )
+    assert explicit.endpoint == "http://127.0.0.1:9"
+
+
+def test_auth_url_naming_an_unknown_environment_is_a_clear_error() -> None:
+    env = {"SCP_ACCESS_KEY": "a", "SCP_SECRET_KEY": "s", "SCP_REGION": "kr-west1"}
+    with pytest.raises(ConfigurationError, match=r"auth-url in SCP_TF_\* environment names environment 'dev2'"):
+        resolve_config(environ={**env, "SCP_TF_AUTH_URL": "https://iam.dev2.samsungsdscloud.com/v1"}, home=NO_HOME)
