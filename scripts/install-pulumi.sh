@@ -3,14 +3,14 @@
 # into a per-user cache keyed by version, building them from the Go module proxy when
 # no download site is reachable. Prints the bin directory to put on PATH.
 #
-#   scripts/install-pulumi.sh          # prints e.g. /root/.cache/pulumi-scpvs/pulumi-v3.260.0/bin
+#   scripts/install-pulumi.sh          # prints e.g. /root/.cache/pulumi-scpvs/pulumi-v3.274.1/bin
 #
 # Reuses a `pulumi` already on PATH when it is the pinned version and the language
 # host sits beside it; otherwise reuses the cache; otherwise builds (several minutes
 # cold on two cores; the Go module and build caches make later builds fast).
 set -euo pipefail
 
-PULUMI_VERSION="${PULUMI_VERSION:-3.260.0}"
+PULUMI_VERSION="${PULUMI_VERSION:-3.274.1}"
 # The Python language host has had no version tags since it became its own module;
 # before v3.80 it was a package inside sdk/v3. The proxy serves neither the new module
 # at this release's commit nor a newer one, so we build the last in-sdk host. Its gRPC
