@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The Pulumi SDK versions the package supports, read from pyproject.toml (``pulumi>=X,<4``).
 
-scripts/pulumi-sdk-range.py oldest               # 3.216.0
-scripts/pulumi-sdk-range.py newest-requirement   # pulumi>=3.216.0,<4 (pip picks the newest)
+scripts/pulumi-sdk-range.py oldest               # 3.235.0
+scripts/pulumi-sdk-range.py newest-requirement   # pulumi>=3.235.0,<4 (pip picks the newest)
 """
 
 import re
