@@ -23,6 +23,8 @@ pytestmark = pytest.mark.engine
 WORKFLOW = ROOT / "examples" / "ci" / "pull-request-preview.yml"
 BUCKET = "pulumi-state"
 STACK = "prod"
+# The local server accepts any keys; the CLI's S3 client needs some. NO_PROXY keeps it on loopback.
+S3_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "NO_PROXY": "127.0.0.1"}
 
 
 @pytest.fixture
@@ -41,11 +43,11 @@ def workflow_steps() -> dict[str, dict[str, Any]]:
     return {step.get("id", step.get("name", "")): step for step in workflow["jobs"]["preview"]["steps"]}
 
 
-def run_step(project: PulumiProject, step: dict[str, Any]) -> dict[str, str]:
+def run_step(project: PulumiProject, step: dict[str, Any], stack: str = STACK) -> dict[str, str]:
     """Run a step's script as GitHub does (bash -eo pipefail); return the outputs it set."""
     outputs = project.directory / "github-output"
     outputs.write_text("")
-    env = {**project.env, "STACK": STACK, "HEAD_SHA": "0123abc", "GITHUB_OUTPUT": str(outputs)}
+    env = {**project.env, "STACK": stack, "HEAD_SHA": "0123abc", "GITHUB_OUTPUT": str(outputs)}
     result = subprocess.run(
         ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
         cwd=project.directory,
@@ -68,11 +70,11 @@ def pull_request(main: PulumiProject, directory: Path, program: str, pulumi_bin:
     return checkout
 
 
-def preview_and_summarize(checkout: PulumiProject) -> tuple[str, str]:
+def preview_and_summarize(checkout: PulumiProject, stack: str = STACK) -> tuple[str, str]:
     """The workflow's Preview and Summary steps: the preview's exit code and the comment."""
     steps = workflow_steps()
-    exit_code = run_step(checkout, steps["preview"])["exit-code"]
-    run_step(checkout, steps["summary"])
+    exit_code = run_step(checkout, steps["preview"], stack)["exit-code"]
+    run_step(checkout, steps["summary"], stack)
     return exit_code, (checkout.directory / "summary.md").read_text(encoding="utf-8")
 
 
@@ -93,7 +95,7 @@ def test_a_pull_request_previews_its_change_to_the_stack_in_the_bucket(
     # The main branch: the stack, its config and an up, with the state in the bucket.
     main = PulumiProject(tmp_path / "main", pulumi_bin, {"PULUMI_BACKEND_URL": s3_backend_url})
     main.directory.mkdir()
-    main.env.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "NO_PROXY": "127.0.0.1"})
+    main.env.update(S3_CREDENTIALS)
     main.use_program("pr_main.py")
     main.run("stack", "init", STACK)
     main.run("config", "set", "scpvs:endpoint", engine_simulator.url)
@@ -104,7 +106,7 @@ def test_a_pull_request_previews_its_change_to_the_stack_in_the_bucket(
     # A pull request that grows one volume and changes the other's type: the comment shows
     # that change against the deployed stack, not everything "to create".
     change = pull_request(main, tmp_path / "pr-change", "pr_change.py", pulumi_bin)
-    change.env.update({k: main.env[k] for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "NO_PROXY")})
+    change.env.update(S3_CREDENTIALS)
     exit_code, summary = preview_and_summarize(change)
     assert exit_code == "0", summary
     assert summary.startswith("### Pulumi preview: 1 to update, 1 to replace\n"), summary
@@ -116,7 +118,7 @@ def test_a_pull_request_previews_its_change_to_the_stack_in_the_bucket(
     # A pull request with a size the provider's check refuses: the preview fails, and the
     # comment says so with the resource and the reason.
     bad = pull_request(main, tmp_path / "pr-bad", "pr_bad_input.py", pulumi_bin)
-    bad.env.update({k: main.env[k] for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "NO_PROXY")})
+    bad.env.update(S3_CREDENTIALS)
     exit_code, summary = preview_and_summarize(bad)
     assert exit_code != "0", summary
     assert summary.startswith("### ❌ Pulumi preview failed\n"), summary
@@ -128,3 +130,17 @@ def test_a_pull_request_previews_its_change_to_the_stack_in_the_bucket(
     resources = main.export()["deployment"]["resources"]
     sizes = {r["urn"].rsplit("::", 1)[-1]: r["inputs"].get("size") for r in resources if "Volume" in r["type"]}
     assert sizes == {"data": 8, "logs": 8}
+
+
+def test_a_preview_that_cannot_start_is_commented_with_the_cli_error(
+    tmp_path: Path, pulumi_bin: Path, s3_backend_url: str
+) -> None:
+    # The stack variable names a stack the bucket does not have: no JSON at all.
+    directory = tmp_path / "pr"
+    directory.mkdir()
+    checkout = PulumiProject(directory, pulumi_bin, {"PULUMI_BACKEND_URL": s3_backend_url, **S3_CREDENTIALS})
+    checkout.use_program("pr_main.py")
+    exit_code, summary = preview_and_summarize(checkout, stack="no-such-stack")
+    assert exit_code != "0"
+    assert summary.startswith("### ❌ Pulumi preview failed\n"), summary
+    assert "no stack named 'no-such-stack' found" in summary
