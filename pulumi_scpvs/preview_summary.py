@@ -7,6 +7,11 @@ Per resource: the operation, its kind, and the inputs that change; replacements 
 called out above the table because they destroy an object. Dynamic providers do not
 report which fields changed, so they are worked out from the old and new inputs in the
 preview itself.
+
+A failed preview (``pulumi preview --json`` still prints its JSON, with the errors among
+its diagnostics) is headed "preview failed", then each error with its resource, then the
+steps planned before the failure. Empty input (the CLI failed before printing anything)
+is reported as a failure too, so a workflow can always post the summary.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ HIDDEN_INPUTS = {
 SCPVS_TYPE_PREFIX = "pulumi-python:dynamic/scpvs:"
 LEGACY_KIND_KEY = "__kind"  # 0.1.0 (one shared type for every resource) recorded the kind as an input
 ORDER = ("replace", "create-replacement", "delete", "update", "create", "read", "refresh")
+# Printed after any error that stops the program; it adds nothing to the error itself.
+FOLLOW_ON_ERROR = "Resource monitor has terminated, shutting down"
 SYMBOLS = {"create": "➕ create", "update": "✏️ update", "replace": "♻️ **replace**", "delete": "🗑️ delete"}
 
 
@@ -68,7 +75,35 @@ def changed_inputs(step: dict[str, Any]) -> list[str]:
     return changed
 
 
+def preview_errors(preview: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(resource, message)`` for each error diagnostic: the resource as ``name (Kind)``, or ""
+    for the stack; the message without the ``error:`` and ``<type> resource '<name>':`` prefixes."""
+    errors = []
+    for diagnostic in preview.get("diagnostics") or []:
+        if diagnostic.get("severity") != "error":
+            continue
+        message = " ".join(str(diagnostic.get("message", "")).split()).removeprefix("error: ")
+        urn = str(diagnostic.get("urn") or "")
+        if not urn or "::pulumi:pulumi:Stack::" in urn:
+            errors.append(("", message))
+            continue
+        name, type_ = urn.rsplit("::", 1)[-1], urn.split("::")[-2].split("$")[-1]
+        message = message.removeprefix(f"{type_} resource '{name}': ")
+        errors.append((f"`{name}` ({resource_kind({'urn': urn})})", message))
+    meaningful = [error for error in errors if error[1] != FOLLOW_ON_ERROR]
+    return meaningful or errors
+
+
+def failure_lines(errors: list[tuple[str, str]]) -> list[str]:
+    lines = ["### ❌ Pulumi preview failed", ""]
+    for resource, message in errors:
+        where = f"{resource}: " if resource else ""
+        lines.append(f"> - {where}{message}")
+    return [*lines, ""]
+
+
 def summarize(preview: dict[str, Any]) -> str:
+    errors = preview_errors(preview)
     steps = [
         s
         for s in preview.get("steps", [])
@@ -77,7 +112,12 @@ def summarize(preview: dict[str, Any]) -> str:
     steps = [s for s in steps if s["op"] not in ("delete-replaced", "create-replacement")]
     counts = Counter(step["op"] for step in steps)
     headline = ", ".join(f"{counts[op]} to {op}" for op in ("create", "update", "replace", "delete") if counts[op])
-    lines = [f"### Pulumi preview: {headline or 'no changes'}", ""]
+    if errors:
+        lines = failure_lines(errors)
+        if steps:
+            lines += [f"Planned before the failure: {headline}.", ""]
+    else:
+        lines = [f"### Pulumi preview: {headline or 'no changes'}", ""]
     replacements = [s for s in steps if s["op"] == "replace"]
     if replacements:
         lines.append(f"> ⚠️ **{len(replacements)} replacement(s)**: the old object is deleted.")
@@ -102,6 +142,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("preview", help="the output of `pulumi preview --json` (a file, or - for standard input)")
     args = parser.parse_args(argv)
     text = sys.stdin.read() if args.preview == "-" else open(args.preview, encoding="utf-8").read()  # noqa: SIM115
+    if not text.strip():
+        message = "pulumi printed no preview; its error is in the job's log"
+        sys.stdout.write("\n".join(failure_lines([("", message)])))
+        return 0
     sys.stdout.write(summarize(json.loads(text)))
     return 0
 
