@@ -1,6 +1,7 @@
 """An image pipeline from the `GoldenImage` component: build a server from a base image
-and user data, capture it as a custom image, and share it with another account, which
-accepts it."""
+and user data, capture it as a custom image, and share it with another account. With
+`prodProfile` set (a profile of `scpvs:profiles` whose credentials are that account's),
+the share is accepted there too; otherwise the other account accepts it in its own stack."""
 
 import pulumi
 
@@ -8,14 +9,18 @@ from pulumi_scpvs.components import GoldenImage
 from pulumi_scpvs.simulator import catalogue
 
 config = pulumi.Config()
+prod_account = config.get("prodAccountId") or catalogue.OTHER_ACCOUNT_ID
+prod_profile = config.get("prodProfile")
 golden = GoldenImage(
     "golden-web",
     base_image_id=config.get("baseImageId") or catalogue.IMAGE_ROCKY,
     subnet_id=config.get("subnetId") or catalogue.SUBNET_ID,
     user_data="#!/bin/sh\ndnf -y install httpd && systemctl enable httpd\n",
-    share_with_accounts=[config.get("prodAccountId") or catalogue.OTHER_ACCOUNT_ID],
+    share_with_accounts=[prod_account],
+    consumer_profiles={prod_account: prod_profile} if prod_profile else None,
 )
 
 pulumi.export("golden_image_id", golden.image_id)
 pulumi.export("golden_image_name", golden.image_name)
 pulumi.export("shared_with", golden.shared_with)
+pulumi.export("accepted_by", golden.accepted_by)
