@@ -24,9 +24,14 @@ class RunningSimulator:
     url: str
     process: subprocess.Popen[str]
     state: Path | None
+    access_key: str = ACCESS_KEY
+    secret_key: str = SECRET_KEY
+    account_id: str | None = None
 
     def config(self, **overrides: str) -> ScpConfig:
-        explicit = {"endpoint": self.url, "access_key": ACCESS_KEY, "secret_key": SECRET_KEY, **overrides}
+        explicit = {"endpoint": self.url, "access_key": self.access_key, "secret_key": self.secret_key, **overrides}
+        if self.account_id is not None:
+            explicit.setdefault("account_id", self.account_id)
         return resolve_config(explicit, environ={}, home=Path("/nonexistent"))
 
     def client(self, **kwargs: object) -> ScpClient:
@@ -39,9 +44,19 @@ class RunningSimulator:
 
 
 def start_simulator(
-    state: Path | None = None, transition_seconds: float = 0.0, extra_env: dict[str, str] | None = None
+    state: Path | None = None,
+    transition_seconds: float = 0.0,
+    extra_env: dict[str, str] | None = None,
+    *,
+    access_key: str = ACCESS_KEY,
+    secret_key: str = SECRET_KEY,
+    account_id: str | None = None,
 ) -> RunningSimulator:
-    """Start ``python -m pulumi_scpvs.simulator --port 0`` and read the port it printed."""
+    """Start ``python -m pulumi_scpvs.simulator --port 0`` and read the port it printed.
+
+    ``account_id`` is the account its keys belong to (by default the catalogue's):
+    simulators sharing a ``state`` file are accounts of one region.
+    """
     command = [
         sys.executable,
         "-m",
@@ -53,14 +68,16 @@ def start_simulator(
     ]
     if state is not None:
         command += ["--state", str(state)]
-    env = {**os.environ, "SCP_ACCESS_KEY": ACCESS_KEY, "SCP_SECRET_KEY": SECRET_KEY, **(extra_env or {})}
+    if account_id is not None:
+        command += ["--account-id", account_id]
+    env = {**os.environ, "SCP_ACCESS_KEY": access_key, "SCP_SECRET_KEY": secret_key, **(extra_env or {})}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     assert process.stdout is not None
     line = process.stdout.readline()
     if "listening on" not in line:
         process.kill()
         raise RuntimeError(f"simulator did not start: {line}{process.stdout.read()}")
-    return RunningSimulator(line.rsplit(" ", 1)[-1].strip(), process, state)
+    return RunningSimulator(line.rsplit(" ", 1)[-1].strip(), process, state, access_key, secret_key, account_id)
 
 
 @pytest.fixture

@@ -24,7 +24,8 @@ class AutoScaledService(pulumi.ComponentResource):
     seconds become two policies; ``schedules`` (dicts of AutoScalingGroupSchedule inputs)
     and ``notify_user_ids`` add schedules and notifications. Changing the template
     (image, type, user data) creates a new launch configuration and moves the group to it
-    in place; the group itself is never replaced for that.
+    in place; the group itself is never replaced for that. Everything lives in the account
+    and region of ``profile`` (see README: Profiles; by default the ``scpvs:*`` settings).
 
     Outputs: ``group_id``, ``launch_configuration_id``, ``server_count``.
     """
@@ -52,6 +53,7 @@ class AutoScaledService(pulumi.ComponentResource):
         lb_server_groups: Sequence[AutoScalingGroupLbServerGroupArgs] | None = None,
         schedules: Sequence[Mapping[str, Any]] = (),
         notify_user_ids: Sequence[str] = (),
+        profile: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("scpvs:components:AutoScaledService", name, None, opts)
@@ -62,6 +64,7 @@ class AutoScaledService(pulumi.ComponentResource):
             server_type_id=server_type_id,
             keypair_name=keypair_name,
             user_data=user_data,
+            profile=profile,
             opts=child,
         )
         group = AutoScalingGroup(
@@ -73,6 +76,7 @@ class AutoScaledService(pulumi.ComponentResource):
             desired_server_count=desired_servers,
             max_server_count=max_servers,
             lb_server_groups=list(lb_server_groups) if lb_server_groups else None,
+            profile=profile,
             opts=child,
         )
         rules: tuple[tuple[str, int, Literal["ge", "le"], Literal["SCALE_OUT", "SCALE_IN"]], ...] = (
@@ -89,16 +93,20 @@ class AutoScaledService(pulumi.ComponentResource):
                 scale_type=scale_type,
                 scale_value=step,
                 cooldown_seconds=cooldown,
+                profile=profile,
                 opts=child,
             )
         for index, schedule in enumerate(schedules):
-            AutoScalingGroupSchedule(f"{name}-schedule-{index}", auto_scaling_group_id=group.id, **schedule, opts=child)
+            AutoScalingGroupSchedule(
+                f"{name}-schedule-{index}", auto_scaling_group_id=group.id, **schedule, profile=profile, opts=child
+            )
         for user_id in notify_user_ids:
             AutoScalingGroupNotification(
                 f"{name}-notify-{user_id[:8]}",
                 auto_scaling_group_id=group.id,
                 user_id=user_id,
                 notification_events=["SCALE_OUT", "SCALE_IN"],
+                profile=profile,
                 opts=child,
             )
         self.group_id = group.id

@@ -17,7 +17,8 @@ class VirtualMachine(pulumi.ComponentResource):
     Creates the server (boot volume of ``boot_volume_size`` GiB), one volume per entry of
     ``data_volume_sizes`` attached to it, a static NAT from ``public_ip_id`` when given,
     and a generated key pair unless ``keypair_name`` names an existing one (its private
-    half is the secret output ``private_key``).
+    half is the secret output ``private_key``). Everything lives in the account and region
+    of ``profile`` (see README: Profiles; by default the ``scpvs:*`` settings).
 
     Outputs: ``server_id``, ``private_ip``, ``public_ip`` (or ``None``), ``volume_ids``,
     ``keypair_name``, ``private_key``.
@@ -44,13 +45,14 @@ class VirtualMachine(pulumi.ComponentResource):
         server_group_id: pulumi.Input[str] | None = None,
         security_group_ids: pulumi.Input[list[pulumi.Input[str]]] | None = None,
         user_data: pulumi.Input[str] | None = None,
+        profile: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("scpvs:components:VirtualMachine", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         private_key: pulumi.Output[str | None] = pulumi.Output.from_input(None)
         if keypair_name is None:
-            keypair = Keypair(f"{name}-key", opts=child)
+            keypair = Keypair(f"{name}-key", profile=profile, opts=child)
             keypair_name, private_key = keypair.name, keypair.private_key
         server = Server(
             name,
@@ -62,18 +64,28 @@ class VirtualMachine(pulumi.ComponentResource):
             server_group_id=server_group_id,
             security_group_ids=security_group_ids,
             user_data=user_data,
+            profile=profile,
             opts=child,
         )
         volume_ids: list[pulumi.Output[str]] = []
         for index, size in enumerate(data_volume_sizes):
-            volume = Volume(f"{name}-data-{index}", size=size, opts=child)
-            VolumeAttachment(f"{name}-attach-{index}", volume_id=volume.id, server_id=server.id, opts=child)
+            volume = Volume(f"{name}-data-{index}", size=size, profile=profile, opts=child)
+            VolumeAttachment(
+                f"{name}-attach-{index}", volume_id=volume.id, server_id=server.id, profile=profile, opts=child
+            )
             volume_ids.append(volume.id)
         public_ip: pulumi.Output[Any] = pulumi.Output.from_input(None)
         if public_ip_id is not None:
-            port_id = lookups.get_server_interfaces_output(server_id=server.id).apply(lambda nics: nics[0].port_id)
+            port_id = lookups.get_server_interfaces_output(server_id=server.id, profile=profile).apply(
+                lambda nics: nics[0].port_id
+            )
             nat = StaticNat(
-                f"{name}-public", server_id=server.id, port_id=port_id, publicip_id=public_ip_id, opts=child
+                f"{name}-public",
+                server_id=server.id,
+                port_id=port_id,
+                publicip_id=public_ip_id,
+                profile=profile,
+                opts=child,
             )
             public_ip = nat.external_ip_address
         self.server_id = server.id

@@ -6,7 +6,9 @@ Functions that return one object raise :class:`LookupFailedError` naming the fil
 nothing or more than one object matches.
 
 They use the stack's ``scpvs:*`` configuration (or the environment, as the providers
-do); pass ``client=`` to use another :class:`~pulumi_scpvs.ScpClient`.
+do); pass ``profile=`` to look in the account and region of a profile of
+``scpvs:profiles`` (resolved here, in the program's process, as the providers resolve it
+in theirs), or ``client=`` to use another :class:`~pulumi_scpvs.ScpClient`.
 
 :func:`is_embedded_target` says whether the stack targets the embedded simulator, and
 :func:`config_id` reads an id from stack config, defaulting to a simulator catalogue id

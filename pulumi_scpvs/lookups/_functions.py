@@ -9,14 +9,14 @@ from typing import Any, TypeVar
 import pulumi
 
 from ..provider import make_client
-from ..scp import ScpClient
+from ..scp import ScpClient, ScpConfig
 from ..scp import models as m
-from ..scp._config import PULUMI_KEYS, resolve_config
+from ..scp._config import PROFILES_KEY, PULUMI_KEYS, parse_profiles, resolve_config, resolve_profile
 from ..scp._errors import ConfigurationError, ScpError
 
 T = TypeVar("T")
 
-_CLIENT: list[ScpClient] = []
+_CLIENTS: dict[str | None, ScpClient] = {}
 _LOCK = threading.Lock()
 
 
@@ -24,9 +24,10 @@ class LookupFailedError(ScpError):
     """A lookup that expects one object found none, or several."""
 
 
-def default_client() -> ScpClient:
-    """The client lookups use: configured from the stack's ``scpvs:*`` settings or the environment."""
-    return _client(None)
+def default_client(profile: str | None = None) -> ScpClient:
+    """The client lookups use: configured from the stack's ``scpvs:*`` settings or the
+    environment, or from the profile ``profile`` of ``scpvs:profiles``."""
+    return _client(None, profile)
 
 
 def is_embedded_target() -> bool:
@@ -66,13 +67,25 @@ def _stack_settings() -> dict[str, str]:
     return {k: str(v) for k, v in stack_config.items() if v}
 
 
-def _client(client: ScpClient | None) -> ScpClient:
+def _client(client: ScpClient | None, profile: str | None = None) -> ScpClient:
     if client is not None:
+        if profile is not None:
+            raise ConfigurationError("give a lookup client= or profile=, not both")
         return client
     with _LOCK:
-        if not _CLIENT:
-            _CLIENT.append(make_client(resolve_config(pulumi_config=_stack_settings())))
-        return _CLIENT[0]
+        if profile not in _CLIENTS:
+            pulumi_config = _stack_settings()
+            if profile is None:
+                config = resolve_config(pulumi_config=pulumi_config)
+            else:
+                try:
+                    default: ScpConfig | None = resolve_config(pulumi_config=pulumi_config)
+                except ConfigurationError:
+                    default = None  # a profile complete on its own does not need the default settings
+                profiles = parse_profiles(pulumi.runtime.get_config(PROFILES_KEY))
+                config = resolve_profile(profile, profiles, default)
+            _CLIENTS[profile] = make_client(config)
+        return _CLIENTS[profile]
 
 
 def _only(items: Iterable[T], what: str, **filters: Any) -> T:
@@ -100,15 +113,19 @@ def _by_id_or_name(
 
 
 def get_server_types(
-    *, min_disk: int | None = None, min_ram: int | None = None, client: ScpClient | None = None
+    *,
+    min_disk: int | None = None,
+    min_ram: int | None = None,
+    profile: str | None = None,
+    client: ScpClient | None = None,
 ) -> list[m.ServerType]:
     """Every server type, optionally with at least ``min_disk`` GiB and ``min_ram`` MiB."""
-    return list(_client(client).server_types.iterate_server_types(min_disk=min_disk, min_ram=min_ram))
+    return list(_client(client, profile).server_types.iterate_server_types(min_disk=min_disk, min_ram=min_ram))
 
 
-def get_server_type(*, id: str, client: ScpClient | None = None) -> m.ServerType:
+def get_server_type(*, id: str, profile: str | None = None, client: ScpClient | None = None) -> m.ServerType:
     """One server type by id, e.g. ``s1v1m2``."""
-    return _client(client).server_types.show_server_type(id)
+    return _client(client, profile).server_types.show_server_type(id)
 
 
 def get_images(
@@ -119,11 +136,12 @@ def get_images(
     visibility: str | None = None,
     scp_image_type: str | None = None,
     scp_original_image_type: str | None = None,
+    profile: str | None = None,
     client: ScpClient | None = None,
 ) -> list[m.ImageShowResponse]:
     """Images filtered as the API filters them."""
     return list(
-        _client(client).images.iterate_images(
+        _client(client, profile).images.iterate_images(
             name=name,
             os_distro=os_distro,
             status=status,
@@ -135,68 +153,74 @@ def get_images(
 
 
 def get_image(
-    *, id: str | None = None, name: str | None = None, client: ScpClient | None = None
+    *, id: str | None = None, name: str | None = None, profile: str | None = None, client: ScpClient | None = None
 ) -> m.ImageShowResponse:
     """One image by id or by exact name (``get_image(name="Ubuntu 22.04")``)."""
-    c = _client(client)
+    c = _client(client, profile)
     return _by_id_or_name(id, name, "image", c.images.show_image, lambda: c.images.iterate_images(name=name))
 
 
 def get_pending_images(
-    *, scp_image_type: str | None = None, client: ScpClient | None = None
+    *, scp_image_type: str | None = None, profile: str | None = None, client: ScpClient | None = None
 ) -> list[m.ImageShowResponse]:
     """Images still being imported or saved."""
-    return _client(client).images.list_pending_images(scp_image_type=scp_image_type).images
+    return _client(client, profile).images.list_pending_images(scp_image_type=scp_image_type).images
 
 
-def get_volume_types(*, client: ScpClient | None = None) -> list[m.VolumeTypeDetailResponse]:
+def get_volume_types(
+    *, profile: str | None = None, client: ScpClient | None = None
+) -> list[m.VolumeTypeDetailResponse]:
     """Every volume type."""
-    return list(_client(client).volume_types.iterate_volume_types())
+    return list(_client(client, profile).volume_types.iterate_volume_types())
 
 
-def get_default_volume_type(*, client: ScpClient | None = None) -> m.VolumeTypeDetailResponse:
+def get_default_volume_type(
+    *, profile: str | None = None, client: ScpClient | None = None
+) -> m.VolumeTypeDetailResponse:
     """The region's default volume type."""
-    return _client(client).volume_types.show_default_volume_type()
+    return _client(client, profile).volume_types.show_default_volume_type()
 
 
-def get_volume_type(*, id: str, client: ScpClient | None = None) -> m.VolumeTypeDetailResponse:
+def get_volume_type(
+    *, id: str, profile: str | None = None, client: ScpClient | None = None
+) -> m.VolumeTypeDetailResponse:
     """One volume type by id (or name)."""
-    return _client(client).volume_types.show_volume_type(id)
+    return _client(client, profile).volume_types.show_volume_type(id)
 
 
-def get_partition_size(*, client: ScpClient | None = None) -> int:
+def get_partition_size(*, profile: str | None = None, client: ScpClient | None = None) -> int:
     """The region's maximum partition size for partition server groups."""
-    return _client(client).server_groups.get_region_maximum_partition_size().partition_size
+    return _client(client, profile).server_groups.get_region_maximum_partition_size().partition_size
 
 
-def get_server_quota_set(*, client: ScpClient | None = None) -> m.ServerQuotaSet:
+def get_server_quota_set(*, profile: str | None = None, client: ScpClient | None = None) -> m.ServerQuotaSet:
     """Server quotas: limits and what is in use."""
-    return _client(client).quota_sets.show_server_quota_set()
+    return _client(client, profile).quota_sets.show_server_quota_set()
 
 
-def get_volume_quota_set(*, client: ScpClient | None = None) -> m.VolumeQuotaSet:
+def get_volume_quota_set(*, profile: str | None = None, client: ScpClient | None = None) -> m.VolumeQuotaSet:
     """Volume quotas: limits and what is in use."""
-    return _client(client).quota_sets.show_volume_quota_set()
+    return _client(client, profile).quota_sets.show_volume_quota_set()
 
 
 def get_default_configs(
-    *, name: str | None = None, category: str | None = None, client: ScpClient | None = None
+    *, name: str | None = None, category: str | None = None, profile: str | None = None, client: ScpClient | None = None
 ) -> dict[str, Any]:
     """The account's default configuration values."""
-    return _client(client).default_configs.list_default_configs(name=name, category=category).configs
+    return _client(client, profile).default_configs.list_default_configs(name=name, category=category).configs
 
 
 # -- objects --------------------------------------------------------------------------------
 
 
-def get_keypairs(*, client: ScpClient | None = None) -> list[m.Keypair]:
+def get_keypairs(*, profile: str | None = None, client: ScpClient | None = None) -> list[m.Keypair]:
     """Every key pair."""
-    return list(_client(client).keypairs.iterate_keypairs())
+    return list(_client(client, profile).keypairs.iterate_keypairs())
 
 
-def get_keypair(*, name: str, client: ScpClient | None = None) -> m.KeypairShowResponse:
+def get_keypair(*, name: str, profile: str | None = None, client: ScpClient | None = None) -> m.KeypairShowResponse:
     """One key pair by name."""
-    return _client(client).keypairs.show_keypair(name)
+    return _client(client, profile).keypairs.show_keypair(name)
 
 
 def get_servers(
@@ -206,11 +230,12 @@ def get_servers(
     vpc_id: str | None = None,
     server_type_id: str | None = None,
     auto_scaling_group_id: str | None = None,
+    profile: str | None = None,
     client: ScpClient | None = None,
 ) -> list[m.ServerShowResponse]:
     """Servers filtered as the API filters them (``name`` matches a part of the name)."""
     return list(
-        _client(client).servers.iterate_servers(
+        _client(client, profile).servers.iterate_servers(
             name=name,
             state=state,
             vpc_id=vpc_id,
@@ -221,55 +246,64 @@ def get_servers(
 
 
 def get_server(
-    *, id: str | None = None, name: str | None = None, client: ScpClient | None = None
+    *, id: str | None = None, name: str | None = None, profile: str | None = None, client: ScpClient | None = None
 ) -> m.ServerShowResponse:
     """One server by id or exact name."""
-    c = _client(client)
+    c = _client(client, profile)
     return _by_id_or_name(id, name, "server", c.servers.show_server, lambda: c.servers.iterate_servers(name=name))
 
 
 def get_volumes(
-    *, name: str | None = None, state: str | None = None, bootable: bool | None = None, client: ScpClient | None = None
+    *,
+    name: str | None = None,
+    state: str | None = None,
+    bootable: bool | None = None,
+    profile: str | None = None,
+    client: ScpClient | None = None,
 ) -> list[m.VolumeShowResponse]:
     """Volumes filtered as the API filters them."""
-    return list(_client(client).volumes.iterate_volumes(name=name, state=state, bootable=bootable))
+    return list(_client(client, profile).volumes.iterate_volumes(name=name, state=state, bootable=bootable))
 
 
 def get_volume(
-    *, id: str | None = None, name: str | None = None, client: ScpClient | None = None
+    *, id: str | None = None, name: str | None = None, profile: str | None = None, client: ScpClient | None = None
 ) -> m.VolumeShowResponse:
     """One volume by id or exact name."""
-    c = _client(client)
+    c = _client(client, profile)
     return _by_id_or_name(id, name, "volume", c.volumes.show_volume, lambda: c.volumes.iterate_volumes(name=name))
 
 
 def get_snapshots(
-    *, volume_id: str | None = None, name: str | None = None, client: ScpClient | None = None
+    *,
+    volume_id: str | None = None,
+    name: str | None = None,
+    profile: str | None = None,
+    client: ScpClient | None = None,
 ) -> list[m.SnapshotDetailResponse]:
     """Snapshots, optionally of one volume or with one name."""
-    return list(_client(client).snapshots.iterate_snapshots(volume_id=volume_id, name=name))
+    return list(_client(client, profile).snapshots.iterate_snapshots(volume_id=volume_id, name=name))
 
 
 def get_snapshot(
-    *, id: str | None = None, name: str | None = None, client: ScpClient | None = None
+    *, id: str | None = None, name: str | None = None, profile: str | None = None, client: ScpClient | None = None
 ) -> m.SnapshotDetailResponse:
     """One snapshot by id or exact name."""
-    c = _client(client)
+    c = _client(client, profile)
     return _by_id_or_name(
         id, name, "snapshot", c.snapshots.show_snapshot, lambda: c.snapshots.iterate_snapshots(name=name)
     )
 
 
-def get_server_groups(*, client: ScpClient | None = None) -> list[m.ServerGroup]:
+def get_server_groups(*, profile: str | None = None, client: ScpClient | None = None) -> list[m.ServerGroup]:
     """Every server group."""
-    return list(_client(client).server_groups.iterate_server_groups())
+    return list(_client(client, profile).server_groups.iterate_server_groups())
 
 
 def get_server_group(
-    *, id: str | None = None, name: str | None = None, client: ScpClient | None = None
+    *, id: str | None = None, name: str | None = None, profile: str | None = None, client: ScpClient | None = None
 ) -> m.ServerGroup:
     """One server group by id or exact name."""
-    c = _client(client)
+    c = _client(client, profile)
     return _by_id_or_name(
         id, name, "server group", c.server_groups.show_server_group, c.server_groups.iterate_server_groups
     )
@@ -278,48 +312,60 @@ def get_server_group(
 # -- about one server or group -----------------------------------------------------------------
 
 
-def get_server_ips(*, server_id: str, client: ScpClient | None = None) -> list[m.ServerShowResponseAddress]:
+def get_server_ips(
+    *, server_id: str, profile: str | None = None, client: ScpClient | None = None
+) -> list[m.ServerShowResponseAddress]:
     """A server's addresses by subnet."""
-    return _client(client).servers.list_server_ips(server_id).addresses
+    return _client(client, profile).servers.list_server_ips(server_id).addresses
 
 
-def get_server_interfaces(*, server_id: str, client: ScpClient | None = None) -> list[m.InterfaceResponse]:
+def get_server_interfaces(
+    *, server_id: str, profile: str | None = None, client: ScpClient | None = None
+) -> list[m.InterfaceResponse]:
     """A server's interfaces, with their NATs."""
-    return _client(client).servers.list_server_interfaces(server_id).interfaces
+    return _client(client, profile).servers.list_server_interfaces(server_id).interfaces
 
 
-def get_server_volumes(*, server_id: str, client: ScpClient | None = None) -> list[m.ServersVolumeResponse]:
+def get_server_volumes(
+    *, server_id: str, profile: str | None = None, client: ScpClient | None = None
+) -> list[m.ServersVolumeResponse]:
     """The volumes attached to a server."""
-    return _client(client).servers.list_server_volumes(server_id).volumes
+    return _client(client, profile).servers.list_server_volumes(server_id).volumes
 
 
-def get_server_security_groups(*, server_id: str, client: ScpClient | None = None) -> list[m.SecurityGroupResponse]:
+def get_server_security_groups(
+    *, server_id: str, profile: str | None = None, client: ScpClient | None = None
+) -> list[m.SecurityGroupResponse]:
     """A server's security groups with their rules."""
-    return _client(client).servers.list_server_security_group(server_id).security_groups
+    return _client(client, profile).servers.list_server_security_group(server_id).security_groups
 
 
-def get_server_console_log(*, server_id: str, line_size: int | None = None, client: ScpClient | None = None) -> str:
+def get_server_console_log(
+    *, server_id: str, line_size: int | None = None, profile: str | None = None, client: ScpClient | None = None
+) -> str:
     """The last ``line_size`` lines of a server's console."""
-    return _client(client).servers.show_server_console_log(server_id, line_size=line_size).output or ""
+    return _client(client, profile).servers.show_server_console_log(server_id, line_size=line_size).output or ""
 
 
 def get_server_password(
-    *, server_id: str, private_key: str | None = None, client: ScpClient | None = None
+    *, server_id: str, private_key: str | None = None, profile: str | None = None, client: ScpClient | None = None
 ) -> str | None:
     """A Windows server's password (wrap it with ``pulumi.Output.secret`` before exporting it)."""
     body = {"private_key": private_key} if private_key else {}
-    return _client(client).servers.show_server_password(server_id, body).password
+    return _client(client, profile).servers.show_server_password(server_id, body).password
 
 
 def get_auto_scaling_group_servers(
-    *, auto_scaling_group_id: str, client: ScpClient | None = None
+    *, auto_scaling_group_id: str, profile: str | None = None, client: ScpClient | None = None
 ) -> list[m.AutoScalingGroupVirtualServerShowResponse]:
     """The servers an auto-scaling group runs."""
-    return list(_client(client).auto_scaling_groups.iterate_auto_scaling_group_servers(auto_scaling_group_id))
+    return list(_client(client, profile).auto_scaling_groups.iterate_auto_scaling_group_servers(auto_scaling_group_id))
 
 
 def get_auto_scaling_group_lb_server_groups(
-    *, auto_scaling_group_id: str, client: ScpClient | None = None
+    *, auto_scaling_group_id: str, profile: str | None = None, client: ScpClient | None = None
 ) -> list[m.AutoScalingGroupLbServerGroupShowResponse]:
     """The LB server groups an auto-scaling group registers its servers in."""
-    return list(_client(client).auto_scaling_groups.iterate_auto_scaling_group_lb_server_groups(auto_scaling_group_id))
+    return list(
+        _client(client, profile).auto_scaling_groups.iterate_auto_scaling_group_lb_server_groups(auto_scaling_group_id)
+    )

@@ -74,151 +74,151 @@ __all__ = [
 ]
 
 
-def get_auto_scaling_group_lb_server_groups_output(*, auto_scaling_group_id: pulumi.Input[str], client: ScpClient | None = None) -> pulumi.Output[list[m.AutoScalingGroupLbServerGroupShowResponse]]:
+def get_auto_scaling_group_lb_server_groups_output(*, auto_scaling_group_id: pulumi.Input[str], profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[list[m.AutoScalingGroupLbServerGroupShowResponse]]:
     """Like :func:`get_auto_scaling_group_lb_server_groups`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.all(auto_scaling_group_id=auto_scaling_group_id).apply(lambda args: get_auto_scaling_group_lb_server_groups(**args, client=client))
+    return pulumi.Output.all(auto_scaling_group_id=auto_scaling_group_id, profile=profile).apply(lambda args: get_auto_scaling_group_lb_server_groups(**args, client=client))
 
 
-def get_auto_scaling_group_servers_output(*, auto_scaling_group_id: pulumi.Input[str], client: ScpClient | None = None) -> pulumi.Output[list[m.AutoScalingGroupVirtualServerShowResponse]]:
+def get_auto_scaling_group_servers_output(*, auto_scaling_group_id: pulumi.Input[str], profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[list[m.AutoScalingGroupVirtualServerShowResponse]]:
     """Like :func:`get_auto_scaling_group_servers`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.all(auto_scaling_group_id=auto_scaling_group_id).apply(lambda args: get_auto_scaling_group_servers(**args, client=client))
+    return pulumi.Output.all(auto_scaling_group_id=auto_scaling_group_id, profile=profile).apply(lambda args: get_auto_scaling_group_servers(**args, client=client))
 
 
-def get_default_configs_output(*, name: pulumi.Input[str] | None = None, category: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[dict[str, Any]]:
+def get_default_configs_output(*, name: pulumi.Input[str] | None = None, category: pulumi.Input[str] | None = None, profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[dict[str, Any]]:
     """Like :func:`get_default_configs`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.all(name=name, category=category).apply(lambda args: get_default_configs(**args, client=client))
+    return pulumi.Output.all(name=name, category=category, profile=profile).apply(lambda args: get_default_configs(**args, client=client))
 
 
-def get_default_volume_type_output(*, client: ScpClient | None = None) -> pulumi.Output[m.VolumeTypeDetailResponse]:
+def get_default_volume_type_output(*, profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[m.VolumeTypeDetailResponse]:
     """Like :func:`get_default_volume_type`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.from_input({}).apply(lambda args: get_default_volume_type(**args, client=client))
+    return pulumi.Output.all(profile=profile).apply(lambda args: get_default_volume_type(**args, client=client))
 
 
-def get_image_output(*, id: pulumi.Input[str] | None = None, name: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[m.ImageShowResponse]:
+def get_image_output(*, id: pulumi.Input[str] | None = None, name: pulumi.Input[str] | None = None, profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[m.ImageShowResponse]:
     """Like :func:`get_image`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.all(id=id, name=name).apply(lambda args: get_image(**args, client=client))
+    return pulumi.Output.all(id=id, name=name, profile=profile).apply(lambda args: get_image(**args, client=client))
 
 
-def get_images_output(*, name: pulumi.Input[str] | None = None, os_distro: pulumi.Input[str] | None = None, status: pulumi.Input[str] | None = None, visibility: pulumi.Input[str] | None = None, scp_image_type: pulumi.Input[str] | None = None, scp_original_image_type: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[list[m.ImageShowResponse]]:
+def get_images_output(*, name: pulumi.Input[str] | None = None, os_distro: pulumi.Input[str] | None = None, status: pulumi.Input[str] | None = None, visibility: pulumi.Input[str] | None = None, scp_image_type: pulumi.Input[str] | None = None, scp_original_image_type: pulumi.Input[str] | None = None, profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[list[m.ImageShowResponse]]:
     """Like :func:`get_images`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.all(name=name, os_distro=os_distro, status=status, visibility=visibility, scp_image_type=scp_image_type, scp_original_image_type=scp_original_image_type).apply(lambda args: get_images(**args, client=client))
+    return pulumi.Output.all(name=name, os_distro=os_distro, status=status, visibility=visibility, scp_image_type=scp_image_type, scp_original_image_type=scp_original_image_type, profile=profile).apply(lambda args: get_images(**args, client=client))
 
 
-def get_keypair_output(*, name: pulumi.Input[str], client: ScpClient | None = None) -> pulumi.Output[m.KeypairShowResponse]:
+def get_keypair_output(*, name: pulumi.Input[str], profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[m.KeypairShowResponse]:
     """Like :func:`get_keypair`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.all(name=name).apply(lambda args: get_keypair(**args, client=client))
+    return pulumi.Output.all(name=name, profile=profile).apply(lambda args: get_keypair(**args, client=client))
 
 
-def get_keypairs_output(*, client: ScpClient | None = None) -> pulumi.Output[list[m.Keypair]]:
+def get_keypairs_output(*, profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[list[m.Keypair]]:
     """Like :func:`get_keypairs`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.from_input({}).apply(lambda args: get_keypairs(**args, client=client))
+    return pulumi.Output.all(profile=profile).apply(lambda args: get_keypairs(**args, client=client))
 
 
-def get_partition_size_output(*, client: ScpClient | None = None) -> pulumi.Output[int]:
+def get_partition_size_output(*, profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[int]:
     """Like :func:`get_partition_size`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.from_input({}).apply(lambda args: get_partition_size(**args, client=client))
+    return pulumi.Output.all(profile=profile).apply(lambda args: get_partition_size(**args, client=client))
 
 
-def get_pending_images_output(*, scp_image_type: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[list[m.ImageShowResponse]]:
+def get_pending_images_output(*, scp_image_type: pulumi.Input[str] | None = None, profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[list[m.ImageShowResponse]]:
     """Like :func:`get_pending_images`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.all(scp_image_type=scp_image_type).apply(lambda args: get_pending_images(**args, client=client))
+    return pulumi.Output.all(scp_image_type=scp_image_type, profile=profile).apply(lambda args: get_pending_images(**args, client=client))
 
 
-def get_server_output(*, id: pulumi.Input[str] | None = None, name: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[m.ServerShowResponse]:
+def get_server_output(*, id: pulumi.Input[str] | None = None, name: pulumi.Input[str] | None = None, profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[m.ServerShowResponse]:
     """Like :func:`get_server`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.all(id=id, name=name).apply(lambda args: get_server(**args, client=client))
+    return pulumi.Output.all(id=id, name=name, profile=profile).apply(lambda args: get_server(**args, client=client))
 
 
-def get_server_console_log_output(*, server_id: pulumi.Input[str], line_size: pulumi.Input[int] | None = None, client: ScpClient | None = None) -> pulumi.Output[str]:
+def get_server_console_log_output(*, server_id: pulumi.Input[str], line_size: pulumi.Input[int] | None = None, profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[str]:
     """Like :func:`get_server_console_log`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.all(server_id=server_id, line_size=line_size).apply(lambda args: get_server_console_log(**args, client=client))
+    return pulumi.Output.all(server_id=server_id, line_size=line_size, profile=profile).apply(lambda args: get_server_console_log(**args, client=client))
 
 
-def get_server_group_output(*, id: pulumi.Input[str] | None = None, name: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[m.ServerGroup]:
+def get_server_group_output(*, id: pulumi.Input[str] | None = None, name: pulumi.Input[str] | None = None, profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[m.ServerGroup]:
     """Like :func:`get_server_group`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.all(id=id, name=name).apply(lambda args: get_server_group(**args, client=client))
+    return pulumi.Output.all(id=id, name=name, profile=profile).apply(lambda args: get_server_group(**args, client=client))
 
 
-def get_server_groups_output(*, client: ScpClient | None = None) -> pulumi.Output[list[m.ServerGroup]]:
+def get_server_groups_output(*, profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[list[m.ServerGroup]]:
     """Like :func:`get_server_groups`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.from_input({}).apply(lambda args: get_server_groups(**args, client=client))
+    return pulumi.Output.all(profile=profile).apply(lambda args: get_server_groups(**args, client=client))
 
 
-def get_server_interfaces_output(*, server_id: pulumi.Input[str], client: ScpClient | None = None) -> pulumi.Output[list[m.InterfaceResponse]]:
+def get_server_interfaces_output(*, server_id: pulumi.Input[str], profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[list[m.InterfaceResponse]]:
     """Like :func:`get_server_interfaces`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.all(server_id=server_id).apply(lambda args: get_server_interfaces(**args, client=client))
+    return pulumi.Output.all(server_id=server_id, profile=profile).apply(lambda args: get_server_interfaces(**args, client=client))
 
 
-def get_server_ips_output(*, server_id: pulumi.Input[str], client: ScpClient | None = None) -> pulumi.Output[list[m.ServerShowResponseAddress]]:
+def get_server_ips_output(*, server_id: pulumi.Input[str], profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[list[m.ServerShowResponseAddress]]:
     """Like :func:`get_server_ips`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.all(server_id=server_id).apply(lambda args: get_server_ips(**args, client=client))
+    return pulumi.Output.all(server_id=server_id, profile=profile).apply(lambda args: get_server_ips(**args, client=client))
 
 
-def get_server_password_output(*, server_id: pulumi.Input[str], private_key: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[str | None]:
+def get_server_password_output(*, server_id: pulumi.Input[str], private_key: pulumi.Input[str] | None = None, profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[str | None]:
     """Like :func:`get_server_password`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.all(server_id=server_id, private_key=private_key).apply(lambda args: get_server_password(**args, client=client))
+    return pulumi.Output.all(server_id=server_id, private_key=private_key, profile=profile).apply(lambda args: get_server_password(**args, client=client))
 
 
-def get_server_quota_set_output(*, client: ScpClient | None = None) -> pulumi.Output[m.ServerQuotaSet]:
+def get_server_quota_set_output(*, profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[m.ServerQuotaSet]:
     """Like :func:`get_server_quota_set`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.from_input({}).apply(lambda args: get_server_quota_set(**args, client=client))
+    return pulumi.Output.all(profile=profile).apply(lambda args: get_server_quota_set(**args, client=client))
 
 
-def get_server_security_groups_output(*, server_id: pulumi.Input[str], client: ScpClient | None = None) -> pulumi.Output[list[m.SecurityGroupResponse]]:
+def get_server_security_groups_output(*, server_id: pulumi.Input[str], profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[list[m.SecurityGroupResponse]]:
     """Like :func:`get_server_security_groups`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.all(server_id=server_id).apply(lambda args: get_server_security_groups(**args, client=client))
+    return pulumi.Output.all(server_id=server_id, profile=profile).apply(lambda args: get_server_security_groups(**args, client=client))
 
 
-def get_server_type_output(*, id: pulumi.Input[str], client: ScpClient | None = None) -> pulumi.Output[m.ServerType]:
+def get_server_type_output(*, id: pulumi.Input[str], profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[m.ServerType]:
     """Like :func:`get_server_type`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.all(id=id).apply(lambda args: get_server_type(**args, client=client))
+    return pulumi.Output.all(id=id, profile=profile).apply(lambda args: get_server_type(**args, client=client))
 
 
-def get_server_types_output(*, min_disk: pulumi.Input[int] | None = None, min_ram: pulumi.Input[int] | None = None, client: ScpClient | None = None) -> pulumi.Output[list[m.ServerType]]:
+def get_server_types_output(*, min_disk: pulumi.Input[int] | None = None, min_ram: pulumi.Input[int] | None = None, profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[list[m.ServerType]]:
     """Like :func:`get_server_types`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.all(min_disk=min_disk, min_ram=min_ram).apply(lambda args: get_server_types(**args, client=client))
+    return pulumi.Output.all(min_disk=min_disk, min_ram=min_ram, profile=profile).apply(lambda args: get_server_types(**args, client=client))
 
 
-def get_server_volumes_output(*, server_id: pulumi.Input[str], client: ScpClient | None = None) -> pulumi.Output[list[m.ServersVolumeResponse]]:
+def get_server_volumes_output(*, server_id: pulumi.Input[str], profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[list[m.ServersVolumeResponse]]:
     """Like :func:`get_server_volumes`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.all(server_id=server_id).apply(lambda args: get_server_volumes(**args, client=client))
+    return pulumi.Output.all(server_id=server_id, profile=profile).apply(lambda args: get_server_volumes(**args, client=client))
 
 
-def get_servers_output(*, name: pulumi.Input[str] | None = None, state: pulumi.Input[str] | None = None, vpc_id: pulumi.Input[str] | None = None, server_type_id: pulumi.Input[str] | None = None, auto_scaling_group_id: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[list[m.ServerShowResponse]]:
+def get_servers_output(*, name: pulumi.Input[str] | None = None, state: pulumi.Input[str] | None = None, vpc_id: pulumi.Input[str] | None = None, server_type_id: pulumi.Input[str] | None = None, auto_scaling_group_id: pulumi.Input[str] | None = None, profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[list[m.ServerShowResponse]]:
     """Like :func:`get_servers`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.all(name=name, state=state, vpc_id=vpc_id, server_type_id=server_type_id, auto_scaling_group_id=auto_scaling_group_id).apply(lambda args: get_servers(**args, client=client))
+    return pulumi.Output.all(name=name, state=state, vpc_id=vpc_id, server_type_id=server_type_id, auto_scaling_group_id=auto_scaling_group_id, profile=profile).apply(lambda args: get_servers(**args, client=client))
 
 
-def get_snapshot_output(*, id: pulumi.Input[str] | None = None, name: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[m.SnapshotDetailResponse]:
+def get_snapshot_output(*, id: pulumi.Input[str] | None = None, name: pulumi.Input[str] | None = None, profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[m.SnapshotDetailResponse]:
     """Like :func:`get_snapshot`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.all(id=id, name=name).apply(lambda args: get_snapshot(**args, client=client))
+    return pulumi.Output.all(id=id, name=name, profile=profile).apply(lambda args: get_snapshot(**args, client=client))
 
 
-def get_snapshots_output(*, volume_id: pulumi.Input[str] | None = None, name: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[list[m.SnapshotDetailResponse]]:
+def get_snapshots_output(*, volume_id: pulumi.Input[str] | None = None, name: pulumi.Input[str] | None = None, profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[list[m.SnapshotDetailResponse]]:
     """Like :func:`get_snapshots`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.all(volume_id=volume_id, name=name).apply(lambda args: get_snapshots(**args, client=client))
+    return pulumi.Output.all(volume_id=volume_id, name=name, profile=profile).apply(lambda args: get_snapshots(**args, client=client))
 
 
-def get_volume_output(*, id: pulumi.Input[str] | None = None, name: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[m.VolumeShowResponse]:
+def get_volume_output(*, id: pulumi.Input[str] | None = None, name: pulumi.Input[str] | None = None, profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[m.VolumeShowResponse]:
     """Like :func:`get_volume`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.all(id=id, name=name).apply(lambda args: get_volume(**args, client=client))
+    return pulumi.Output.all(id=id, name=name, profile=profile).apply(lambda args: get_volume(**args, client=client))
 
 
-def get_volume_quota_set_output(*, client: ScpClient | None = None) -> pulumi.Output[m.VolumeQuotaSet]:
+def get_volume_quota_set_output(*, profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[m.VolumeQuotaSet]:
     """Like :func:`get_volume_quota_set`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.from_input({}).apply(lambda args: get_volume_quota_set(**args, client=client))
+    return pulumi.Output.all(profile=profile).apply(lambda args: get_volume_quota_set(**args, client=client))
 
 
-def get_volume_type_output(*, id: pulumi.Input[str], client: ScpClient | None = None) -> pulumi.Output[m.VolumeTypeDetailResponse]:
+def get_volume_type_output(*, id: pulumi.Input[str], profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[m.VolumeTypeDetailResponse]:
     """Like :func:`get_volume_type`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.all(id=id).apply(lambda args: get_volume_type(**args, client=client))
+    return pulumi.Output.all(id=id, profile=profile).apply(lambda args: get_volume_type(**args, client=client))
 
 
-def get_volume_types_output(*, client: ScpClient | None = None) -> pulumi.Output[list[m.VolumeTypeDetailResponse]]:
+def get_volume_types_output(*, profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[list[m.VolumeTypeDetailResponse]]:
     """Like :func:`get_volume_types`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.from_input({}).apply(lambda args: get_volume_types(**args, client=client))
+    return pulumi.Output.all(profile=profile).apply(lambda args: get_volume_types(**args, client=client))
 
 
-def get_volumes_output(*, name: pulumi.Input[str] | None = None, state: pulumi.Input[str] | None = None, bootable: pulumi.Input[bool] | None = None, client: ScpClient | None = None) -> pulumi.Output[list[m.VolumeShowResponse]]:
+def get_volumes_output(*, name: pulumi.Input[str] | None = None, state: pulumi.Input[str] | None = None, bootable: pulumi.Input[bool] | None = None, profile: pulumi.Input[str] | None = None, client: ScpClient | None = None) -> pulumi.Output[list[m.VolumeShowResponse]]:
     """Like :func:`get_volumes`, taking Pulumi Inputs and returning an Output."""
-    return pulumi.Output.all(name=name, state=state, bootable=bootable).apply(lambda args: get_volumes(**args, client=client))
+    return pulumi.Output.all(name=name, state=state, bootable=bootable, profile=profile).apply(lambda args: get_volumes(**args, client=client))

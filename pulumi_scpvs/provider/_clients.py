@@ -23,7 +23,9 @@ def make_client(config: ScpConfig, **options: Any) -> ScpClient:
     if config.is_embedded and "transport" not in options:
         from ..simulator import embedded_transport
 
-        options["transport"] = embedded_transport(config.embedded_state_path, config.access_key, config.secret_key)
+        options["transport"] = embedded_transport(
+            config.embedded_state_path, config.access_key, config.secret_key, config.account_id or None
+        )
     return ScpClient(config, **options)
 
 

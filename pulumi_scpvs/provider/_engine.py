@@ -18,14 +18,19 @@ autonaming are the modules ``_safety``, ``_targets`` and ``_naming``):
   ``pulumi refresh`` drops it and later diffs see the drift;
 * ``delete`` waits until the object is gone and treats 404 as done.
 
-Credentials never live on the provider object: ``configure`` resolves the stack config
-once in the provider process, and ``__getstate__`` pickles nothing but the class.
+Credentials never live on the provider object: ``configure`` takes the stack config in
+the provider process, the settings are resolved there (the default ones, and each
+profile of ``scpvs:profiles`` once, when a resource first names it), and ``__getstate__``
+pickles nothing but the class. Every step uses the settings of the ``profile`` of the
+resource it handles: the new inputs' for check, diff, create and update, the recorded
+ones for read and delete.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 import time
 from collections.abc import Collection, Mapping
 from typing import Any, ClassVar
@@ -43,8 +48,8 @@ from pulumi.dynamic import (
 from pydantic import BaseModel, ValidationError
 
 from ..scp import ScpClient
-from ..scp._config import PULUMI_KEYS, ScpConfig, resolve_config
-from ..scp._errors import NotFoundError, ScpError
+from ..scp._config import PROFILES_KEY, PULUMI_KEYS, ScpConfig, parse_profiles, resolve_config, resolve_profile
+from ..scp._errors import ConfigurationError, NotFoundError, ScpError
 from ._clients import CLIENTS
 from ._keys import (
     ADOPT_KEY,
@@ -52,6 +57,7 @@ from ._keys import (
     INPUTS_KEY,
     LEGACY_KIND_KEY,
     MARK_KEY,
+    PROFILE_KEY,
     PROVIDER_KEY,
     RESOURCE_NAME_KEY,
     STACK_IDENTITY_KEY,
@@ -117,7 +123,14 @@ class ScpProvider(ResourceProvider):
             cls.spec = cls.spec.named(cls.__name__)
 
     def __init__(self) -> None:
+        self._forget_configuration()
+
+    def _forget_configuration(self) -> None:
+        self._stack_config: dict[str, Any] = {}
+        self._raw_profiles: Any = None
         self._config: ScpConfig | None = None
+        self._profile_configs: dict[str, ScpConfig] = {}
+        self._config_lock = threading.Lock()
 
     # -- pickling: the class travels, nothing else --------------------------------------
 
@@ -125,36 +138,60 @@ class ScpProvider(ResourceProvider):
         return {}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self._config = None
+        self._forget_configuration()
 
     # -- configuration and client -----------------------------------------------------------
 
     def configure(self, req: ConfigureRequest) -> None:
-        """Resolve the stack's ``scpvs:*`` settings (with the environment) once for this process."""
+        """Take the stack's ``scpvs:*`` settings and ``scpvs:profiles`` for this process.
+
+        They are resolved (with the environment) when first needed, each profile once.
+        """
         widen_worker_pool()
         quiet_tracebacks()
         show_progress()
-        stack_config = {
+        self._forget_configuration()
+        self._stack_config = {
             f"scpvs:{key}": value
             for key in PULUMI_KEYS.values()
             if (value := req.config.get(f"scpvs:{key}")) is not None
         }
-        self._config = resolve_config(pulumi_config=stack_config)
+        self._raw_profiles = req.config.get(PROFILES_KEY)
 
-    def config(self) -> ScpConfig:
-        """The resolved configuration (from the environment alone when ``configure`` never ran)."""
-        if getattr(self, "_config", None) is None:
-            self._config = resolve_config()
-        assert self._config is not None
-        return self._config
+    def config(self, profile: str | None = None) -> ScpConfig:
+        """The resolved settings of ``profile`` (by default the ``scpvs:*`` ones; from the
+        environment alone when ``configure`` never ran)."""
+        if getattr(self, "_config_lock", None) is None:
+            self._forget_configuration()
+        with self._config_lock:
+            if profile is None:
+                if self._config is None:
+                    self._config = resolve_config(pulumi_config=self._stack_config)
+                return self._config
+            if profile not in self._profile_configs:
+                try:
+                    if self._config is None:
+                        self._config = resolve_config(pulumi_config=self._stack_config)
+                    default: ScpConfig | None = self._config
+                except ConfigurationError:
+                    default = None  # a profile complete on its own does not need the default settings
+                profiles = parse_profiles(self._raw_profiles)
+                self._profile_configs[profile] = resolve_profile(profile, profiles, default)
+            return self._profile_configs[profile]
 
-    def client(self) -> ScpClient:
-        return CLIENTS.get(self.config())
+    def client(self, profile: str | None = None) -> ScpClient:
+        return CLIENTS.get(self.config(profile))
+
+    @staticmethod
+    def profile_of(props: Props) -> str | None:
+        """The profile of a resource, from its inputs or from the record in its outputs."""
+        profile = old_inputs(props).get(PROFILE_KEY)
+        return profile if isinstance(profile, str) else None
 
     def _operation(self, props: Props, phase: str) -> Operation:
         timeouts = self.spec.timeouts.merged(props.get(TIMEOUTS_KEY))
         deadline = time.monotonic() + getattr(timeouts, phase)
-        return Operation(self.client().until(deadline), deadline, self.spec.type_name)
+        return Operation(self.client(self.profile_of(props)).until(deadline), deadline, self.spec.type_name)
 
     # -- hooks: the common shape comes from ``spec.crud``; a resource overrides what differs --
 
@@ -312,6 +349,8 @@ class ScpProvider(ResourceProvider):
         if autonamed:
             inputs[AUTONAMED_KEY] = autonamed
         failures += self._same_kind_as_recorded(olds)
+        if not any(failure.property == PROFILE_KEY for failure in failures):
+            failures += self._profile_failures(inputs.get(PROFILE_KEY))
         for key in (RESOURCE_NAME_KEY, STACK_IDENTITY_KEY):
             if news.get(key) is not None:
                 inputs[key] = news[key]
@@ -333,6 +372,16 @@ class ScpProvider(ResourceProvider):
             "program as it was before adding it"
         )
         return [CheckFailure("(resource)", reason)]
+
+    def _profile_failures(self, profile: Any) -> list[CheckFailure]:
+        """An unknown or unusable profile, refused at preview (naming the configured ones)."""
+        if not isinstance(profile, str) or not profile:
+            return []
+        try:
+            self.config(profile)
+        except ConfigurationError as error:
+            return [CheckFailure(PROFILE_KEY, str(error))]
+        return []
 
     def _defaults(self) -> Props:
         fields = self.spec.inputs.model_fields
@@ -359,7 +408,13 @@ class ScpProvider(ResourceProvider):
 
     @reported("planning")
     def diff(self, id_: str, olds: Props, news: Props) -> DiffResult:
-        moving = self._check_target(id_, olds, "update")
+        profile = news.get(PROFILE_KEY)
+        if is_unknown(profile):
+            moving = True
+        else:
+            moving = self._check_target(id_, olds, "update", profile)
+            # Another profile that points where the object is: an update records it.
+            moving = moving or profile != self.profile_of(olds)
         changed, replaces = self.changed_fields(old_inputs(olds), news)
         return DiffResult(
             # A deliberate move (SCPVS_MOVE_FROM) is an update: it records the new target.
@@ -385,9 +440,10 @@ class ScpProvider(ResourceProvider):
     @reported("reading")
     def read(self, id_: str, props: Props) -> ReadResult:
         outputs = {k: v for k, v in props.items() if k != PROVIDER_KEY}
-        self._check_target(id_, outputs, "read")
+        profile = self.profile_of(outputs)
+        self._check_target(id_, outputs, "read", profile)
         try:
-            live = self.read_object(self.client(), id_, outputs)
+            live = self.read_object(self.client(profile), id_, outputs)
         except NotFoundError:
             live = None
         if live is None:
@@ -400,8 +456,8 @@ class ScpProvider(ResourceProvider):
 
     @reported("updating")
     def update(self, id_: str, olds: Props, news: Props) -> UpdateResult:
-        self._check_target(id_, olds, "update")
         inputs = {k: v for k, v in news.items() if k != PROVIDER_KEY}
+        self._check_target(id_, olds, "update", self.profile_of(inputs))
         recorded = old_inputs(olds)
         changed = [n for n in self.spec.input_fields if normalise(recorded.get(n)) != normalise(inputs.get(n))]
         op = self._operation(inputs, "update")
@@ -415,7 +471,7 @@ class ScpProvider(ResourceProvider):
 
     @reported("deleting")
     def delete(self, id_: str, props: Props) -> None:
-        self._check_target(id_, props, "delete")
+        self._check_target(id_, props, "delete", self.profile_of(props))
         op = self._operation(props, "delete")
         try:
             self.delete_object(op, id_, props)
@@ -424,11 +480,20 @@ class ScpProvider(ResourceProvider):
 
     # -- where objects live -------------------------------------------------------------------
 
-    def target(self) -> dict[str, str]:
-        return target_of(self.config())
+    def target(self, profile: str | None = None) -> dict[str, str]:
+        return target_of(self.config(profile))
 
-    def _check_target(self, object_id: str, outputs: Props, action: str) -> bool:
-        return check_target(self.spec.type_name, self.config(), object_id, outputs, action)
+    def _check_target(self, object_id: str, outputs: Props, action: str, profile: str | None) -> bool:
+        """Refuse to touch the object unless ``profile`` points where it was created."""
+        return check_target(
+            self.spec.type_name,
+            self.config(profile),
+            object_id,
+            outputs,
+            action,
+            profile=profile,
+            recorded_profile=self.profile_of(outputs),
+        )
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -441,7 +506,7 @@ class ScpProvider(ResourceProvider):
             outputs["metadata"] = {k: v for k, v in outputs["metadata"].items() if k not in MARK_KEYS}
         outputs.update(extra)
         outputs[INPUTS_KEY] = {k: v for k, v in inputs.items() if k in self.spec.input_fields or k == AUTONAMED_KEY}
-        outputs[TARGET_KEY] = self.target()
+        outputs[TARGET_KEY] = self.target(self.profile_of(inputs))
         return outputs
 
 

@@ -29,6 +29,9 @@ def multiple_of_8(size: int) -> int:
     return size
 
 
+# A profile's name is a key of the ``scpvs:profiles`` stack setting (and of config paths).
+PROFILE_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*\Z"
+
 ID_RULE = "must be a non-empty id without '/', '?', '#', '%' or whitespace"
 _URL_CHARACTERS = "/?#%"
 
@@ -96,6 +99,14 @@ class ResourceInputs(BaseModel):
     )
     keep_failed: bool = Field(
         default=False, description="keep an object whose creation failed, for inspection, instead of deleting it"
+    )
+    profile: str | None = Field(
+        default=None,
+        pattern=PROFILE_NAME_PATTERN,
+        description=(
+            "name of a block of scpvs:profiles in the stack config: the account and region this object lives in "
+            "(default: the scpvs:* settings; see README: Profiles)"
+        ),
     )
 
     @field_validator("adopt_id")

@@ -16,5 +16,7 @@ INPUTS_KEY = "__inputs"
 TIMEOUTS_KEY = "timeouts"
 ADOPT_KEY = "adopt_id"
 KEEP_FAILED_KEY = "keep_failed"
+# The named block of ``scpvs:profiles`` whose account and region the object lives in.
+PROFILE_KEY = "profile"
 # 0.1.0 gave every resource one shared Pulumi type and recorded its kind as this input.
 LEGACY_KIND_KEY = "__kind"

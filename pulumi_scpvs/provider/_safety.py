@@ -246,7 +246,8 @@ class CreateSafetyNet:
         else:
             delete_timeout = self.spec.timeouts.merged(inputs.get(TIMEOUTS_KEY)).delete
             cleanup_deadline = time.monotonic() + delete_timeout
-            cleanup = Operation(self.provider.client().until(cleanup_deadline), cleanup_deadline, op.resource_type)
+            client = self.provider.client(self.provider.profile_of(inputs))
+            cleanup = Operation(client.until(cleanup_deadline), cleanup_deadline, op.resource_type)
             try:
                 self.provider.delete_object(cleanup, object_id, {})
                 outcome = f"deleted {what} so that nothing is left behind"

@@ -26,8 +26,10 @@ from ._timeouts import Timeouts
 Props = dict[str, Any]
 # Pulumi resources already have these; a show response's ``id`` is the resource id itself.
 RESERVED_OUTPUTS = frozenset({"id", "urn"})
-# Inputs about how to manage the object, not about the object: they never cause a diff.
-MANAGEMENT_INPUTS = frozenset({"timeouts", "adopt_id", "keep_failed"})
+# Inputs about how to manage the object, not about the object: they never replace it nor
+# update it through the API. (A changed ``profile`` is recorded by an update that sends
+# nothing, when it points where the object is; anywhere else is refused, see _targets.)
+MANAGEMENT_INPUTS = frozenset({"timeouts", "adopt_id", "keep_failed", "profile"})
 
 
 @dataclass(frozen=True)

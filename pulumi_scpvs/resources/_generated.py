@@ -12,7 +12,7 @@ from ..inputs import AutoScalingGroupLbServerGroupArgs, LaunchConfigurationVolum
 from .. import outputs
 from .auto_scaling_group import AutoScalingGroupProvider
 from .auto_scaling_rules import AutoScalingGroupNotificationProvider, AutoScalingGroupPolicyProvider, AutoScalingGroupScheduleProvider
-from .image import ImageMemberProvider, ImageProvider, ServerImageProvider
+from .image import ImageMemberAcceptanceProvider, ImageMemberProvider, ImageProvider, ServerImageProvider
 from .keypair import KeypairProvider
 from .launch_configuration import LaunchConfigurationProvider
 from .server import ServerProvider
@@ -34,6 +34,8 @@ __all__ = [
     "AutoScalingGroupScheduleProvider",
     "Image",
     "ImageMember",
+    "ImageMemberAcceptance",
+    "ImageMemberAcceptanceProvider",
     "ImageMemberProvider",
     "ImageProvider",
     "Keypair",
@@ -137,6 +139,7 @@ class AutoScalingGroup(ScpResource):
         timeouts: pulumi.Input[TimeoutsArgs] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         keep_failed: pulumi.Input[bool] | None = None,
+        profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a AutoScalingGroup.
@@ -158,6 +161,7 @@ class AutoScalingGroup(ScpResource):
         :param timeouts: timeouts
         :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
         super().__init__(resource_name, locals(), opts)
@@ -202,6 +206,7 @@ class AutoScalingGroupNotification(ScpResource):
         timeouts: pulumi.Input[TimeoutsArgs] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         keep_failed: pulumi.Input[bool] | None = None,
+        profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a AutoScalingGroupNotification.
@@ -214,6 +219,7 @@ class AutoScalingGroupNotification(ScpResource):
         :param timeouts: timeouts
         :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
         super().__init__(resource_name, locals(), opts)
@@ -281,6 +287,7 @@ class AutoScalingGroupPolicy(ScpResource):
         timeouts: pulumi.Input[TimeoutsArgs] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         keep_failed: pulumi.Input[bool] | None = None,
+        profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a AutoScalingGroupPolicy.
@@ -301,6 +308,7 @@ class AutoScalingGroupPolicy(ScpResource):
         :param timeouts: timeouts
         :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
         super().__init__(resource_name, locals(), opts)
@@ -371,6 +379,7 @@ class AutoScalingGroupSchedule(ScpResource):
         timeouts: pulumi.Input[TimeoutsArgs] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         keep_failed: pulumi.Input[bool] | None = None,
+        profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a AutoScalingGroupSchedule.
@@ -394,6 +403,7 @@ class AutoScalingGroupSchedule(ScpResource):
         :param timeouts: timeouts
         :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
         super().__init__(resource_name, locals(), opts)
@@ -482,6 +492,7 @@ class Image(ScpResource):
         timeouts: pulumi.Input[TimeoutsArgs] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         keep_failed: pulumi.Input[bool] | None = None,
+        profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a Image.
@@ -500,15 +511,19 @@ class Image(ScpResource):
         :param timeouts: timeouts
         :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
         super().__init__(resource_name, locals(), opts)
 
 
 class ImageMember(ScpResource):
-    """Shares ``image_id`` with the account ``member_id``; ``status`` changes in place.
+    """Shares ``image_id`` with the account ``member_id`` (the membership starts ``pending``).
 
-    The image is shared first when it is still private (``POST …/share``), as SCP requires."""
+    The image is shared first when it is still private (``POST …/share``), as SCP requires.
+    Only the member account may accept or reject it: declare an ``ImageMemberAcceptance``
+    with the member's ``profile``. ``status`` here is sent only when set, so it suits a
+    program whose profile is the member's."""
 
     _provider_class = ImageMemberProvider
 
@@ -533,6 +548,7 @@ class ImageMember(ScpResource):
         timeouts: pulumi.Input[TimeoutsArgs] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         keep_failed: pulumi.Input[bool] | None = None,
+        profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a ImageMember.
@@ -544,6 +560,56 @@ class ImageMember(ScpResource):
         :param timeouts: timeouts
         :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
+        :param opts: the options of this resource
+        """
+        super().__init__(resource_name, locals(), opts)
+
+
+class ImageMemberAcceptance(ScpResource):
+    """Accepts (or rejects) the image ``image_id`` shared with ``member_id``, as that account.
+
+    Only the member account may decide, so give this resource the ``profile`` whose
+    credentials are the member's (see README: Profiles); the owner declares the
+    ``ImageMember``. ``status`` changes in place; deleting it sets the membership back
+    to ``pending`` (gone is done)."""
+
+    _provider_class = ImageMemberAcceptanceProvider
+
+    created_at: pulumi.Output[str]
+    """생성일시"""
+    image_id: pulumi.Output[str]
+    """이미지 ID"""
+    member_id: pulumi.Output[str]
+    """멤버 ID"""
+    status: pulumi.Output[str]
+    """멤버 상태"""
+    updated_at: pulumi.Output[str]
+    """수정일시"""
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        image_id: pulumi.Input[str],
+        member_id: pulumi.Input[str],
+        status: pulumi.Input[Literal["accepted", "rejected"]] | None = None,
+        timeouts: pulumi.Input[TimeoutsArgs] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        keep_failed: pulumi.Input[bool] | None = None,
+        profile: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """Declare a ImageMemberAcceptance.
+
+        :param resource_name: the unique name of this resource in the program
+        :param image_id: image id
+        :param member_id: the accepting account's id (the account of this resource's profile)
+        :param status: status
+        :param timeouts: timeouts
+        :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
+        :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
         super().__init__(resource_name, locals(), opts)
@@ -581,6 +647,7 @@ class Keypair(ScpResource):
         timeouts: pulumi.Input[TimeoutsArgs] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         keep_failed: pulumi.Input[bool] | None = None,
+        profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a Keypair.
@@ -592,6 +659,7 @@ class Keypair(ScpResource):
         :param timeouts: timeouts
         :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
         super().__init__(resource_name, locals(), opts)
@@ -648,6 +716,7 @@ class LaunchConfiguration(ScpResource):
         timeouts: pulumi.Input[TimeoutsArgs] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         keep_failed: pulumi.Input[bool] | None = None,
+        profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a LaunchConfiguration.
@@ -663,6 +732,7 @@ class LaunchConfiguration(ScpResource):
         :param timeouts: timeouts
         :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
         super().__init__(resource_name, locals(), opts)
@@ -696,6 +766,7 @@ class PrivateStaticNat(ScpResource):
         timeouts: pulumi.Input[TimeoutsArgs] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         keep_failed: pulumi.Input[bool] | None = None,
+        profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a PrivateStaticNat.
@@ -708,6 +779,7 @@ class PrivateStaticNat(ScpResource):
         :param timeouts: timeouts
         :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
         super().__init__(resource_name, locals(), opts)
@@ -818,6 +890,7 @@ class Server(ScpResource):
         timeouts: pulumi.Input[TimeoutsArgs] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         keep_failed: pulumi.Input[bool] | None = None,
+        profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a Server.
@@ -847,6 +920,7 @@ class Server(ScpResource):
         :param timeouts: timeouts
         :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
         super().__init__(resource_name, locals(), opts)
@@ -881,6 +955,7 @@ class ServerGroup(ScpResource):
         timeouts: pulumi.Input[TimeoutsArgs] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         keep_failed: pulumi.Input[bool] | None = None,
+        profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a ServerGroup.
@@ -892,6 +967,7 @@ class ServerGroup(ScpResource):
         :param timeouts: timeouts
         :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
         super().__init__(resource_name, locals(), opts)
@@ -971,6 +1047,7 @@ class ServerImage(ScpResource):
         timeouts: pulumi.Input[TimeoutsArgs] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         keep_failed: pulumi.Input[bool] | None = None,
+        profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a ServerImage.
@@ -981,6 +1058,7 @@ class ServerImage(ScpResource):
         :param timeouts: timeouts
         :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
         super().__init__(resource_name, locals(), opts)
@@ -1020,6 +1098,7 @@ class ServerInterface(ScpResource):
         timeouts: pulumi.Input[TimeoutsArgs] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         keep_failed: pulumi.Input[bool] | None = None,
+        profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a ServerInterface.
@@ -1032,6 +1111,7 @@ class ServerInterface(ScpResource):
         :param timeouts: timeouts
         :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
         super().__init__(resource_name, locals(), opts)
@@ -1074,6 +1154,7 @@ class Snapshot(ScpResource):
         timeouts: pulumi.Input[TimeoutsArgs] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         keep_failed: pulumi.Input[bool] | None = None,
+        profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a Snapshot.
@@ -1087,6 +1168,7 @@ class Snapshot(ScpResource):
         :param timeouts: timeouts
         :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
         super().__init__(resource_name, locals(), opts)
@@ -1118,6 +1200,7 @@ class StaticNat(ScpResource):
         timeouts: pulumi.Input[TimeoutsArgs] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         keep_failed: pulumi.Input[bool] | None = None,
+        profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a StaticNat.
@@ -1129,6 +1212,7 @@ class StaticNat(ScpResource):
         :param timeouts: timeouts
         :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
         super().__init__(resource_name, locals(), opts)
@@ -1185,6 +1269,7 @@ class Volume(ScpResource):
         timeouts: pulumi.Input[TimeoutsArgs] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         keep_failed: pulumi.Input[bool] | None = None,
+        profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a Volume.
@@ -1199,6 +1284,7 @@ class Volume(ScpResource):
         :param timeouts: timeouts
         :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
         super().__init__(resource_name, locals(), opts)
@@ -1228,6 +1314,7 @@ class VolumeAttachment(ScpResource):
         timeouts: pulumi.Input[TimeoutsArgs] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         keep_failed: pulumi.Input[bool] | None = None,
+        profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a VolumeAttachment.
@@ -1239,6 +1326,7 @@ class VolumeAttachment(ScpResource):
         :param timeouts: timeouts
         :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
         super().__init__(resource_name, locals(), opts)
@@ -1267,6 +1355,7 @@ class VolumeTransfer(ScpResource):
         timeouts: pulumi.Input[TimeoutsArgs] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         keep_failed: pulumi.Input[bool] | None = None,
+        profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a VolumeTransfer.
@@ -1277,6 +1366,7 @@ class VolumeTransfer(ScpResource):
         :param timeouts: timeouts
         :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
         super().__init__(resource_name, locals(), opts)
@@ -1303,6 +1393,7 @@ class VolumeTransferAcceptance(ScpResource):
         timeouts: pulumi.Input[TimeoutsArgs] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         keep_failed: pulumi.Input[bool] | None = None,
+        profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a VolumeTransferAcceptance.
@@ -1313,6 +1404,7 @@ class VolumeTransferAcceptance(ScpResource):
         :param timeouts: timeouts
         :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
         super().__init__(resource_name, locals(), opts)

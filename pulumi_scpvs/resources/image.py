@@ -1,4 +1,10 @@
-"""``Image``, ``ServerImage`` and ``ImageMember``: images from a URL or a server, shared with accounts."""
+"""``Image``, ``ServerImage``, ``ImageMember`` and ``ImageMemberAcceptance``: images from a URL
+or a server, shared with accounts.
+
+Sharing takes both accounts: the image's owner adds the member (``ImageMember``, in the
+owner's profile), and the member accepts it (``ImageMemberAcceptance``, in the member's
+profile: only the member account may set a membership's status).
+"""
 
 from __future__ import annotations
 
@@ -108,9 +114,12 @@ class ImageMemberInputs(ResourceInputs):
 
 
 class ImageMemberProvider(ScpProvider):
-    """Shares ``image_id`` with the account ``member_id``; ``status`` changes in place.
+    """Shares ``image_id`` with the account ``member_id`` (the membership starts ``pending``).
 
-    The image is shared first when it is still private (``POST …/share``), as SCP requires."""
+    The image is shared first when it is still private (``POST …/share``), as SCP requires.
+    Only the member account may accept or reject it: declare an ``ImageMemberAcceptance``
+    with the member's ``profile``. ``status`` here is sent only when set, so it suits a
+    program whose profile is the member's."""
 
     spec = ResourceSpec(
         inputs=ImageMemberInputs,
@@ -136,7 +145,59 @@ class ImageMemberProvider(ScpProvider):
             return []
         return [Candidate(join_id(inputs["image_id"], inputs["member_id"]), related=True)]
 
+    def changed_fields(self, old_inputs: Props, news: Props) -> tuple[list[str], list[str]]:
+        """An unset ``status`` leaves it to the member: what the member decided is no drift."""
+        changed, replaces = super().changed_fields(old_inputs, news)
+        if news.get("status") is None:
+            changed = [name for name in changed if name != "status"]
+        return changed, replaces
+
     def update_object(self, op: Operation, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
-        image_id, member_id = id_parts(object_id, 2)
-        op.client.images.update_image_member(image_id, member_id, {"status": news.get("status") or "pending"})
+        # An unset status is the member's to decide (it accepts with its own credentials): leave it.
+        if news.get("status") is not None:
+            image_id, member_id = id_parts(object_id, 2)
+            op.client.images.update_image_member(image_id, member_id, {"status": news["status"]})
         return {}
+
+
+class ImageMemberAcceptanceInputs(ResourceInputs):
+    adopt_id_parts = ("image_id", "member_id")
+
+    image_id: ObjectId
+    member_id: ObjectId = Field(
+        pattern=r"^[A-Za-z0-9-]*\Z",
+        min_length=1,
+        max_length=64,
+        description="the accepting account's id (the account of this resource's profile)",
+    )
+    status: Literal["accepted", "rejected"] = "accepted"
+
+
+class ImageMemberAcceptanceProvider(ScpProvider):
+    """Accepts (or rejects) the image ``image_id`` shared with ``member_id``, as that account.
+
+    Only the member account may decide, so give this resource the ``profile`` whose
+    credentials are the member's (see README: Profiles); the owner declares the
+    ``ImageMember``. ``status`` changes in place; deleting it sets the membership back
+    to ``pending`` (gone is done)."""
+
+    spec = ResourceSpec(
+        inputs=ImageMemberAcceptanceInputs,
+        crud=Crud(show="show_image_member", update="update_image_member"),
+        update_in_place=frozenset({"status"}),
+        timeouts=Timeouts.each(300),
+        observed_inputs=observed("status"),
+    )
+
+    def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
+        image_id, member_id, status = inputs["image_id"], inputs["member_id"], inputs["status"]
+        op.converge(
+            lambda: op.client.images.update_image_member(image_id, member_id, {"status": status}),
+            lambda: op.client.images.show_image_member(image_id, member_id).status == status,
+            f"setting image {image_id}'s membership of {member_id} to {status}",
+        )
+        return join_id(image_id, member_id), {}
+
+    def delete_object(self, op: Operation, object_id: str, outputs: Props) -> None:
+        image_id, member_id = id_parts(object_id, 2)
+        op.client.images.update_image_member(image_id, member_id, {"status": "pending"})

@@ -17,10 +17,14 @@ With no endpoint, no region and no credentials anywhere, the endpoint is the
 offline by default, and a real account is a configuration change away. Credentials
 live only in the process that resolved them; providers resolve them again in the
 provider process instead of pickling them.
+
+*Profiles* (``scpvs:profiles``, see :func:`resolve_profile`) are named blocks of the same
+settings: a resource with ``profile="dr"`` lives in the account and region they name.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Mapping
@@ -164,6 +168,91 @@ def _from_pulumi(pulumi_config: Mapping[str, Any]) -> dict[str, str]:
                 values[setting] = str(value)
                 break
     return values
+
+
+PROFILES_KEY = "scpvs:profiles"
+# A profile that sets any setting of a group takes that whole group from itself; a group
+# it does not mention is the default settings' (see resolve_profile).
+PROFILE_GROUPS: dict[str, tuple[str, ...]] = {
+    "where": ("endpoint", "region", "environment"),
+    "who": ("access_key", "secret_key", "account_id"),
+}
+_SETTING_BY_PULUMI_KEY = {key: setting for setting, key in PULUMI_KEYS.items()}
+
+
+def parse_profiles(raw: Any) -> dict[str, dict[str, str]]:
+    """The ``scpvs:profiles`` stack setting as ``{profile: {setting: value}}``.
+
+    Structured config reaches a provider (and ``pulumi.runtime.get_config``) as a JSON
+    string or as a mapping, depending on the path; both are accepted. Keys are the
+    ``scpvs:*`` names (``accessKey``, ``region``...); an unknown key is refused.
+    """
+    if raw in (None, ""):
+        return {}
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            raise ConfigurationError(f"{PROFILES_KEY} is not a mapping of profile names to settings") from None
+    if not isinstance(raw, Mapping):
+        raise ConfigurationError(f"{PROFILES_KEY} must map profile names to settings, not {type(raw).__name__}")
+    profiles: dict[str, dict[str, str]] = {}
+    for name, block in raw.items():
+        if not isinstance(block, Mapping):
+            raise ConfigurationError(
+                f"{PROFILES_KEY}.{name} must be a mapping of settings ({', '.join(PULUMI_KEYS.values())})"
+            )
+        settings: dict[str, str] = {}
+        for key, value in block.items():
+            setting = _SETTING_BY_PULUMI_KEY.get(key)
+            if setting is None:
+                raise ConfigurationError(
+                    f"{PROFILES_KEY}.{name}.{key} is not a setting; a profile takes {', '.join(PULUMI_KEYS.values())}"
+                )
+            if value not in (None, ""):
+                settings[setting] = str(value)
+        profiles[str(name)] = settings
+    return profiles
+
+
+def resolve_profile(name: str, profiles: Mapping[str, Mapping[str, str]], default: ScpConfig | None) -> ScpConfig:
+    """The settings of profile ``name``: its own, completed by the default ones group by group.
+
+    The settings fall in two groups: *where* (endpoint, region, environment) and *who*
+    (access key, secret key, account id). A profile that sets any setting of a group
+    takes that whole group from itself (``{region: kr-east1}`` is the public endpoint of
+    kr-east1 in environment ``s``, never the default endpoint); a group it does not
+    mention is the default settings' (``{region: kr-east1}`` keeps the default
+    credentials). Only settings the default took from a source are inherited, never the
+    embedded simulator's demo keys. With no usable default settings (``None``), a
+    profile inherits nothing.
+    """
+    if name not in profiles:
+        known = ", ".join(sorted(profiles)) or "none"
+        raise ConfigurationError(
+            f"profile {name!r} is not configured: set {PROFILES_KEY}.{name}.* in the stack config "
+            f"(configured profiles: {known})"
+        )
+    own = dict(profiles[name])
+    explicit: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    for group in PROFILE_GROUPS.values():
+        if any(setting in own for setting in group):
+            for setting in group:
+                if setting in own:
+                    explicit[setting] = own[setting]
+                    sources[setting] = f"{PROFILES_KEY}.{name}.{PULUMI_KEYS[setting]}"
+        elif default is not None:
+            for setting in group:
+                value = getattr(default, setting)
+                if setting in default.sources and value not in (None, ""):
+                    explicit[setting] = value
+                    sources[setting] = f"the default settings ({default.sources[setting]})"
+    try:
+        resolved = resolve_config(explicit, environ={}, home=Path("/nonexistent"))
+    except ConfigurationError as error:
+        raise ConfigurationError(f"profile {name!r}: {error}") from None
+    return dataclasses.replace(resolved, sources={**resolved.sources, **sources})
 
 
 def resolve_config(

@@ -26,10 +26,13 @@ def transition_seconds_from_env(default: float = DEFAULT_TRANSITION_SECONDS) -> 
     return float(value) if value else default
 
 
-def embedded_transport(state_path: str, access_key: str, secret_key: str) -> httpx.BaseTransport:
+def embedded_transport(
+    state_path: str, access_key: str, secret_key: str, account_id: str | None = None
+) -> httpx.BaseTransport:
     """An httpx transport answered by a simulator in this process, its world kept in ``state_path``.
 
-    The embedded simulator accepts the credentials the client was configured with.
+    The embedded simulator accepts the credentials the client was configured with, as
+    the account ``account_id`` (by default the catalogue's).
     """
     import httpx
 
@@ -37,7 +40,10 @@ def embedded_transport(state_path: str, access_key: str, secret_key: str) -> htt
     if directory:
         os.makedirs(directory, exist_ok=True)
     settings = SimulatorSettings(
-        access_key=access_key, secret_key=secret_key, transition_seconds=transition_seconds_from_env()
+        access_key=access_key,
+        secret_key=secret_key,
+        transition_seconds=transition_seconds_from_env(),
+        account_id=account_id or catalogue.ACCOUNT_ID,
     )
     return httpx.WSGITransport(app=SimulatorApp(World(state_path), settings))
 

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..scp.models import MODELS
+from ._catalogue import ACCOUNT_ID
 from ._faults import NEVER, Faults
 from ._world import Record, World
 
@@ -34,12 +35,18 @@ class SimulatorError(Exception):
 
 @dataclass(frozen=True)
 class SimulatorSettings:
-    """Knobs of a simulator instance."""
+    """Knobs of a simulator instance.
+
+    One instance answers for one account: the one its credentials belong to. Instances
+    that share a state file are accounts of one region (an image one shares, the other
+    accepts); instances with separate state files are separate regions.
+    """
 
     access_key: str
     secret_key: str
     transition_seconds: float = 2.0
     max_clock_skew_seconds: float = 300.0
+    account_id: str = ACCOUNT_ID
 
 
 @dataclass
@@ -54,6 +61,11 @@ class Context:
     query: BaseModel | None
     body: BaseModel | None
     faults: Faults = field(default_factory=Faults)
+
+    @property
+    def account_id(self) -> str:
+        """The account the request's credentials belong to."""
+        return self.settings.account_id
 
     @property
     def delay(self) -> float:

@@ -26,7 +26,7 @@ def new_image(ctx: Context, name: str, os_distro: str | None, *, status: str, mi
         "min_ram": 0,
         "protected": False,
         "os_hidden": False,
-        "owner": cat.ACCOUNT_ID,
+        "owner": ctx.account_id,
         "owner_account_name": "scpvs-demo",
         "owner_user_name": cat.USER_NAME,
         "file": f"/v2/images/{image_id}/file",
@@ -45,7 +45,7 @@ def new_image(ctx: Context, name: str, os_distro: str | None, *, status: str, mi
         "volumes": None,
         "created_at": now,
         "updated_at": now,
-        "_owner_account": cat.ACCOUNT_ID,
+        "_owner_account": ctx.account_id,
     }
 
 
@@ -55,7 +55,7 @@ def _require_image(ctx: Context) -> dict[str, Any]:
 
 def _require_owned(ctx: Context) -> dict[str, Any]:
     image = _require_image(ctx)
-    if image["_owner_account"] != cat.ACCOUNT_ID:
+    if image["_owner_account"] != ctx.account_id:
         raise SimulatorError(403, f"image {image['id']} belongs to another account")
     return image
 
@@ -186,6 +186,14 @@ def list_members(ctx: Context) -> dict[str, Any]:
 @handles("update_image_member")
 def update_member(ctx: Context) -> dict[str, Any]:
     member = _require_member(ctx)
+    if ctx.account_id != member["member_id"]:
+        # As in OpenStack Glance: the owner shares, the member decides.
+        raise SimulatorError(
+            403,
+            f"only the member account {member['member_id']} may accept or reject image {member['image_id']} "
+            f"(this request is from account {ctx.account_id}); the image's owner shares it, and the member "
+            "accepts it with its own credentials",
+        )
     member.update(status=ctx.b().status, updated_at=ctx.now())
     ctx.world.put("image_member", _member_key(member["image_id"], member["member_id"]), member)
     return view(member, "ImageMemberShowResponse")
@@ -193,5 +201,6 @@ def update_member(ctx: Context) -> dict[str, Any]:
 
 @handles("delete_image_member")
 def delete_member(ctx: Context) -> None:
+    _require_owned(ctx)
     member = _require_member(ctx)
     ctx.world.remove("image_member", _member_key(member["image_id"], member["member_id"]))

@@ -15,6 +15,7 @@ from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer,
 from ..scp._config import EMBEDDED, resolve_config
 from . import transition_seconds_from_env
 from ._app import SimulatorApp
+from ._catalogue import ACCOUNT_ID
 from ._context import SimulatorSettings
 from ._faults import DropConnection, Faults, FaultSettings
 from ._world import World
@@ -68,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--secret-key", help="accepted secret key (default: resolved as the client does, e.g. SCP_SECRET_KEY)"
     )
     parser.add_argument(
+        "--account-id",
+        help=(
+            "the account the keys belong to (default: resolved as the client does, e.g. SCP_ACCOUNT_ID, else the "
+            "catalogue's); simulators that share a --state file are accounts of one region"
+        ),
+    )
+    parser.add_argument(
         "--transition-seconds",
         type=float,
         default=transition_seconds_from_env(),
@@ -96,9 +104,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(message)s")
     # The same resolver as the client: a client configured from the same environment is accepted.
-    credentials = resolve_config({"endpoint": EMBEDDED, "access_key": args.access_key, "secret_key": args.secret_key})
+    credentials = resolve_config(
+        {
+            "endpoint": EMBEDDED,
+            "access_key": args.access_key,
+            "secret_key": args.secret_key,
+            "account_id": args.account_id,
+        }
+    )
     settings = SimulatorSettings(
-        credentials.access_key, credentials.secret_key, transition_seconds=args.transition_seconds
+        credentials.access_key,
+        credentials.secret_key,
+        transition_seconds=args.transition_seconds,
+        account_id=credentials.account_id or ACCOUNT_ID,
     )
     fault_settings = FaultSettings.from_env()
     for name in (

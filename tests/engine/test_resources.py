@@ -137,12 +137,12 @@ STORAGE = StackCase(
 def images_after_stage_two(client: ScpClient, outputs: Outputs) -> None:
     image = client.images.show_image(outputs["image_id"])
     assert (image.min_disk, image.min_ram, image.visibility, image.protected) == (32, 1024, "shared", True)
-    assert client.images.show_image_member(outputs["plain_id"], cat.OTHER_ACCOUNT_ID).status == "accepted"
+    assert client.images.show_image_member(outputs["plain_id"], cat.ACCOUNT_ID).status == "accepted"
 
 
 def images_out_of_band(client: ScpClient, outputs: Outputs) -> tuple[set[str], set[str]]:
     client.images.update_image(outputs["image_id"], {"min_disk": 8})
-    client.images.delete_image_member(outputs["plain_id"], cat.OTHER_ACCOUNT_ID)
+    client.images.delete_image_member(outputs["plain_id"], cat.ACCOUNT_ID)
     return {"image"}, {"member"}
 
 

@@ -165,11 +165,13 @@ def walk_the_whole_api(c: ScpClient) -> None:
     c.images.show_image(image.id)
     c.images.update_image(image.id, {"min_disk": 16, "protected": False})
     c.images.create_sharing_image(image.id)
-    c.images.create_image_member(image.id, {"member_id": cat.OTHER_ACCOUNT_ID})
+    # Only the member account may accept: here the walking account is its own member (two
+    # accounts are in tests/simulator/test_accounts.py).
+    c.images.create_image_member(image.id, {"member_id": cat.ACCOUNT_ID})
     c.images.list_image_members(image.id)
-    c.images.show_image_member(image.id, cat.OTHER_ACCOUNT_ID)
-    c.images.update_image_member(image.id, cat.OTHER_ACCOUNT_ID, {"status": "accepted"})
-    c.images.delete_image_member(image.id, cat.OTHER_ACCOUNT_ID)
+    c.images.show_image_member(image.id, cat.ACCOUNT_ID)
+    c.images.update_image_member(image.id, cat.ACCOUNT_ID, {"status": "accepted"})
+    c.images.delete_image_member(image.id, cat.ACCOUNT_ID)
     c.images.delete_image(image.id)
     c.images.delete_image(custom.image_id)
 

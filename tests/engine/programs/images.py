@@ -34,7 +34,9 @@ scpvs.Image("image-b", os_distro="rocky" if two else "ubuntu", url="https://imag
 
 golden = scpvs.ServerImage("golden", server_id=source.id, name="golden-2" if two else "golden")
 plain = scpvs.ServerImage("plain", server_id=source.id)
-scpvs.ImageMember("member", image_id=plain.id, member_id=cat.OTHER_ACCOUNT_ID, status="accepted" if two else None)
+# Only the member account may accept a share: this stack is its own member here, so that its
+# status changes in place (two accounts are in test_profiles.py).
+scpvs.ImageMember("member", image_id=plain.id, member_id=cat.ACCOUNT_ID, status="accepted" if two else None)
 scpvs.ImageMember(
     "member-b", image_id=golden.id, member_id="c0ffee00c0ffee00c0ffee00c0ffee00" if two else cat.OTHER_ACCOUNT_ID
 )
