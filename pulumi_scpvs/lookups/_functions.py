@@ -9,9 +9,10 @@ from typing import Any, TypeVar
 import pulumi
 
 from ..provider import make_client
+from ..provider._announce import program_config, program_stack_settings
 from ..scp import ScpClient, ScpConfig
 from ..scp import models as m
-from ..scp._config import PROFILES_KEY, PULUMI_KEYS, parse_profiles, resolve_config, resolve_profile
+from ..scp._config import PROFILES_KEY, parse_profiles, resolve_config, resolve_profile
 from ..scp._errors import ConfigurationError, ScpError
 
 T = TypeVar("T")
@@ -38,10 +39,8 @@ def is_embedded_target() -> bool:
     the embedded simulator. A configuration that cannot be resolved (a region without
     credentials, say) is a real target that is not ready yet: False.
     """
-    try:
-        return resolve_config(pulumi_config=_stack_settings()).is_embedded
-    except ConfigurationError:
-        return False
+    config = program_config()
+    return config is not None and config.is_embedded
 
 
 def config_id(config: pulumi.Config, key: str, *, on_simulator: str) -> str:
@@ -61,12 +60,6 @@ def config_id(config: pulumi.Config, key: str, *, on_simulator: str) -> str:
     return config.require(key)
 
 
-def _stack_settings() -> dict[str, str]:
-    """The stack's ``scpvs:*`` settings as the program sees them (the provider gets them in ``configure``)."""
-    stack_config = {f"scpvs:{key}": pulumi.runtime.get_config(f"scpvs:{key}") for key in PULUMI_KEYS.values()}
-    return {k: str(v) for k, v in stack_config.items() if v}
-
-
 def _client(client: ScpClient | None, profile: str | None = None) -> ScpClient:
     if client is not None:
         if profile is not None:
@@ -74,7 +67,7 @@ def _client(client: ScpClient | None, profile: str | None = None) -> ScpClient:
         return client
     with _LOCK:
         if profile not in _CLIENTS:
-            pulumi_config = _stack_settings()
+            pulumi_config = program_stack_settings()
             if profile is None:
                 config = resolve_config(pulumi_config=pulumi_config)
             else:

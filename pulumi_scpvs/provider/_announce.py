@@ -21,12 +21,17 @@ from ..scp._config import PULUMI_KEYS, ScpConfig, resolve_config
 from ..scp._errors import ConfigurationError
 
 
+def program_stack_settings() -> dict[str, str]:
+    """The stack's ``scpvs:*`` settings as the program sees them (the provider gets them in ``configure``)."""
+    stack_config = {f"scpvs:{key}": pulumi.runtime.get_config(f"scpvs:{key}") for key in PULUMI_KEYS.values()}
+    return {k: str(v) for k, v in stack_config.items() if v}
+
+
 def program_config() -> ScpConfig | None:
     """The configuration the provider will resolve, or ``None`` when it is incomplete
     (the provider then reports what is missing, where the user sees it)."""
-    stack_config = {f"scpvs:{key}": pulumi.runtime.get_config(f"scpvs:{key}") for key in PULUMI_KEYS.values()}
     try:
-        return resolve_config(pulumi_config={k: v for k, v in stack_config.items() if v})
+        return resolve_config(pulumi_config=program_stack_settings())
     except ConfigurationError:
         return None
 
