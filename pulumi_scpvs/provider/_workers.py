@@ -10,6 +10,13 @@ the gRPC server's executor and raises its worker limit, so the engine's ``--para
 is the only cap. The executor starts threads on demand, so the higher limit costs
 nothing until the engine actually sends that many operations at once.
 
+The first request that configures a provider is not always the first the engine sends:
+on ``up`` it is a ``Check``, before any create; on ``destroy`` (which has no ``Check``)
+it is the first ``Delete``, and the engine has usually submitted other deletes by then.
+Those wait in the executor's queue, and ``submit`` (which starts threads) will not run
+again for them, so :func:`widen_worker_pool` also starts a thread for every request
+already queued.
+
 Why this and not a pool of explicit providers, each resource assigned to one by a hash
 of its name (measured by ``benchmarks/deploy.py --compare``, 16 servers, 5 s builds):
 the pool of eight took 1.7x the time of one server where widening takes 1.0x (every
@@ -80,10 +87,25 @@ def grpc_server_pools() -> list[ThreadPoolExecutor]:
     return pools
 
 
-def set_worker_limit(pool: ThreadPoolExecutor, workers: int) -> None:
+def set_worker_limit(pool: ThreadPoolExecutor, workers: int) -> int:
+    """Raise the pool's limit and start a thread for each request already waiting in its queue.
+
+    Returns how many threads were started for queued requests.
+    """
     # ``submit`` compares its thread count with ``_max_workers`` each time it needs a
-    # thread, so a new limit applies from the next request on.
+    # thread, so a new limit applies from the next request on...
     setattr(pool, "_max_workers", workers)  # noqa: B010 - a private attribute, on purpose
+    # ...and requests submitted before it are served by the threads started so far, unless
+    # threads are started for them here: one per queued request, as ``submit`` would have.
+    queue = getattr(pool, "_work_queue", None)
+    adjust = getattr(pool, "_adjust_thread_count", None)
+    threads = getattr(pool, "_threads", None)
+    if queue is None or adjust is None or threads is None:
+        return 0
+    before = len(threads)
+    for _ in range(queue.qsize()):
+        adjust()
+    return len(threads) - before
 
 
 def widen_worker_pool() -> int | None:
@@ -101,7 +123,6 @@ def widen_worker_pool() -> int | None:
             log.warning("could not find the provider host's worker pool; operations run four at a time")
             return None
         workers = wanted_workers()
-        for pool in pools:
-            set_worker_limit(pool, workers)
-        log.debug("provider host serves up to %d operations at once", workers)
+        started = sum(set_worker_limit(pool, workers) for pool in pools)
+        log.debug("provider host serves up to %d operations at once (%d started for queued ones)", workers, started)
         return workers

@@ -126,7 +126,9 @@ def overlap(waits: list[dict[str, Any]], kind: str, since: float) -> int:
     return most
 
 
-def test_independent_creates_run_at_once_and_state_does_not_depend_on_it(tmp_path: Path, pulumi_bin: Path) -> None:
+def test_independent_creates_and_deletes_run_at_once_and_state_does_not_depend_on_it(
+    tmp_path: Path, pulumi_bin: Path
+) -> None:
     simulator = start_simulator(transition_seconds=3)
     try:
         for label, workers in (("widened", None), ("host-default", "4")):
@@ -154,8 +156,18 @@ def test_independent_creates_run_at_once_and_state_does_not_depend_on_it(tmp_pat
                 ]
                 project.env[WORKERS_ENV] = "4"
                 assert {s["op"] for s in project.preview_steps().values()} == {"same"}
+                del project.env[WORKERS_ENV]
             else:
                 assert at_once <= 4, "with the host's own four workers, at most four builds overlap"
+            since = max(row["started"] for row in waits) + 1e-6
             project.run("destroy", "--yes", "--skip-preview", "--parallel=16")
+            waits = httpx.get(f"{simulator.url}/_admin/waits", timeout=30).json()
+            deleting_at_once = overlap(waits, "server", since)
+            if workers is None:
+                # `destroy` sends no Check: the provider is configured by the first Delete, when
+                # the engine has already queued others in the host's pool.
+                assert deleting_at_once == 8, "the eight server deletions should all be in progress together"
+            else:
+                assert deleting_at_once <= 4
     finally:
         simulator.stop()
