@@ -94,6 +94,7 @@ class Report:
     faults: Counter[str] = field(default_factory=Counter)
     up_runs: dict[str, int] = field(default_factory=dict)
     hints_followed: dict[str, int] = field(default_factory=dict)
+    hinted: list[str] = field(default_factory=list)  # the resources whose adopt hint was followed
     adopted: int = 0  # objects the provider proved its own and adopted (after a crash or a lost answer)
     duplicates: list[str] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)
@@ -114,6 +115,11 @@ class Report:
     def most_runs(self) -> int:
         return max(self.up_runs.values(), default=0)
 
+    @property
+    def most_runs_besides_hints(self) -> int:
+        """The most runs a phase needed, not counting the one each followed adopt hint costs by design."""
+        return max((runs - self.hints_followed.get(phase, 0) for phase, runs in self.up_runs.items()), default=0)
+
     def lines(self) -> list[str]:
         injected = sum(self.faults.values())
         by_kind = ", ".join(f"{kind} {count}" for kind, count in sorted(self.faults.items()))
@@ -124,7 +130,8 @@ class Report:
             f"fault rate (faults/requests)  {injected / max(self.api_requests, 1):.3f}",
             f"pulumi runs per phase         {', '.join(f'{k} {v}' for k, v in self.up_runs.items())}",
             f"most runs in a phase          {self.most_runs}",
-            f"adopt hints followed          {sum(self.hints_followed.values())} {dict(self.hints_followed) or ''}",
+            f"adopt hints followed          {sum(self.hints_followed.values())} {dict(self.hints_followed) or ''} "
+            f"{' '.join(self.hinted)}",
             f"objects proven ours, adopted  {self.adopted}",
             f"duplicated objects            {len(self.duplicates)} {self.duplicates or ''}",
             f"orphaned objects              {len(self.orphans)} {self.orphans or ''}",
@@ -218,6 +225,7 @@ class Stack:
                 break
             for resource, object_id in ADOPT_HINT.findall(result.stdout + result.stderr):
                 self.pulumi("config", "set", "--path", f"adopt.{resource}", object_id)
+                report.hinted.append(resource)
                 hints += 1
         else:
             report.unconverged.append(phase)

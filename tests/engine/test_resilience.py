@@ -25,4 +25,10 @@ def test_a_stack_survives_faults_without_duplicates_or_orphans(
     assert (report.foreign_touched, report.lost_state_entries) == ([], [])
     assert report.target_change_refused is True
     assert report.unconverged == []
-    assert report.most_runs <= 2, f"every phase converges in two runs: {report.up_runs}"
+    # A phase may take one more run per adopt hint: when an interrupted create left an object
+    # the provider cannot prove its own, it stops and names it (the user's call, by design).
+    # The kill lands at a different moment each run, so whether that happens is timing.
+    assert sum(report.hints_followed.values()) <= 2, f"adopt hints for {report.hinted}"
+    assert report.most_runs_besides_hints <= 2, (
+        f"every phase converges in two runs besides adopt hints: {report.up_runs}, hints {report.hints_followed}"
+    )
