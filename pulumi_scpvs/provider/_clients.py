@@ -11,6 +11,7 @@ import threading
 from typing import Any
 
 from ..scp import RetryPolicy, ScpClient, ScpConfig
+from ..scp._budget import RequestBudget
 
 # Providers ride out conflicts with objects in transitional states (an attachment being
 # replaced while a snapshot of its volume is taken) for up to a minute. Reads are
@@ -33,19 +34,25 @@ class ClientPool:
     """One client (one connection pool) per configuration for a whole process.
 
     The provider host serves many resources at once from one process; they share
-    connections to the same target.
+    connections to the same target, and one request budget per access key at an
+    endpoint (the unit a cloud's rate limit counts), whichever profiles name it.
     """
 
     def __init__(self, retry: RetryPolicy = PROVIDER_RETRY) -> None:
         self._retry = retry
-        self._clients: dict[tuple[str, ...], ScpClient] = {}
+        self._clients: dict[tuple[object, ...], ScpClient] = {}
+        self._budgets: dict[tuple[str, str], RequestBudget] = {}
         self._lock = threading.Lock()
 
     def get(self, config: ScpConfig) -> ScpClient:
-        key = (config.endpoint, config.access_key, config.secret_key, config.account_id)
+        key = (config.endpoint, config.access_key, config.secret_key, config.account_id, config.max_requests_per_second)
         with self._lock:
             if key not in self._clients:
-                self._clients[key] = make_client(config, retry=self._retry)
+                budget = self._budgets.get((config.endpoint, config.access_key))
+                if budget is None or budget.ceiling != config.max_requests_per_second:
+                    budget = RequestBudget(config.max_requests_per_second)
+                    self._budgets[(config.endpoint, config.access_key)] = budget
+                self._clients[key] = make_client(config, retry=self._retry, budget=budget)
             return self._clients[key]
 
 

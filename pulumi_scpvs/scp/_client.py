@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 import httpx
 from pydantic import BaseModel
 
+from ._budget import RequestBudget
 from ._config import ScpConfig
 from ._errors import ConfigurationError, ScpApiError, ScpConnectionError, error_class, error_detail
 from ._generated.areas import AreaAccessors
@@ -46,6 +47,9 @@ class RetryPolicy:
     """
 
     attempts: int = 5
+    # 429s are counted apart: the request was not run, and the client's request budget
+    # (see :class:`RequestBudget`) is already slowing every request down.
+    throttled_attempts: int = 30
     base_delay: float = 0.5
     max_delay: float = 20.0
     max_retry_after: float = 60.0
@@ -161,6 +165,7 @@ class ScpClient(AreaAccessors):
         api_version: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
         event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
+        budget: RequestBudget | None = None,
     ) -> None:
         if config.is_embedded and transport is None:
             raise ConfigurationError(
@@ -173,6 +178,7 @@ class ScpClient(AreaAccessors):
         self.language = language
         self.deadline = math.inf
         self._sleep = sleep
+        self.budget = budget or RequestBudget(config.max_requests_per_second, sleep=sleep)
         self._clock = _ServerClock()
         self.base_url = EMBEDDED_BASE_URL if config.is_embedded else config.endpoint
         self._http = httpx.Client(
@@ -232,13 +238,14 @@ class ScpClient(AreaAccessors):
         url = self.base_url + operation.url_path(**(path or {})) + (f"?{query_string}" if query_string else "")
         content = self._body(operation, body)
         method = operation.method
-        attempt = 0
+        attempt = throttled = 0
         started = time.monotonic()
         conflicts_until = min(time.monotonic() + self.retry.conflict_window, self.deadline)
         conflict_pauses = 0
         while True:
             version = self.api_version if self.api_version in operation.versions else operation.version
             headers = self._headers(version)
+            self.budget.wait_turn(self.deadline)
             try:
                 response = self._http.request(method, url, content=content, headers=headers)
             except httpx.TransportError as exc:
@@ -249,13 +256,28 @@ class ScpClient(AreaAccessors):
                     continue
                 raise ScpConnectionError(f"{type(exc).__name__}: {exc}", method=method, url=url) from exc
             self._clock.note(response)
+            retry_after = _retry_after(response)
+            if response.status_code == 429:
+                self.budget.refused(None if retry_after is None else min(retry_after, self.retry.max_retry_after))
+            else:
+                self.budget.answered()
             if response.is_success:
                 return response.json() if response.content else None
-            retry_after = _retry_after(response)
-            retryable = response.status_code == 429 or (
-                response.status_code in self.retry.retry_statuses and method in IDEMPOTENT_METHODS
-            )
+            retryable = response.status_code in self.retry.retry_statuses and method in IDEMPOTENT_METHODS
             error = self._error(response, method, url, retry_after)
+            if response.status_code == 429:
+                # Refused, not run: any method may repeat it, once the budget lets it go.
+                if throttled + 1 < self.retry.throttled_attempts and time.monotonic() < self.deadline:
+                    log.log(
+                        logging.INFO if throttled == 0 else logging.DEBUG,
+                        "429 on %s %s: waiting for the request budget (%s)",
+                        method,
+                        url,
+                        self._budget_note(),
+                    )
+                    throttled += 1
+                    continue
+                raise error
             if (
                 response.status_code == 409
                 and time.monotonic() < conflicts_until
@@ -278,6 +300,10 @@ class ScpClient(AreaAccessors):
                 attempt += 1
                 continue
             raise error
+
+    def _budget_note(self) -> str:
+        rate = self.budget.rate
+        return "no rate limit" if rate is None else f"now {rate:.1f} requests/s"
 
     def server_time(self) -> float | None:
         """The server's clock now (epoch seconds); ``None`` before any answer (see :class:`_ServerClock`)."""

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -47,7 +48,7 @@ EMBEDDED = "embedded"
 SIMULATOR_ACCESS_KEY = "scpvs-simulator-access-key"
 SIMULATOR_SECRET_KEY = "scpvs-simulator-secret-key"  # noqa: S105 - the simulator's well-known demo key
 
-SETTINGS = ("access_key", "secret_key", "account_id", "region", "environment", "endpoint")
+SETTINGS = ("access_key", "secret_key", "account_id", "region", "environment", "endpoint", "max_requests_per_second")
 PULUMI_KEYS = {
     "access_key": "accessKey",
     "secret_key": "secretKey",
@@ -55,6 +56,7 @@ PULUMI_KEYS = {
     "region": "region",
     "environment": "environment",
     "endpoint": "endpoint",
+    "max_requests_per_second": "maxRequestsPerSecond",
 }
 ENVIRONMENT_VARIABLES = {name: f"SCP_{name.upper()}" for name in SETTINGS}
 TERRAFORM_VARIABLES = {
@@ -86,6 +88,8 @@ class ScpConfig:
     endpoint: str
     region: str | None = None
     environment: str | None = None
+    max_requests_per_second: float | None = None
+    """A ceiling on the requests per second sent to this account (see :class:`RequestBudget`)."""
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -139,6 +143,21 @@ def _from_terraform_environment(environ: Mapping[str, str]) -> dict[str, str]:
     return values
 
 
+def _rate(value: str | None, source: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        rate = float(value)
+    except ValueError:
+        rate = math.nan
+    if not (rate > 0 and math.isfinite(rate)):
+        raise ConfigurationError(
+            f"scpvs:maxRequestsPerSecond (from {source}) must be a positive number of requests per second, "
+            f"not {value!r}"
+        )
+    return rate
+
+
 def _scpconf_value(home: Path, file_name: str, key: str) -> str | None:
     try:
         data: Any = json.loads((home / ".scpconf" / file_name).read_text(encoding="utf-8"))
@@ -176,6 +195,7 @@ PROFILES_KEY = "scpvs:profiles"
 PROFILE_GROUPS: dict[str, tuple[str, ...]] = {
     "where": ("endpoint", "region", "environment"),
     "who": ("access_key", "secret_key", "account_id"),
+    "pace": ("max_requests_per_second",),
 }
 _SETTING_BY_PULUMI_KEY = {key: setting for setting, key in PULUMI_KEYS.items()}
 
@@ -246,7 +266,7 @@ def resolve_profile(name: str, profiles: Mapping[str, Mapping[str, str]], defaul
             for setting in group:
                 value = getattr(default, setting)
                 if setting in default.sources and value not in (None, ""):
-                    explicit[setting] = value
+                    explicit[setting] = str(value)
                     sources[setting] = f"the default settings ({default.sources[setting]})"
     try:
         resolved = resolve_config(explicit, environ={}, home=Path("/nonexistent"))
@@ -325,6 +345,7 @@ def resolve_config(
         raise ConfigurationError(f"missing credentials for {endpoint}: set {' and '.join(missing)}")
     assert access_key is not None and secret_key is not None
     return ScpConfig(
+        max_requests_per_second=_rate(values.get("max_requests_per_second"), sources.get("max_requests_per_second")),
         access_key=access_key,
         secret_key=secret_key,
         account_id=values.get("account_id", ""),

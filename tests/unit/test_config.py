@@ -154,3 +154,31 @@ def test_auth_url_naming_an_unknown_environment_is_a_clear_error() -> None:
     env = {"SCP_ACCESS_KEY": "a", "SCP_SECRET_KEY": "s", "SCP_REGION": "kr-west1"}
     with pytest.raises(ConfigurationError, match=r"auth-url in SCP_TF_\* environment names environment 'dev2'"):
         resolve_config(environ={**env, "SCP_TF_AUTH_URL": "https://iam.dev2.samsungsdscloud.com/v1"}, home=NO_HOME)
+
+
+def test_max_requests_per_second_is_read_checked_and_inherited_by_profiles() -> None:
+    from pulumi_scpvs.provider._clients import ClientPool
+    from pulumi_scpvs.scp._config import resolve_profile
+
+    assert resolve_config(environ={}, home=NO_HOME).max_requests_per_second is None
+    config = resolve_config(pulumi_config={"scpvs:maxRequestsPerSecond": "20"}, environ={}, home=NO_HOME)
+    assert config.max_requests_per_second == 20.0
+    assert resolve_config(environ={"SCP_MAX_REQUESTS_PER_SECOND": "2.5"}, home=NO_HOME).max_requests_per_second == 2.5
+    for bad in ("0", "-3", "fast", "inf"):
+        with pytest.raises(ConfigurationError, match=r"scpvs:maxRequestsPerSecond \(from pulumi config\) must be a "):
+            resolve_config(pulumi_config={"scpvs:maxRequestsPerSecond": bad}, environ={}, home=NO_HOME)
+    default = resolve_config(
+        pulumi_config={"scpvs:maxRequestsPerSecond": "20", "scpvs:endpoint": "http://127.0.0.1:1"},
+        environ={"SCP_ACCESS_KEY": "AK", "SCP_SECRET_KEY": "SK"},
+        home=NO_HOME,
+    )
+    profiles = {"dr": {"region": "kr-east1"}, "slow": {"max_requests_per_second": "5"}}
+    assert resolve_profile("dr", profiles, default).max_requests_per_second == 20.0
+    slow = resolve_profile("slow", profiles, default)
+    assert (slow.max_requests_per_second, slow.endpoint, slow.access_key) == (5.0, default.endpoint, "AK")
+    # One budget per access key at an endpoint, whichever profile names it.
+    pool = ClientPool()
+    other_account = resolve_profile("x", {"x": {"access_key": "AK", "secret_key": "SK", "account_id": "B"}}, default)
+    assert pool.get(default) is not pool.get(other_account)
+    assert pool.get(default).budget is pool.get(other_account).budget
+    assert pool.get(default).budget.ceiling == 20.0
