@@ -50,6 +50,7 @@ from pydantic import BaseModel, ValidationError
 from ..scp import ScpClient
 from ..scp._config import PROFILES_KEY, PULUMI_KEYS, ScpConfig, parse_profiles, resolve_config, resolve_profile
 from ..scp._errors import ConfigurationError, NotFoundError, ScpError
+from ..scp._watch import ListWatch
 from ._clients import CLIENTS
 from ._keys import (
     ADOPT_KEY,
@@ -239,7 +240,13 @@ class ScpProvider(ResourceProvider):
         path = dict(zip(operation.path_params, id_parts(object_id, len(operation.path_params)), strict=True))
         op.client.call(operation, path=path)
         if crud.wait_gone:
-            op.wait_gone(lambda: self.show(op.client, object_id), object_id, self._state_of, crud.gone_failed)
+            op.wait_gone(
+                lambda: self.show(op.client, object_id),
+                object_id,
+                self._state_of,
+                crud.gone_failed,
+                watch=self.watch(op.client),
+            )
 
     def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
         """Wait until a just-created (or adopted) object is usable; return extra outputs.
@@ -249,8 +256,19 @@ class ScpProvider(ResourceProvider):
         """
         crud = self.spec.crud
         if crud is not None and crud.ready:
-            op.wait(lambda: self.show(op.client, object_id), self._state_of, object_id, crud.ready, crud.failed)
+            op.wait(
+                lambda: self.show(op.client, object_id),
+                self._state_of,
+                object_id,
+                crud.ready,
+                crud.failed,
+                watch=self.watch(op.client),
+            )
         return {}
+
+    def watch(self, client: ScpClient) -> ListWatch | None:
+        """The shared watch over this kind's list, where one can stand in for ``show`` (see :func:`kind_watch`)."""
+        return kind_watch(self.spec.crud, client)
 
     def _state_of(self, shown: Any) -> str | None:
         return getattr(shown, self._crud().state, None)
@@ -508,6 +526,19 @@ class ScpProvider(ResourceProvider):
         outputs[INPUTS_KEY] = {k: v for k, v in inputs.items() if k in self.spec.input_fields or k == AUTONAMED_KEY}
         outputs[TARGET_KEY] = self.target(self.profile_of(inputs))
         return outputs
+
+
+def kind_watch(crud: Crud | None, client: ScpClient) -> ListWatch | None:
+    """The client's shared watch over a kind's list (see :class:`ListWatch`), where it can
+    stand in for ``show``: where ``Crud.find`` lists the kind at the top level in the very
+    model ``Crud.show`` answers (servers, volumes, snapshots, images, auto-scaling groups)."""
+    if crud is None or crud.find is None or crud.show is None:
+        return None
+    listing, showing = crud.operation(crud.find), crud.operation(crud.show)
+    if listing.path_params or len(showing.path_params) != 1 or listing.pagination is None:
+        return None
+    item_model = list_item_model(listing)
+    return client.watch(listing, item_model) if item_model is showing.response_model else None
 
 
 def with_mark(metadata: Any, inputs: Props) -> Any:

@@ -10,6 +10,7 @@ from typing import Any
 from ..scp import ScpClient
 from ..scp._errors import BadRequestError, ConflictError, NotFoundError, ScpConnectionError, ServerError
 from ..scp._waiting import Waiter
+from ..scp._watch import ListWatch
 
 log = logging.getLogger("pulumi_scpvs.provider")
 
@@ -25,11 +26,17 @@ class Operation:
     # the journal records it before the (possibly long) wait for it to be ready.
     on_object: Callable[[str], None] | None = None
 
-    def waiter(self, read: Callable[[], Any], state_of: Callable[[Any], str | None], object_id: str) -> Waiter[Any]:
+    def waiter(
+        self,
+        read: Callable[[], Any],
+        state_of: Callable[[Any], str | None],
+        object_id: str,
+        watch: ListWatch | None = None,
+    ) -> Waiter[Any]:
         if self.on_object is not None:
             notify, self.on_object = self.on_object, None
             notify(object_id)
-        return Waiter(read=read, state_of=state_of, description=self.resource_type, object_id=object_id)
+        return Waiter(read=read, state_of=state_of, description=self.resource_type, object_id=object_id, watch=watch)
 
     def wait(
         self,
@@ -38,9 +45,14 @@ class Operation:
         object_id: str,
         targets: Collection[str],
         failures: Collection[str] = (),
+        watch: ListWatch | None = None,
     ) -> Any:
-        """Poll ``read`` until the state is a target, before this operation's deadline."""
-        return self.waiter(read, state_of, object_id).until(targets, deadline=self.deadline, failures=failures)
+        """Poll ``read`` until the state is a target, before this operation's deadline.
+
+        With ``watch``, looks share the kind's list requests with the process's other waits.
+        """
+        waiter = self.waiter(read, state_of, object_id, watch)
+        return waiter.until(targets, deadline=self.deadline, failures=failures)
 
     def converge(self, act: Callable[[], Any], done: Callable[[], bool], what: str, *, look_first: bool = True) -> bool:
         """Run a mutation so that repeating it converges; return whether it was sent.
@@ -71,6 +83,7 @@ class Operation:
         object_id: str,
         state_of: Callable[[Any], str | None] = lambda _: None,
         failures: Collection[str] = (),
+        watch: ListWatch | None = None,
     ) -> None:
-        """Poll ``read`` until it answers 404, before this operation's deadline."""
-        self.waiter(read, state_of, object_id).until_gone(deadline=self.deadline, failures=failures)
+        """Poll ``read`` until it answers 404, before this operation's deadline (``watch``: see :meth:`wait`)."""
+        self.waiter(read, state_of, object_id, watch).until_gone(deadline=self.deadline, failures=failures)

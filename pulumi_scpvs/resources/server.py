@@ -140,7 +140,14 @@ class ServerProvider(ScpProvider):
         return {k: v for k, v in request.items() if v is not None}
 
     def _wait(self, op: Operation, server_id: str, targets: tuple[str, ...] = STABLE_STATES) -> Any:
-        return op.wait(lambda: self.show(op.client, server_id), self._state_of, server_id, targets, FAILED_STATES)
+        return op.wait(
+            lambda: self.show(op.client, server_id),
+            self._state_of,
+            server_id,
+            targets,
+            FAILED_STATES,
+            watch=self.watch(op.client),
+        )
 
     def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
         server_id = op.client.servers.create_server(self.create_request(inputs)).servers[0].id
@@ -229,4 +236,10 @@ class ServerProvider(ScpProvider):
                 "delete",
                 look_first=False,  # just looked
             )
-        op.wait_gone(lambda: op.client.servers.show_server(object_id), object_id, lambda s: s.state, FAILED_STATES)
+        op.wait_gone(
+            lambda: op.client.servers.show_server(object_id),
+            object_id,
+            lambda s: s.state,
+            FAILED_STATES,
+            watch=self.watch(op.client),
+        )

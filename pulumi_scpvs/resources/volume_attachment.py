@@ -12,11 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..provider import Candidate, ResourceInputs, Timeouts
-from ..provider._engine import Operation, ScpProvider
+from ..provider._engine import Operation, ScpProvider, kind_watch
 from ..provider._inputs import ObjectId
 from ..provider._spec import Props, ResourceSpec, id_parts, join_id, observed
 from ..scp import ScpClient
 from ..scp.models import ServersVolumeResponse
+from .volume import VolumeProvider
 
 
 class VolumeAttachmentInputs(ResourceInputs):
@@ -45,7 +46,8 @@ class VolumeAttachmentProvider(ScpProvider):
             here = any(s.id == server_id for s in volume.servers)
             return "done" if here == attached and volume.state in ("available", "in-use") else volume.state
 
-        op.wait(lambda: op.client.volumes.show_volume(volume_id), settled, volume_id, ("done",), ("error",))
+        volumes = kind_watch(VolumeProvider.spec.crud, op.client)
+        op.wait(lambda: op.client.volumes.show_volume(volume_id), settled, volume_id, ("done",), ("error",), volumes)
 
     def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
         body = {"server_id": inputs["server_id"], "delete_on_termination": inputs["delete_on_termination"]}

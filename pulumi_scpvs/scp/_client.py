@@ -8,6 +8,7 @@ import json
 import logging
 import math
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from ._errors import ConfigurationError, ScpApiError, ScpConnectionError, error_
 from ._generated.areas import AreaAccessors
 from ._operation import ApiOperation
 from ._signing import ScpAuth
+from ._watch import PAGE_SIZE, ListWatch
 
 log = logging.getLogger("pulumi_scpvs.scp")
 
@@ -180,6 +182,8 @@ class ScpClient(AreaAccessors):
         self._sleep = sleep
         self.budget = budget or RequestBudget(config.max_requests_per_second, sleep=sleep)
         self._clock = _ServerClock()
+        self._watches: dict[str, ListWatch] = {}
+        self._watches_lock = threading.Lock()
         self.base_url = EMBEDDED_BASE_URL if config.is_embedded else config.endpoint
         self._http = httpx.Client(
             transport=transport,
@@ -197,6 +201,26 @@ class ScpClient(AreaAccessors):
         bound.deadline = min(self.deadline, deadline)
         bound._init_areas(bound)
         return bound
+
+    def watch(self, operation: ApiOperation, item_model: type[BaseModel]) -> ListWatch:
+        """The shared watch over ``operation``'s list (one per client and its :meth:`until` views).
+
+        ``operation`` lists a kind at the top level (no path parameters) in items of
+        ``item_model`` with an ``id``; see :class:`ListWatch`.
+        """
+        if operation.path_params or operation.pagination is None:
+            raise ValueError(f"{operation.name} is not a top-level paginated list")
+        with self._watches_lock:
+            watch = self._watches.get(operation.name)
+            if watch is None:
+                lister = copy.copy(self)
+                lister.deadline = math.inf  # serves waits of every deadline
+                watch = ListWatch(
+                    lambda: lister.paginate(operation, item_model, query={"limit": PAGE_SIZE}),
+                    id_of=lambda item: str(item.id),
+                )
+                self._watches[operation.name] = watch
+            return watch
 
     def close(self) -> None:
         """Close the connection pool."""

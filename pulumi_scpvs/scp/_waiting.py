@@ -2,7 +2,10 @@
 
 It looks once at once, then waits half a second plus a tenth of the time waited so
 far (at most ten seconds) between looks, so the lag between an object turning stable
-and the poller seeing it stays under a second plus ten per cent; it honours
+and the poller seeing it stays under a second plus ten per cent. Given a
+:class:`~._watch.ListWatch`, its looks share list requests with the other waits of the
+process for objects of the same kind (a look may then come up to half an interval
+early, never late); otherwise each look is a show. It honours
 ``Retry-After``, stops at a deadline, raises with the object's id and last state on a
 failure state, treats "gone" as success when waiting for a delete, and rides out a
 few transient read errors (lost connections, 5xx, 429) in a row.
@@ -28,6 +31,7 @@ from ._errors import (
     ServerError,
     WaitTimeoutError,
 )
+from ._watch import MISSING, ListWatch
 
 log = logging.getLogger("pulumi_scpvs.waiting")
 
@@ -70,24 +74,45 @@ class Waiter(Generic[T]):
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
 
-    def _look(self) -> tuple[bool, T | None]:
+    watch: ListWatch | None = None
+
+    def _look(self, pause: float, early: float) -> T | None:
+        """The object ``pause`` seconds from now (or up to ``early`` seconds sooner); ``None`` once gone."""
+        if self.watch is not None and self.watch.worth_listing():
+            seen = self.watch.look(self.object_id, due=self.clock() + pause, early=early)
+            if seen is not MISSING:
+                return seen  # type: ignore[no-any-return]
+        elif pause > 0:
+            self.sleep(pause)
         try:
-            return True, self.read()
+            return self.read()
         except NotFoundError:
-            return True, None
+            return None
 
     def until(
         self, targets: Collection[str], *, deadline: float, failures: Collection[str] = (), gone_is_done: bool = False
     ) -> T | None:
         """Poll until the state is in ``targets`` (or the object is gone, when ``gone_is_done``)."""
+        if self.watch is not None:
+            self.watch.join(self.object_id)
+        try:
+            return self._until(targets, deadline, failures, gone_is_done)
+        finally:
+            if self.watch is not None:
+                self.watch.leave(self.object_id)
+
+    def _until(
+        self, targets: Collection[str], deadline: float, failures: Collection[str], gone_is_done: bool
+    ) -> T | None:
         started = self.clock()
+        pause = early = 0.0
         errors_in_a_row = 0
         last_state: str | None = None
         progress = _Progress(self, started)
         while True:
             at_least = 0.0
             try:
-                _, current = self._look()
+                current = self._look(pause, early)
                 errors_in_a_row = 0
             except TRANSIENT_ERRORS as error:
                 errors_in_a_row += 1
@@ -95,7 +120,6 @@ class Waiter(Generic[T]):
                     raise
                 at_least = getattr(error, "retry_after", None) or 0.0
                 log.info("transient error reading %s %s: %s", self.description, self.object_id, error)
-                current = None
             else:
                 if current is None:
                     if gone_is_done:
@@ -126,7 +150,9 @@ class Waiter(Generic[T]):
                     last_state=last_state,
                 )
             # The last look is taken at the deadline itself, not one interval before it.
-            self.sleep(min(max(self.schedule.interval(now - started), at_least), deadline - now))
+            interval = self.schedule.interval(now - started)
+            pause = min(max(interval, at_least), deadline - now)
+            early = 0.0 if at_least else min(interval / 2, pause)
 
     def until_gone(self, *, deadline: float, failures: Collection[str] = ()) -> None:
         """Poll until the object no longer exists."""

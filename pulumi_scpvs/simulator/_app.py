@@ -142,12 +142,21 @@ class SimulatorApp:
             with self.world.transaction():
                 self.world.next_number(f"requests:{route.operation.name}")
                 result = HANDLERS[route.operation.name](context)
+                self._observe_listed(route.operation, result)
             response = self._response(route.operation, result)
             if method != "GET":
                 self._faults_after_commit(method, path)
             return route.operation.success_status, response, []
         except SimulatorError as error:
             return error.status, error_body(error.status, error.code, error.detail), []
+
+    def _observe_listed(self, operation: ApiOperation, result: Any) -> None:
+        """A list is a look at every object it holds, as a show is at one (see ``/_admin/waits``)."""
+        if operation.items_field is None or not isinstance(result, dict):
+            return
+        for item in result.get(operation.items_field) or []:
+            if isinstance(item, dict) and item.get("id"):
+                self.world.observe(str(item["id"]))
 
     # -- steps ---------------------------------------------------------------------------
 
