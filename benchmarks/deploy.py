@@ -3,16 +3,36 @@
     python benchmarks/deploy.py                      # transitions of 5 s, --parallel 32
     python benchmarks/deploy.py --compare            # also: host's 4 workers, pool of providers
     python benchmarks/deploy.py --transition-seconds 2 --mixed-servers 6
+    python benchmarks/deploy.py --scale              # also: ~300 resources, then under a rate limit
+    python benchmarks/deploy.py --only-scale --package-from /tmp/before   # an older checkout's figures
 
 Runs the real engine against a simulator whose transitional states last a set time and
-prints: `up` wall time for 1 server and for 16 independent servers (and their ratio);
-`up`/`destroy` of a mixed stack of about 50 resources against its critical path (the
-longest chain of dependent transitions, computed from the stack's dependency graph);
-`preview` of that stack with nothing to do and with one change (time and requests, of
-which mutating); API requests per resource by operation; polls per wait and the lag
-between an object settling in the simulator and a poll seeing it (from the simulator's
-`/_admin/waits`); the provider processes' peak memory. `--compare` also deploys the 16
-servers with the provider host's own four workers and with a pool of explicit providers.
+prints: `up` and `destroy` wall times for a key alone (`up_key_only_s`, the engine's fixed
+cost), 1 server and 16 independent servers (and their ratios), with the requests per
+resource of the 16 servers' up and destroy; `up`/`destroy` of a mixed stack of about 50
+resources against its critical path (the longest chain of dependent transitions,
+computed from the stack's dependency graph); `preview` of that stack with nothing to do
+and with one change (time and requests, of which mutating); API requests per resource by
+operation; polls per wait and the lag between an object settling in the simulator and a
+poll seeing it (from the simulator's `/_admin/waits`); the provider processes' peak
+memory. `--compare` also deploys the 16 servers with the provider host's own four
+workers and with a pool of explicit providers.
+
+`--scale` adds (`--only-scale`: only these, the key-only and the 1/16-server figures) a
+stack of `--scale-servers` servers (100), as many 8 GiB volumes, each attached to its
+server, and a key: `scale_*` figures for `up` against the critical path and against the
+critical path plus the fixed cost, requests per resource (by operation for `up`),
+`preview` with nothing to do and `refresh` (time, requests), `destroy` against the
+destroy's critical path, the provider's peak memory and the state's bytes per resource.
+Then the same stack against a second simulator that allows `--rate-limit` requests per
+second (20) per access key, the stack configured with `scpvs:maxRequestsPerSecond` set
+to that budget unless `--no-client-budget`: `rate_limited_*` figures for `up` and
+`destroy` (time, failed resources, requests handled, 429 answers and their share).
+
+Requests are the simulator's `/_admin/requests` counts: operations that reached their
+handler and committed (not the 429s, nor answers like a 404 on a deleted object).
+`--package-from DIR` makes the pulumi processes (program and provider host) import
+pulumi_scpvs from DIR; `package_path` and `provider_package_path` show where they did.
 A script, not a test: the machines are noisy, so figures are printed, not asserted.
 """
 
