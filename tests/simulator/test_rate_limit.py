@@ -44,9 +44,11 @@ def call(sim: RunningSimulator, method: str, path: str, body: Any = None, **keys
     return httpx.request(method, url, headers=headers(method, url, **keys), content=content)
 
 
-def until_limited(sim: RunningSimulator, limit: int = 200, **keys: str) -> tuple[list[httpx.Response], httpx.Response]:
+def until_limited(
+    sim: RunningSimulator, *, limit: int = 200, **keys: str
+) -> tuple[list[httpx.Response], httpx.Response]:
     """List keypairs until one answer is 429: the answers before it, and the 429."""
-    answered = []
+    answered: list[httpx.Response] = []
     for _ in range(limit):
         response = call(sim, "GET", "/v1/keypairs", **keys)
         if response.status_code == 429:
