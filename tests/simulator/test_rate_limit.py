@@ -110,11 +110,10 @@ def test_the_counts_match_the_answers(limited: RunningSimulator) -> None:
 
 def test_each_access_key_has_its_own_budget(limited: RunningSimulator) -> None:
     until_limited(limited)
-    other = {"access_key": "another-key", "secret_key": "another-secret"}
-    first = call(limited, "GET", "/v1/keypairs", **other)
+    first = call(limited, "GET", "/v1/keypairs", access_key="another-key", secret_key="another-secret")
     assert first.status_code == 401, "another key is not limited by the first key's requests"
     assert first.json()["errors"][0]["code"] == "INVALID_ACCESS_KEY"
-    answered, refused = until_limited(limited, **other)
+    answered, refused = until_limited(limited, access_key="another-key", secret_key="another-secret")
     assert {r.status_code for r in answered} == {401}
     assert len(answered) + 1 >= RATE, "and it has a budget of its own"
     assert refused.json()["errors"][0]["code"] == "TOO_MANY_REQUESTS"
