@@ -377,6 +377,12 @@ def servers_up(
     return Deployment(round(up, 1), round(destroy, 1), middle - before, after - middle, count + 1)
 
 
+def ratio(numerator: float, denominator: float) -> float | None:
+    """``numerator / denominator`` to two places; None when there is nothing to divide by
+    (a critical path of 0 s with --transition-seconds 0)."""
+    return round(numerator / denominator, 2) if denominator else None
+
+
 def per_resource(counts: Counter[str], resources: int) -> float:
     return round(sum(counts.values()) / max(resources, 1), 2)
 
@@ -441,8 +447,8 @@ def scale_figures(url: str, args: argparse.Namespace, figures: Figures) -> None:
     critical = critical_path_seconds(resources, args.transition_seconds)
     figures["scale_critical_path_s"] = critical
     figures["scale_up_s"] = round(up, 1)
-    figures["scale_up_over_critical_path"] = round(up / critical, 2)
-    figures["scale_up_over_critical_path_plus_fixed"] = round(up / (critical + figures["up_key_only_s"]), 2)
+    figures["scale_up_over_critical_path"] = ratio(up, critical)
+    figures["scale_up_over_critical_path_plus_fixed"] = ratio(up, critical + figures["up_key_only_s"])
     figures["scale_up_requests_per_resource"] = per_resource(up_requests, count)
     figures["scale_up_requests_per_resource_by_operation"] = by_operation(up_requests, count)
     figures["scale_state_bytes_per_resource"] = round(len(exported.encode("utf-8")) / count)
@@ -465,7 +471,7 @@ def scale_figures(url: str, args: argparse.Namespace, figures: Figures) -> None:
     destroy_critical = destroy_critical_path_seconds(resources, args.transition_seconds)
     figures["scale_destroy_critical_path_s"] = destroy_critical
     figures["scale_destroy_s"] = round(destroy, 1)
-    figures["scale_destroy_over_critical_path"] = round(destroy / destroy_critical, 2)
+    figures["scale_destroy_over_critical_path"] = ratio(destroy, destroy_critical)
     figures["scale_destroy_requests_per_resource"] = per_resource(destroy_requests, count)
     figures["scale_provider_peak_rss_mib"] = round(max(peaks) / 1024, 1)
 
