@@ -3,16 +3,36 @@
     python benchmarks/deploy.py                      # transitions of 5 s, --parallel 32
     python benchmarks/deploy.py --compare            # also: host's 4 workers, pool of providers
     python benchmarks/deploy.py --transition-seconds 2 --mixed-servers 6
+    python benchmarks/deploy.py --scale              # also: ~300 resources, then under a rate limit
+    python benchmarks/deploy.py --only-scale --package-from /tmp/before   # an older checkout's figures
 
 Runs the real engine against a simulator whose transitional states last a set time and
-prints: `up` wall time for 1 server and for 16 independent servers (and their ratio);
-`up`/`destroy` of a mixed stack of about 50 resources against its critical path (the
-longest chain of dependent transitions, computed from the stack's dependency graph);
-`preview` of that stack with nothing to do and with one change (time and requests, of
-which mutating); API requests per resource by operation; polls per wait and the lag
-between an object settling in the simulator and a poll seeing it (from the simulator's
-`/_admin/waits`); the provider processes' peak memory. `--compare` also deploys the 16
-servers with the provider host's own four workers and with a pool of explicit providers.
+prints: `up` and `destroy` wall times for a key alone (`up_key_only_s`, the engine's fixed
+cost), 1 server and 16 independent servers (and their ratios), with the requests per
+resource of the 16 servers' up and destroy; `up`/`destroy` of a mixed stack of about 50
+resources against its critical path (the longest chain of dependent transitions,
+computed from the stack's dependency graph); `preview` of that stack with nothing to do
+and with one change (time and requests, of which mutating); API requests per resource by
+operation; polls per wait and the lag between an object settling in the simulator and a
+poll seeing it (from the simulator's `/_admin/waits`); the provider processes' peak
+memory. `--compare` also deploys the 16 servers with the provider host's own four
+workers and with a pool of explicit providers.
+
+`--scale` adds (`--only-scale`: only these, the key-only and the 1/16-server figures) a
+stack of `--scale-servers` servers (100), as many 8 GiB volumes, each attached to its
+server, and a key: `scale_*` figures for `up` against the critical path and against the
+critical path plus the fixed cost, requests per resource (by operation for `up`),
+`preview` with nothing to do and `refresh` (time, requests), `destroy` against the
+destroy's critical path, the provider's peak memory and the state's bytes per resource.
+Then the same stack against a second simulator that allows `--rate-limit` requests per
+second (20) per access key, the stack configured with `scpvs:maxRequestsPerSecond` set
+to that budget unless `--no-client-budget`: `rate_limited_*` figures for `up` and
+`destroy` (time, failed resources, requests handled, 429 answers and their share).
+
+Requests are the simulator's `/_admin/requests` counts: operations that reached their
+handler and committed (not the 429s, nor answers like a 404 on a deleted object).
+`--package-from DIR` makes the pulumi processes (program and provider host) import
+pulumi_scpvs from DIR; `package_path` and `provider_package_path` show where they did.
 A script, not a test: the machines are noisy, so figures are printed, not asserted.
 """
 
@@ -21,12 +41,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +87,12 @@ if shape == "servers":
     for i in range(count):
         scpvs.Server(f"server-{i}", image_id=cat.IMAGE_UBUNTU, server_type_id="s1v1m2",
                      keypair_name=key.name, networks=network, opts=opts(f"server-{i}"))
+elif shape == "scale":
+    for i in range(count):
+        server = scpvs.Server(f"server-{i}", image_id=cat.IMAGE_UBUNTU, server_type_id="s1v1m2",
+                              keypair_name=key.name, networks=network)
+        volume = scpvs.Volume(f"data-{i}", size=8)
+        scpvs.VolumeAttachment(f"attach-{i}", volume_id=volume.id, server_id=server.id)
 else:
     group = scpvs.ServerGroup("group", policy="anti-affinity")
     for i in range(count):
@@ -87,14 +115,39 @@ else:
                                  threshold=80, scale_type="SCALE_OUT", scale_value=1)
     scpvs.AutoScalingGroupSchedule("night", auto_scaling_group_id=asg.id, frequency="DAILY", hour=1, minute=0,
                                    start_date="2026-12-01")
+
+if config.get_bool("probe"):
+    # Where pulumi_scpvs is imported from: by this program, and by the dynamic provider
+    # host (this provider's create runs there, in the process that serves every resource).
+    class WhereProvider(pulumi.dynamic.ResourceProvider):
+        def create(self, props):
+            import pulumi_scpvs
+            return pulumi.dynamic.CreateResult("where", {"path": pulumi_scpvs.__file__})
+
+    class Where(pulumi.dynamic.Resource):
+        path: pulumi.Output[str]
+
+        def __init__(self, name):
+            super().__init__(WhereProvider(), name, {"path": None})
+
+    pulumi.export("package_path", scpvs.__file__)
+    pulumi.export("provider_package_path", Where("where").path)
 """
 # Transitions each kind's create waits for in the simulator (a server's BUILD -> ACTIVE,
 # an attachment's attaching -> in-use...); the others are ready when created.
 TRANSITIONS_ON_CREATE = {"Server": 1, "Volume": 1, "VolumeAttachment": 1, "Snapshot": 1, "AutoScalingGroup": 1}
+# Transitions each kind's delete waits for: a server's DELETING, a volume's deleting, an
+# attachment's detaching, a snapshot's deleting, an auto-scaling group's members deleting
+# (the group itself goes at once); keypairs, server groups, launch configurations,
+# policies and schedules go at once. The same kinds and counts as on create.
+TRANSITIONS_ON_DELETE = {"Server": 1, "Volume": 1, "VolumeAttachment": 1, "Snapshot": 1, "AutoScalingGroup": 1}
+FAILED_RESOURCE = re.compile(rf"^\s+{re.escape(SCPVS_TYPE)}\w+ \(([^)]+)\):\s*\n\s+error:", re.MULTILINE)
 
 
 class Project:
-    def __init__(self, url: str, parallel: int, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, url: str, parallel: int, env: dict[str, str] | None = None, package_from: str | None = None
+    ) -> None:
         self.work = Path(tempfile.mkdtemp(prefix="scpvs-bench-"))
         (self.work / "state").mkdir()
         (self.work / "Pulumi.yaml").write_text("name: bench\nruntime: python\n")
@@ -111,34 +164,74 @@ class Project:
             "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",  # see scripts/env.sh
             **(env or {}),
         }
+        if package_from:
+            # The program and the dynamic provider host (both started by pulumi with this
+            # environment) import pulumi_scpvs from there; the simulator is not affected.
+            self.env["PYTHONPATH"] = os.pathsep.join(
+                p for p in (str(Path(package_from).resolve()), self.env.get("PYTHONPATH", "")) if p
+            )
         self.run("stack", "init", "bench")
         self.run("config", "set", "scpvs:endpoint", url)
         self.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
         self.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
 
-    def run(self, *args: str) -> float:
+    def attempt(self, *args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
+        """Run ``pulumi *args``: its wall time and its result, failed or not."""
         started = time.monotonic()
         result = subprocess.run(
             ["pulumi", *args, "--non-interactive"], cwd=self.work, env=self.env, capture_output=True, text=True
         )
+        return time.monotonic() - started, result
+
+    def run(self, *args: str) -> float:
+        elapsed, result = self.attempt(*args)
         if result.returncode != 0:
             raise RuntimeError(f"pulumi {' '.join(args)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-1000:]}")
-        return time.monotonic() - started
+        return elapsed
 
     def up(self) -> float:
-        return self.run("up", "--yes", "--skip-preview", f"--parallel={self.parallel}")
+        return self.run(*self.up_args())
+
+    def up_args(self) -> tuple[str, ...]:
+        return ("up", "--yes", "--skip-preview", f"--parallel={self.parallel}")
 
     def destroy(self) -> float:
-        return self.run("destroy", "--yes", "--skip-preview", f"--parallel={self.parallel}")
+        return self.run(*self.destroy_args())
+
+    def destroy_args(self) -> tuple[str, ...]:
+        return ("destroy", "--yes", "--skip-preview", f"--parallel={self.parallel}")
 
     def preview(self) -> float:
         return self.run("preview", f"--parallel={self.parallel}")
 
-    def export(self) -> list[dict[str, Any]]:
-        exported = subprocess.run(
+    def refresh(self) -> float:
+        return self.run("refresh", "--yes", "--skip-preview", f"--parallel={self.parallel}")
+
+    def export_text(self) -> str:
+        return subprocess.run(
             ["pulumi", "stack", "export"], cwd=self.work, env=self.env, capture_output=True, text=True, check=True
         ).stdout
-        return list(json.loads(exported)["deployment"]["resources"])
+
+    def export(self) -> list[dict[str, Any]]:
+        return list(json.loads(self.export_text())["deployment"]["resources"])
+
+    def outputs(self) -> dict[str, Any]:
+        shown = subprocess.run(
+            ["pulumi", "stack", "output", "--json", "--show-secrets"],
+            cwd=self.work,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return dict(json.loads(shown))
+
+
+def failed_resources(result: subprocess.CompletedProcess[str]) -> int:
+    """How many of our resources a failed pulumi run names in its diagnostics (0 if it succeeded)."""
+    if result.returncode == 0:
+        return 0
+    return len(set(FAILED_RESOURCE.findall(result.stdout + result.stderr)))
 
 
 def critical_path_seconds(resources: list[dict[str, Any]], transition_seconds: float) -> float:
@@ -152,6 +245,27 @@ def critical_path_seconds(resources: list[dict[str, Any]], transition_seconds: f
             kind = resource["type"].removeprefix(SCPVS_TYPE)
             own = TRANSITIONS_ON_CREATE.get(kind, 0) * transition_seconds
             longest[urn] = own + max((finish(d) for d in resource.get("dependencies", []) if d in by_urn), default=0)
+        return longest[urn]
+
+    return max((finish(urn) for urn in by_urn), default=0.0)
+
+
+def destroy_critical_path_seconds(resources: list[dict[str, Any]], transition_seconds: float) -> float:
+    """The longest chain of dependent delete transitions: a resource is deleted once every
+    resource that depends on it is gone (the create graph, reversed)."""
+    by_urn = {r["urn"]: r for r in resources}
+    dependents: dict[str, list[str]] = {urn: [] for urn in by_urn}
+    for resource in resources:
+        for dependency in resource.get("dependencies", []):
+            if dependency in by_urn:
+                dependents[dependency].append(resource["urn"])
+    longest: dict[str, float] = {}
+
+    def finish(urn: str) -> float:
+        if urn not in longest:
+            kind = by_urn[urn]["type"].removeprefix(SCPVS_TYPE)
+            own = TRANSITIONS_ON_DELETE.get(kind, 0) * transition_seconds
+            longest[urn] = own + max((finish(d) for d in dependents[urn]), default=0)
         return longest[urn]
 
     return max((finish(urn) for urn in by_urn), default=0.0)
@@ -231,26 +345,177 @@ class Figures(dict[str, Any]):
         super().__setitem__(key, value)
         print(f"{key:44} {value}", flush=True)
 
-    def update(self, *others: Any, **more: Any) -> None:  # type: ignore[override]
+    def update(self, *others: Any, **more: Any) -> None:
         for key, value in dict(*others, **more).items():
             self[key] = value
 
 
+@dataclass
+class Deployment:
+    """One stack deployed and destroyed: wall times and the requests the simulator counted."""
+
+    up_s: float
+    destroy_s: float
+    up_requests: Counter[str]
+    destroy_requests: Counter[str]
+    resources: int
+
+
 def servers_up(
     url: str, args: argparse.Namespace, count: int, env: dict[str, str] | None = None, pool: int = 0
-) -> float:
-    """Wall time of `up` for a key and ``count`` independent servers (destroyed afterwards)."""
-    project = Project(url, args.parallel, env)
+) -> Deployment:
+    """`up` then `destroy` of a key and ``count`` independent servers."""
+    admin = httpx.Client(base_url=url, timeout=30)
+    project = Project(url, args.parallel, env, args.package_from)
     for key, value in (("shape", "servers"), ("count", str(count)), ("pool", str(pool))):
         project.run("config", "set", key, value)
-    elapsed = project.up()
+    before = requests(admin)
+    up = project.up()
+    middle = requests(admin)
+    destroy = project.destroy()
+    after = requests(admin)
+    return Deployment(round(up, 1), round(destroy, 1), middle - before, after - middle, count + 1)
+
+
+def ratio(numerator: float, denominator: float) -> float | None:
+    """``numerator / denominator`` to two places; None when there is nothing to divide by
+    (a critical path of 0 s with --transition-seconds 0)."""
+    return round(numerator / denominator, 2) if denominator else None
+
+
+def per_resource(counts: Counter[str], resources: int) -> float:
+    return round(sum(counts.values()) / max(resources, 1), 2)
+
+
+def by_operation(counts: Counter[str], resources: int) -> dict[str, float]:
+    return {name: round(n / max(resources, 1), 2) for name, n in counts.most_common()}
+
+
+def server_figures(url: str, args: argparse.Namespace, figures: Figures) -> None:
+    """A key alone (the engine's fixed cost), one server, and ``--servers`` servers: up and destroy."""
+    figures["up_key_only_s"] = servers_up(url, args, 0).up_s
+    one = servers_up(url, args, 1)
+    figures["up_one_server_s"] = one.up_s
+    figures["destroy_one_server_s"] = one.destroy_s
+    with MemoryWatch() as memory:
+        many = servers_up(url, args, args.servers)
+    figures["up_many_servers_s"] = many.up_s
+    figures["destroy_many_servers_s"] = many.destroy_s
+    figures["many_over_one"] = round(many.up_s / one.up_s, 2)
+    figures["destroy_many_over_one"] = round(many.destroy_s / one.destroy_s, 2)
+    figures["up_many_requests_per_resource"] = per_resource(many.up_requests, many.resources)
+    figures["destroy_many_requests_per_resource"] = per_resource(many.destroy_requests, many.resources)
+    figures["many_servers_provider_rss_mib"] = round(memory.peak_total_kib / 1024, 1)
+
+
+def package_figures(url: str, args: argparse.Namespace, figures: Figures) -> None:
+    """Where the program and the provider host import pulumi_scpvs from (see --package-from)."""
+    project = Project(url, args.parallel, None, args.package_from)
+    for key, value in (("shape", "servers"), ("count", "0"), ("probe", "true")):
+        project.run("config", "set", key, value)
+    project.up()
+    outputs = project.outputs()
+    figures["package_path"] = outputs.get("package_path")
+    figures["provider_package_path"] = outputs.get("provider_package_path")
     project.destroy()
-    return round(elapsed, 1)
+
+
+def scale_project(url: str, args: argparse.Namespace, client_budget: int | None = None) -> Project:
+    project = Project(url, args.parallel, None, args.package_from)
+    project.run("config", "set", "shape", "scale")
+    project.run("config", "set", "count", str(args.scale_servers))
+    if client_budget is not None:
+        project.run("config", "set", "scpvs:maxRequestsPerSecond", str(client_budget))
+    return project
+
+
+def scale_figures(url: str, args: argparse.Namespace, figures: Figures) -> None:
+    """``--scale-servers`` servers, as many volumes attached to them, and a key: up, preview,
+    refresh, destroy, against the critical path and the engine's fixed cost (``up_key_only_s``)."""
+    admin = httpx.Client(base_url=url, timeout=30)
+    project = scale_project(url, args)
+    peaks = []
+    before = requests(admin)
+    with MemoryWatch() as memory:
+        up = project.up()
+    peaks.append(memory.peak_kib)
+    up_requests = requests(admin) - before
+    exported = project.export_text()
+    resources = [r for r in json.loads(exported)["deployment"]["resources"] if is_cloud_resource(r)]
+    count = len(resources)
+    figures["scale_resources"] = count
+    critical = critical_path_seconds(resources, args.transition_seconds)
+    figures["scale_critical_path_s"] = critical
+    figures["scale_up_s"] = round(up, 1)
+    figures["scale_up_over_critical_path"] = ratio(up, critical)
+    figures["scale_up_over_critical_path_plus_fixed"] = ratio(up, critical + figures["up_key_only_s"])
+    figures["scale_up_requests_per_resource"] = per_resource(up_requests, count)
+    figures["scale_up_requests_per_resource_by_operation"] = by_operation(up_requests, count)
+    figures["scale_state_bytes_per_resource"] = round(len(exported.encode("utf-8")) / count)
+
+    before = requests(admin)
+    figures["scale_preview_no_change_s"] = round(project.preview(), 1)
+    figures["scale_preview_no_change_requests"] = sum((requests(admin) - before).values())
+
+    before = requests(admin)
+    with MemoryWatch() as memory:
+        figures["scale_refresh_s"] = round(project.refresh(), 1)
+    peaks.append(memory.peak_kib)
+    figures["scale_refresh_requests"] = sum((requests(admin) - before).values())
+
+    before = requests(admin)
+    with MemoryWatch() as memory:
+        destroy = project.destroy()
+    peaks.append(memory.peak_kib)
+    destroy_requests = requests(admin) - before
+    destroy_critical = destroy_critical_path_seconds(resources, args.transition_seconds)
+    figures["scale_destroy_critical_path_s"] = destroy_critical
+    figures["scale_destroy_s"] = round(destroy, 1)
+    figures["scale_destroy_over_critical_path"] = ratio(destroy, destroy_critical)
+    figures["scale_destroy_requests_per_resource"] = per_resource(destroy_requests, count)
+    figures["scale_provider_peak_rss_mib"] = round(max(peaks) / 1024, 1)
+
+
+def rate_limited_figures(args: argparse.Namespace, figures: Figures) -> None:
+    """The scale stack against a simulator that allows ``--rate-limit`` requests per second
+    (per access key), the client told that budget unless ``--no-client-budget``."""
+    simulator, url = start_simulator({"rate_limit": args.rate_limit}, args.transition_seconds)
+    try:
+        admin = httpx.Client(base_url=url, timeout=30)
+        figures["rate_limit_per_s"] = args.rate_limit
+        figures["rate_limited_client_budget"] = None if args.no_client_budget else args.rate_limit
+        project = scale_project(url, args, None if args.no_client_budget else args.rate_limit)
+
+        def limited() -> int:
+            return int(admin.get("/_admin/faults").json()["injected"].get("rate_limited", 0))
+
+        elapsed, result = project.attempt(*project.up_args())
+        handled, refused = sum(requests(admin).values()), limited()
+        figures["rate_limited_up_s"] = round(elapsed, 1)
+        figures["rate_limited_failed_operations"] = failed_resources(result)
+        if result.returncode != 0:
+            figures["rate_limited_up_error"] = (result.stdout + result.stderr)[-600:]
+        figures["rate_limited_resources_deployed"] = sum(1 for r in project.export() if is_cloud_resource(r))
+        # Requests the simulator handled; the 429s are not among them (see /_admin/requests).
+        figures["rate_limited_requests"] = handled
+        figures["rate_limited_429s"] = refused
+        figures["rate_limited_429_share"] = round(refused / max(handled + refused, 1), 3)
+
+        elapsed, result = project.attempt(*project.destroy_args())
+        figures["rate_limited_destroy_s"] = round(elapsed, 1)
+        figures["rate_limited_destroy_failed_operations"] = failed_resources(result)
+        if result.returncode != 0:
+            figures["rate_limited_destroy_error"] = (result.stdout + result.stderr)[-600:]
+        figures["rate_limited_destroy_requests"] = sum(requests(admin).values()) - handled
+        figures["rate_limited_destroy_429s"] = limited() - refused
+    finally:
+        simulator.terminate()
+        simulator.wait(timeout=10)
 
 
 def replacements_when_moving_to_a_pool(url: str, args: argparse.Namespace) -> str:
     """What the next preview proposes when a deployed stack's resources move to explicit providers."""
-    project = Project(url, args.parallel)
+    project = Project(url, args.parallel, None, args.package_from)
     for key, value in (("shape", "servers"), ("count", "4"), ("pool", "0")):
         project.run("config", "set", key, value)
     project.up()
@@ -265,6 +530,67 @@ def replacements_when_moving_to_a_pool(url: str, args: argparse.Namespace) -> st
     return f"{replaced} of 5 resources"
 
 
+def compare_figures(url: str, args: argparse.Namespace, figures: Figures) -> None:
+    """The host's own four workers and a pool of explicit providers, for the 16 servers."""
+    host_default = {WORKERS_ENV: "4"}
+    figures["host_4_workers_up_many_servers_s"] = servers_up(url, args, args.servers, host_default).up_s
+    figures["host_4_workers_many_over_one"] = round(
+        figures["host_4_workers_up_many_servers_s"] / figures["up_one_server_s"], 2
+    )
+    with MemoryWatch() as memory:
+        figures[f"pool_of_{args.pool_size}_up_many_servers_s"] = servers_up(
+            url, args, args.servers, host_default, pool=args.pool_size
+        ).up_s
+    figures[f"pool_of_{args.pool_size}_many_over_one"] = round(
+        figures[f"pool_of_{args.pool_size}_up_many_servers_s"] / figures["up_one_server_s"], 2
+    )
+    figures[f"pool_of_{args.pool_size}_provider_rss_mib"] = round(memory.peak_total_kib / 1024, 1)
+    figures["resources_replaced_moving_to_a_pool"] = replacements_when_moving_to_a_pool(url, args)
+
+
+def mixed_figures(url: str, args: argparse.Namespace, figures: Figures) -> None:
+    """The mixed stack: up against its critical path, previews, destroy."""
+    admin = httpx.Client(base_url=url, timeout=30)
+    project = Project(url, args.parallel, None, args.package_from)
+    project.run("config", "set", "shape", "mixed")
+    project.run("config", "set", "count", str(args.mixed_servers))
+    before = requests(admin)
+    started = time.time()
+    with MemoryWatch() as memory:
+        figures["mixed_up_s"] = round(project.up(), 1)
+    up_requests = requests(admin) - before
+    resources = [r for r in project.export() if is_cloud_resource(r)]
+    figures["mixed_resources"] = len(resources)
+    critical = critical_path_seconds(resources, args.transition_seconds)
+    figures["mixed_critical_path_s"] = critical
+    figures["mixed_up_over_critical_path"] = round(figures["mixed_up_s"] / critical, 2)
+    figures["mixed_up_less_key_only_over_critical_path"] = round(
+        (figures["mixed_up_s"] - figures["up_key_only_s"]) / critical, 2
+    )
+    figures["mixed_up_requests"] = sum(up_requests.values())
+    figures["mixed_up_requests_per_resource"] = per_resource(up_requests, len(resources))
+    figures["mixed_up_requests_per_resource_by_operation"] = by_operation(up_requests, len(resources))
+    figures.update(wait_figures(admin.get("/_admin/waits").json(), started))
+    figures["provider_peak_rss_mib"] = round(memory.peak_kib / 1024, 1)
+
+    before = requests(admin)
+    figures["preview_no_change_s"] = round(project.preview(), 1)
+    counts = requests(admin) - before
+    figures["preview_no_change_requests"] = sum(counts.values())
+    figures["preview_no_change_mutating"] = mutating(counts)
+    project.run("config", "set", "change", "true")
+    before = requests(admin)
+    figures["preview_one_change_s"] = round(project.preview(), 1)
+    counts = requests(admin) - before
+    figures["preview_one_change_requests"] = sum(counts.values())
+    figures["preview_one_change_mutating"] = mutating(counts)
+    project.run("config", "set", "change", "false")
+
+    before = requests(admin)
+    figures["mixed_destroy_s"] = round(project.destroy(), 1)
+    figures["mixed_destroy_requests"] = sum((requests(admin) - before).values())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--transition-seconds", type=float, default=5.0)
@@ -275,76 +601,43 @@ def main() -> int:
     )
     parser.add_argument("--compare", action="store_true", help="also measure the host's 4 workers and a provider pool")
     parser.add_argument("--pool-size", type=int, default=8, help="explicit providers in the --compare pool")
+    scale = parser.add_argument_group("scale", "a stack of servers, volumes and attachments (3 resources a server)")
+    scale.add_argument("--scale", action="store_true", help="also deploy the scale stack, then under a rate limit")
+    scale.add_argument(
+        "--only-scale", action="store_true", help="the scale figures, the key-only and the 1/16-server figures only"
+    )
+    scale.add_argument("--scale-servers", type=int, default=100, help="servers in the scale stack (default 100)")
+    scale.add_argument(
+        "--rate-limit", type=int, default=20, help="requests per second the rate-limited simulator allows (default 20)"
+    )
+    scale.add_argument(
+        "--no-client-budget",
+        action="store_true",
+        help="do not set scpvs:maxRequestsPerSecond for the rate-limited run (measure without the client's budget)",
+    )
+    parser.add_argument(
+        "--package-from",
+        metavar="DIR",
+        help="the pulumi processes import pulumi_scpvs from DIR (a checkout, e.g. a worktree of an older commit)",
+    )
     args = parser.parse_args()
     simulator, url = start_simulator({}, args.transition_seconds)
     figures = Figures(transition_seconds=args.transition_seconds, parallel=args.parallel)
     try:
-        admin = httpx.Client(base_url=url, timeout=30)
-        figures["up_key_only_s"] = servers_up(url, args, 0)
-        figures["up_one_server_s"] = servers_up(url, args, 1)
-        with MemoryWatch() as memory:
-            figures["up_many_servers_s"] = servers_up(url, args, args.servers)
-        figures["many_over_one"] = round(figures["up_many_servers_s"] / figures["up_one_server_s"], 2)
-        figures["many_servers_provider_rss_mib"] = round(memory.peak_total_kib / 1024, 1)
-        if args.compare:
-            host_default = {WORKERS_ENV: "4"}
-            figures["host_4_workers_up_many_servers_s"] = servers_up(url, args, args.servers, host_default)
-            figures["host_4_workers_many_over_one"] = round(
-                figures["host_4_workers_up_many_servers_s"] / figures["up_one_server_s"], 2
-            )
-            with MemoryWatch() as memory:
-                figures[f"pool_of_{args.pool_size}_up_many_servers_s"] = servers_up(
-                    url, args, args.servers, host_default, pool=args.pool_size
-                )
-            figures[f"pool_of_{args.pool_size}_many_over_one"] = round(
-                figures[f"pool_of_{args.pool_size}_up_many_servers_s"] / figures["up_one_server_s"], 2
-            )
-            figures[f"pool_of_{args.pool_size}_provider_rss_mib"] = round(memory.peak_total_kib / 1024, 1)
-            figures["resources_replaced_moving_to_a_pool"] = replacements_when_moving_to_a_pool(url, args)
-
-        project = Project(url, args.parallel)
-        project.run("config", "set", "shape", "mixed")
-        project.run("config", "set", "count", str(args.mixed_servers))
-        before = requests(admin)
-        started = time.time()
-        with MemoryWatch() as memory:
-            figures["mixed_up_s"] = round(project.up(), 1)
-        up_requests = requests(admin) - before
-        resources = [r for r in project.export() if is_cloud_resource(r)]
-        figures["mixed_resources"] = len(resources)
-        critical = critical_path_seconds(resources, args.transition_seconds)
-        figures["mixed_critical_path_s"] = critical
-        figures["mixed_up_over_critical_path"] = round(figures["mixed_up_s"] / critical, 2)
-        figures["mixed_up_less_key_only_over_critical_path"] = round(
-            (figures["mixed_up_s"] - figures["up_key_only_s"]) / critical, 2
-        )
-        figures["mixed_up_requests"] = sum(up_requests.values())
-        figures["mixed_up_requests_per_resource"] = round(sum(up_requests.values()) / len(resources), 2)
-        figures["mixed_up_requests_per_resource_by_operation"] = {
-            name: round(n / len(resources), 2) for name, n in up_requests.most_common()
-        }
-        figures.update(wait_figures(admin.get("/_admin/waits").json(), started))
-        figures["provider_peak_rss_mib"] = round(memory.peak_kib / 1024, 1)
-
-        before = requests(admin)
-        figures["preview_no_change_s"] = round(project.preview(), 1)
-        counts = requests(admin) - before
-        figures["preview_no_change_requests"] = sum(counts.values())
-        figures["preview_no_change_mutating"] = mutating(counts)
-        project.run("config", "set", "change", "true")
-        before = requests(admin)
-        figures["preview_one_change_s"] = round(project.preview(), 1)
-        counts = requests(admin) - before
-        figures["preview_one_change_requests"] = sum(counts.values())
-        figures["preview_one_change_mutating"] = mutating(counts)
-        project.run("config", "set", "change", "false")
-
-        before = requests(admin)
-        figures["mixed_destroy_s"] = round(project.destroy(), 1)
-        figures["mixed_destroy_requests"] = sum((requests(admin) - before).values())
+        if args.package_from or args.scale or args.only_scale:
+            package_figures(url, args, figures)
+        server_figures(url, args, figures)
+        if not args.only_scale:
+            if args.compare:
+                compare_figures(url, args, figures)
+            mixed_figures(url, args, figures)
+        if args.scale or args.only_scale:
+            scale_figures(url, args, figures)
     finally:
         simulator.terminate()
         simulator.wait(timeout=10)
+    if args.scale or args.only_scale:
+        rate_limited_figures(args, figures)
     return 0
 
 

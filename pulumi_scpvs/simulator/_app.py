@@ -2,6 +2,18 @@
 
 Being WSGI, the same app is served over real HTTP by ``scpvs-simulator`` and called
 in-process by httpx's ``WSGITransport`` for the embedded simulator.
+
+Admin endpoints for tests and benchmarks (never faulted, never rate limited):
+
+- ``GET``/``POST /_admin/faults``: fault settings (see ``_faults``) and the ``injected``
+  counts (``throttled``, ``rate_limited``, ``error_before``, ...).
+- ``GET /_admin/requests``: per operation name, the API requests whose handler ran and
+  committed. Not counted: requests answered before the handler (rate limited, throttled,
+  injected errors before the operation, 401 signature, 400 validation, 404/405 routing)
+  and requests the handler itself refused (a 404 on a deleted server, a 409 conflict: the
+  count rolls back with the request). A request whose answer is lost or replaced by an
+  injected error after its commit is counted.
+- ``GET /_admin/objects``, ``/_admin/world``, ``/_admin/waits``: the world's contents.
 """
 
 from __future__ import annotations
@@ -44,6 +56,7 @@ REASONS = {
     404: "Not Found",
     405: "Method Not Allowed",
     409: "Conflict",
+    429: "Too Many Requests",
     500: "Internal Server Error",
 }
 VERSION_PATTERN = re.compile(r"^virtualserver (\d+\.\d+)$")
@@ -123,7 +136,7 @@ class SimulatorApp:
         raw_query = environ.get("QUERY_STRING", "")
         if path.startswith("/_admin/"):
             return self._admin(method, path, environ)
-        injected = self._faults_before(method, path)
+        injected = self._faults_before(method, path, environ)
         if injected is not None:
             return injected
         try:
@@ -303,11 +316,23 @@ class SimulatorApp:
 
     # -- faults ----------------------------------------------------------------------------
 
-    def _faults_before(self, method: str, path: str) -> tuple[int, Any, list[tuple[str, str]]] | None:
-        """Latency, throttling and errors that happen before the request is looked at."""
+    def _faults_before(
+        self, method: str, path: str, environ: dict[str, Any]
+    ) -> tuple[int, Any, list[tuple[str, str]]] | None:
+        """Latency, the rate limit, throttling and errors that happen before the request is looked at."""
         settings = self.faults.settings
         if settings.latency > 0:
             time.sleep(settings.latency)
+        # Keyed by the access key the request names (checked later, as a gateway would).
+        wait = self.faults.rate_limited(str(environ.get("HTTP_SCP_ACCESSKEY") or ""))
+        if wait is not None:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            if length:  # read, not acted on: closing on an unread body could reset the connection
+                environ["wsgi.input"].read(length)
+            body = error_body(
+                429, "TOO_MANY_REQUESTS", f"rate limit of {settings.rate_limit:g} requests per second exceeded"
+            )
+            return 429, body, [("Retry-After", self.faults.retry_after(wait))]
         if not settings.applies_to(method, path):
             return None
         if self.faults.happens(settings.throttle_rate, "throttled"):

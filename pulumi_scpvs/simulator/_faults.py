@@ -4,16 +4,24 @@ Set by ``scpvs-simulator`` flags, by ``SCPVS_SIM_FAULTS`` (JSON of the fields be
 at run time with ``POST /_admin/faults`` (same JSON; ``GET`` reads settings and counts).
 Every decision is drawn from one random generator seeded by ``seed``, so a run with the
 same seed and the same requests injects the same faults.
+
+``rate_limit`` is not random: it is a token bucket per access key, refilled at
+``rate_limit`` tokens per second on a monotonic clock, holding at most one second's worth
+(``max(rate_limit, 1)`` tokens), so the same requests at the same clock readings are
+limited the same way. Configuring the faults empties the counts and refills the buckets.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 import re
 import threading
+import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -40,6 +48,11 @@ class FaultSettings:
     """Created servers, volumes, snapshots and images end in their failure state."""
     stall_rate: float = 0.0
     """Transitions that never complete."""
+    rate_limit: float = 0.0
+    """Requests per second per access key (a token bucket, burst one second's worth); 0: none.
+
+    Answered 429 with ``Retry-After``: the seconds until a token is available. Not random,
+    and not restricted by ``match``: it limits every API request (never ``/_admin/``)."""
     seed: int | None = None
     match: str | None = None
     """A regular expression on ``"METHOD /path"``: only matching API requests get errors,
@@ -72,16 +85,45 @@ class Faults:
 
     settings: FaultSettings = field(default_factory=FaultSettings)
     counts: Counter[str] = field(default_factory=Counter)
+    clock: Callable[[], float] = time.monotonic
+    """The rate limit's clock: seconds, never going back."""
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._random = random.Random(self.settings.seed)  # noqa: S311 - simulation, not security
+        self._buckets: dict[str, tuple[float, float]] = {}
+        """Access key -> (tokens, clock reading when they were counted)."""
 
     def configure(self, settings: FaultSettings) -> None:
         with self._lock:
             self.settings = settings
             self._random = random.Random(settings.seed)  # noqa: S311
             self.counts.clear()
+            self._buckets.clear()
+
+    def rate_limited(self, access_key: str) -> float | None:
+        """Take a token from ``access_key``'s bucket: ``None`` if there was one, else the
+        seconds until there is one (counted as ``rate_limited``)."""
+        rate = self.settings.rate_limit
+        if rate <= 0:
+            return None
+        capacity = max(rate, 1.0)
+        with self._lock:
+            now = self.clock()
+            tokens, then = self._buckets.get(access_key, (capacity, now))
+            tokens = min(capacity, tokens + max(0.0, now - then) * rate)
+            if tokens >= 1.0:
+                self._buckets[access_key] = (tokens - 1.0, now)
+                return None
+            self._buckets[access_key] = (tokens, now)
+            self.counts["rate_limited"] += 1
+            return (1.0 - tokens) / rate
+
+    @staticmethod
+    def retry_after(seconds: float) -> str:
+        """``Retry-After`` of a rate-limited answer: rounded up to 0.1 s, at least 0.1 s."""
+        tenths = max(1, math.ceil(round(seconds * 10, 6)))
+        return f"{tenths / 10:g}"
 
     def happens(self, rate: float, kind: str) -> bool:
         """Draw once; count the fault when it happens."""

@@ -93,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
         ("stall-rate", "fraction of transitions that never complete"),
         ("latency", "seconds added to every request"),
         ("retry-after", "Retry-After seconds of throttled answers"),
+        (
+            "rate-limit",
+            "requests per second per access key (a token bucket, burst one second's worth), "
+            "beyond which requests are answered 429 with Retry-After; 0: no limit (default)",
+        ),
     ):
         faults.add_argument(f"--{name}", type=float, help=help_text)
     faults.add_argument("--seed", type=int, help="seed of the fault generator (deterministic runs)")
@@ -128,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "stall_rate",
         "latency",
         "retry_after",
+        "rate_limit",
         "seed",
     ):
         if getattr(args, name) is not None:
