@@ -1,7 +1,7 @@
 """One poller for every asynchronous (202) operation.
 
-It looks once at once, then waits half a second plus a tenth of the time waited so
-far (at most ten seconds) between looks, so the lag between an object turning stable
+It looks once at once (a quarter of a second in, when sharing), then waits half a second
+plus a tenth of the time waited so far (at most ten seconds) between looks, so the lag between an object turning stable
 and the poller seeing it stays under a second plus ten per cent. Given a
 :class:`~._watch.ListWatch`, its looks share list requests with the other waits of the
 process for objects of the same kind (a look may then come up to half an interval
@@ -106,6 +106,10 @@ class Waiter(Generic[T]):
     ) -> T | None:
         started = self.clock()
         pause = early = 0.0
+        if self.watch is not None and self.watch.worth_listing():
+            # The first look shares too: any listing started since this wait began holds the
+            # object, so waits that begin within a quarter of a second share one.
+            pause = early = self.schedule.first / 2
         errors_in_a_row = 0
         last_state: str | None = None
         progress = _Progress(self, started)

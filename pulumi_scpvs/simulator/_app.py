@@ -7,12 +7,11 @@ Admin endpoints for tests and benchmarks (never faulted, never rate limited):
 
 - ``GET``/``POST /_admin/faults``: fault settings (see ``_faults``) and the ``injected``
   counts (``throttled``, ``rate_limited``, ``error_before``, ...).
-- ``GET /_admin/requests``: per operation name, the API requests whose handler ran and
-  committed. Not counted: requests answered before the handler (rate limited, throttled,
-  injected errors before the operation, 401 signature, 400 validation, 404/405 routing)
-  and requests the handler itself refused (a 404 on a deleted server, a 409 conflict: the
-  count rolls back with the request). A request whose answer is lost or replaced by an
-  injected error after its commit is counted.
+- ``GET /_admin/requests``: per operation name, the API requests that reached their
+  handler, whatever it answered (a 404 for a deleted server, a 409 conflict are counted;
+  so is a request whose answer is lost or replaced by an injected error after its
+  commit). Not counted: requests answered before the handler (rate limited, throttled,
+  injected errors before the operation, 401 signature, 400 validation, 404/405 routing).
 - ``GET /_admin/objects``, ``/_admin/world``, ``/_admin/waits``: the world's contents.
 """
 
@@ -154,6 +153,7 @@ class SimulatorApp:
                     self.world.observe(list(path_values.values())[-1])
             with self.world.transaction():
                 self.world.next_number(f"requests:{route.operation.name}")
+            with self.world.transaction():
                 result = HANDLERS[route.operation.name](context)
                 self._observe_listed(route.operation, result)
             response = self._response(route.operation, result)

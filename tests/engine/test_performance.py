@@ -6,6 +6,7 @@ request per resource shows up here; `benchmarks/deploy.py` measures the times.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -171,3 +172,35 @@ def test_independent_creates_and_deletes_run_at_once_and_state_does_not_depend_o
                 assert deleting_at_once <= 4
     finally:
         simulator.stop()
+
+
+def test_a_wide_deployment_under_a_rate_limit_slows_down_instead_of_failing(tmp_path: Path, pulumi_bin: Path) -> None:
+    """Eight servers against 4 requests/s: with no ceiling configured the provider learns the
+    limit from the 429s; with ``scpvs:maxRequestsPerSecond`` at the limit it never meets one."""
+    limit = 4
+    simulator = start_simulator(transition_seconds=1, extra_env={"SCPVS_SIM_FAULTS": json.dumps({"rate_limit": limit})})
+    try:
+        for label, ceiling in (("adaptive", None), ("ceiling", limit)):
+            project = new_project(tmp_path, pulumi_bin, simulator, label)
+            project.run("config", "set", "shape", "servers")
+            project.run("config", "set", "count", "8")
+            if ceiling is not None:
+                project.run("config", "set", "scpvs:maxRequestsPerSecond", str(ceiling))
+            refused_before = refused(simulator.url)
+            up = project.run("up", "--yes", "--skip-preview", "--parallel=16", check=False)
+            up_refused = refused(simulator.url) - refused_before
+            assert up.returncode == 0, f"up failed under the rate limit:\n{up.stdout[-3000:]}"
+            assert len(project.export()["deployment"]["resources"]) >= 9
+            destroy = project.run("destroy", "--yes", "--skip-preview", "--parallel=16", check=False)
+            assert destroy.returncode == 0, f"destroy failed under the rate limit:\n{destroy.stdout[-3000:]}"
+            print(f"{label}: {up_refused} requests answered 429 during up")
+            if ceiling is None:
+                assert up_refused > 0, "the deployment should have met the limit (else this test proves nothing)"
+            else:
+                assert up_refused == 0
+    finally:
+        simulator.stop()
+
+
+def refused(url: str) -> int:
+    return int(httpx.get(f"{url}/_admin/faults", timeout=30).json()["injected"].get("rate_limited", 0))
