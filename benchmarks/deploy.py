@@ -420,8 +420,10 @@ def package_figures(url: str, args: argparse.Namespace, figures: Figures) -> Non
     project.destroy()
 
 
-def scale_project(url: str, args: argparse.Namespace, client_budget: int | None = None) -> Project:
-    project = Project(url, args.parallel, None, args.package_from)
+def scale_project(
+    url: str, args: argparse.Namespace, client_budget: int | None = None, env: dict[str, str] | None = None
+) -> Project:
+    project = Project(url, args.parallel, env, args.package_from)
     project.run("config", "set", "shape", "scale")
     project.run("config", "set", "count", str(args.scale_servers))
     if client_budget is not None:
@@ -476,38 +478,63 @@ def scale_figures(url: str, args: argparse.Namespace, figures: Figures) -> None:
     figures["scale_provider_peak_rss_mib"] = round(max(peaks) / 1024, 1)
 
 
-def rate_limited_figures(args: argparse.Namespace, figures: Figures) -> None:
+def instant_figures(args: argparse.Namespace, figures: Figures) -> None:
+    """The scale stack against a simulator whose transitions take no time: what the engine
+    (and the providers' own work) costs for this many resources, without any waiting. With
+    ``PULUMI_SKIP_CHECKPOINTS`` too: how much of it is the engine saving the whole state
+    after every step (the file backend does; the cost grows with the square of the stack)."""
+    simulator, url = start_simulator({}, 0.0)
+    try:
+        for label, env in (("", None), ("_skip_checkpoints", {"PULUMI_SKIP_CHECKPOINTS": "true"})):
+            project = scale_project(url, args, env=env)
+            figures[f"scale_instant{label}_up_s"] = round(project.up(), 1)
+            figures[f"scale_instant{label}_destroy_s"] = round(project.destroy(), 1)
+    finally:
+        simulator.terminate()
+        simulator.wait(timeout=10)
+    critical = figures.get("scale_critical_path_s")
+    if critical is not None and "scale_up_s" in figures:
+        figures["scale_up_over_critical_path_plus_engine_cost"] = ratio(
+            figures["scale_up_s"], critical + figures["scale_instant_up_s"]
+        )
+        figures["scale_destroy_over_critical_path_plus_engine_cost"] = ratio(
+            figures["scale_destroy_s"], figures["scale_destroy_critical_path_s"] + figures["scale_instant_destroy_s"]
+        )
+
+
+def rate_limited_figures(args: argparse.Namespace, figures: Figures, client_budget: bool = True) -> None:
     """The scale stack against a simulator that allows ``--rate-limit`` requests per second
     (per access key), the client told that budget unless ``--no-client-budget``."""
     simulator, url = start_simulator({"rate_limit": args.rate_limit}, args.transition_seconds)
+    prefix = "rate_limited" if client_budget else "rate_limited_adaptive"
     try:
         admin = httpx.Client(base_url=url, timeout=30)
         figures["rate_limit_per_s"] = args.rate_limit
-        figures["rate_limited_client_budget"] = None if args.no_client_budget else args.rate_limit
-        project = scale_project(url, args, None if args.no_client_budget else args.rate_limit)
+        figures[f"{prefix}_client_budget"] = args.rate_limit if client_budget else None
+        project = scale_project(url, args, args.rate_limit if client_budget else None)
 
         def limited() -> int:
             return int(admin.get("/_admin/faults").json()["injected"].get("rate_limited", 0))
 
         elapsed, result = project.attempt(*project.up_args())
         handled, refused = sum(requests(admin).values()), limited()
-        figures["rate_limited_up_s"] = round(elapsed, 1)
-        figures["rate_limited_failed_operations"] = failed_resources(result)
+        figures[f"{prefix}_up_s"] = round(elapsed, 1)
+        figures[f"{prefix}_failed_operations"] = failed_resources(result)
         if result.returncode != 0:
-            figures["rate_limited_up_error"] = (result.stdout + result.stderr)[-600:]
-        figures["rate_limited_resources_deployed"] = sum(1 for r in project.export() if is_cloud_resource(r))
+            figures[f"{prefix}_up_error"] = (result.stdout + result.stderr)[-600:]
+        figures[f"{prefix}_resources_deployed"] = sum(1 for r in project.export() if is_cloud_resource(r))
         # Requests the simulator handled; the 429s are not among them (see /_admin/requests).
-        figures["rate_limited_requests"] = handled
-        figures["rate_limited_429s"] = refused
-        figures["rate_limited_429_share"] = round(refused / max(handled + refused, 1), 3)
+        figures[f"{prefix}_requests"] = handled
+        figures[f"{prefix}_429s"] = refused
+        figures[f"{prefix}_429_share"] = round(refused / max(handled + refused, 1), 3)
 
         elapsed, result = project.attempt(*project.destroy_args())
-        figures["rate_limited_destroy_s"] = round(elapsed, 1)
-        figures["rate_limited_destroy_failed_operations"] = failed_resources(result)
+        figures[f"{prefix}_destroy_s"] = round(elapsed, 1)
+        figures[f"{prefix}_destroy_failed_operations"] = failed_resources(result)
         if result.returncode != 0:
-            figures["rate_limited_destroy_error"] = (result.stdout + result.stderr)[-600:]
-        figures["rate_limited_destroy_requests"] = sum(requests(admin).values()) - handled
-        figures["rate_limited_destroy_429s"] = limited() - refused
+            figures[f"{prefix}_destroy_error"] = (result.stdout + result.stderr)[-600:]
+        figures[f"{prefix}_destroy_requests"] = sum(requests(admin).values()) - handled
+        figures[f"{prefix}_destroy_429s"] = limited() - refused
     finally:
         simulator.terminate()
         simulator.wait(timeout=10)
@@ -613,7 +640,8 @@ def main() -> int:
     scale.add_argument(
         "--no-client-budget",
         action="store_true",
-        help="do not set scpvs:maxRequestsPerSecond for the rate-limited run (measure without the client's budget)",
+        help="measure the rate-limited stack only without scpvs:maxRequestsPerSecond (by default: with it, then "
+        "without: the client adapting to the 429s alone)",
     )
     parser.add_argument(
         "--package-from",
@@ -637,7 +665,10 @@ def main() -> int:
         simulator.terminate()
         simulator.wait(timeout=10)
     if args.scale or args.only_scale:
-        rate_limited_figures(args, figures)
+        instant_figures(args, figures)
+        if not args.no_client_budget:
+            rate_limited_figures(args, figures)
+        rate_limited_figures(args, figures, client_budget=False)
     return 0
 
 

@@ -4,8 +4,8 @@ It looks once at once (a quarter of a second in, when sharing), then waits half 
 plus a tenth of the time waited so far (at most ten seconds) between looks, so the lag between an object turning stable
 and the poller seeing it stays under a second plus ten per cent. Given a
 :class:`~._watch.ListWatch`, its looks share list requests with the other waits of the
-process for objects of the same kind (a look may then come up to half an interval
-early, never late); otherwise each look is a show. It honours
+process for objects of the same kind (a look may then come any time after the last one,
+never late); otherwise each look is a show. It honours
 ``Retry-After``, stops at a deadline, raises with the object's id and last state on a
 failure state, treats "gone" as success when waiting for a delete, and rides out a
 few transient read errors (lost connections, 5xx, 429) in a row.
@@ -156,7 +156,7 @@ class Waiter(Generic[T]):
             # The last look is taken at the deadline itself, not one interval before it.
             interval = self.schedule.interval(now - started)
             pause = min(max(interval, at_least), deadline - now)
-            early = 0.0 if at_least else min(interval / 2, pause)
+            early = 0.0 if at_least else pause
 
     def until_gone(self, *, deadline: float, failures: Collection[str] = ()) -> None:
         """Poll until the object no longer exists."""

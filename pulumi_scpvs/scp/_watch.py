@@ -7,9 +7,10 @@ answers a waiter's look from a listing of every object of the kind instead, fetc
 whichever waiter needs it first and shared with every waiter whose look is due soon:
 
 * a waiter asks for a look *due* at a moment, and accepts any listing that started up
-  to ``early`` seconds before it (``Waiter`` passes half its poll interval), so looks
-  that fall close together share one request, and no look comes later than it would
-  alone: the detection lag stays within the poll schedule's bound;
+  to ``early`` seconds before it (``Waiter`` passes its whole poll interval: any listing
+  started since its last look), so the waits of a kind share about one request per
+  interval, and no look comes later than it would alone: the detection lag stays within
+  the poll schedule's bound;
 * while one listing is in flight, waiters that can use it wait for it rather than send
   their own;
 * an object the listing does not hold, or a watch with too few waiters to pay for its
