@@ -377,6 +377,15 @@ def servers_up(
     return Deployment(round(up, 1), round(destroy, 1), middle - before, after - middle, count + 1)
 
 
+def preview_figures(project: Project, admin: httpx.Client, figures: Figures, label: str) -> None:
+    """Time, requests and mutating requests of one `pulumi preview`."""
+    before = requests(admin)
+    figures[f"preview_{label}_s"] = round(project.preview(), 1)
+    counts = requests(admin) - before
+    figures[f"preview_{label}_requests"] = sum(counts.values())
+    figures[f"preview_{label}_mutating"] = mutating(counts)
+
+
 def ratio(numerator: float, denominator: float) -> float | None:
     """``numerator / denominator`` to two places; None when there is nothing to divide by
     (a critical path of 0 s with --transition-seconds 0)."""
@@ -600,17 +609,9 @@ def mixed_figures(url: str, args: argparse.Namespace, figures: Figures) -> None:
     figures.update(wait_figures(admin.get("/_admin/waits").json(), started))
     figures["provider_peak_rss_mib"] = round(memory.peak_kib / 1024, 1)
 
-    before = requests(admin)
-    figures["preview_no_change_s"] = round(project.preview(), 1)
-    counts = requests(admin) - before
-    figures["preview_no_change_requests"] = sum(counts.values())
-    figures["preview_no_change_mutating"] = mutating(counts)
+    preview_figures(project, admin, figures, "no_change")
     project.run("config", "set", "change", "true")
-    before = requests(admin)
-    figures["preview_one_change_s"] = round(project.preview(), 1)
-    counts = requests(admin) - before
-    figures["preview_one_change_requests"] = sum(counts.values())
-    figures["preview_one_change_mutating"] = mutating(counts)
+    preview_figures(project, admin, figures, "one_change")
     project.run("config", "set", "change", "false")
 
     before = requests(admin)
