@@ -11,8 +11,8 @@ client per account) spaces the requests of all of them instead:
 * a 429 pauses every request until its ``Retry-After`` and sets the rate to a little
   under what the cloud accepted in the last second, so the rest of the deployment runs
   just below the limit instead of bursting into it again;
-* every second without a 429 the rate grows by a small share, back up to the ceiling
-  (or to no limit at all, once well above what was accepted).
+* every second without a 429 the rate grows by 3 % and at least one request per second,
+  back up to the ceiling (or to no limit at all, once well above what was accepted).
 
 Requests are spaced evenly (one every ``1 / rate`` seconds) rather than let through in
 bursts: a cloud counting with a token bucket then never sees more than the rate.
@@ -32,9 +32,10 @@ MIN_RATE = 0.5
 SHARE_KEPT = 0.9
 """After a 429, the rate is this share of the requests the cloud accepted in the last second."""
 GROWTH_PER_SECOND = 0.03
-"""Each second without a 429 the rate grows by this share (from 18 back to 20/s in about 4 s)..."""
-MIN_GROWTH_PER_SECOND = 0.25
-"""...and by at least this many requests per second."""
+"""Each second without a 429 the rate grows by this share..."""
+MIN_GROWTH_PER_SECOND = 1.0
+"""...and by at least this many requests per second: a 429 that came by chance (a busy
+cloud, another client of the account) at a low rate costs seconds, not minutes."""
 UNLIMITED_AFTER = 4.0
 """With no ceiling, the limit is dropped once the rate is this many times the last accepted rate."""
 

@@ -183,9 +183,9 @@ def test_independent_creates_and_deletes_run_at_once_and_state_does_not_depend_o
 
 
 def test_a_wide_deployment_under_a_rate_limit_slows_down_instead_of_failing(tmp_path: Path, pulumi_bin: Path) -> None:
-    """Eight servers against 3 requests/s: with no ceiling configured the provider learns the
+    """Eight servers against 5 requests/s: with no ceiling configured the provider learns the
     limit from the 429s; with ``scpvs:maxRequestsPerSecond`` at the limit it never meets one."""
-    limit = 3
+    limit = 5
     simulator = start_simulator(transition_seconds=1, extra_env={"SCPVS_SIM_FAULTS": json.dumps({"rate_limit": limit})})
     try:
         for label, ceiling in (("adaptive", None), ("ceiling", limit)):
