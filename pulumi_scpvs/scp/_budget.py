@@ -8,14 +8,18 @@ out of retries. One :class:`RequestBudget` per client (the provider host keeps o
 client per account) spaces the requests of all of them instead:
 
 * ``ceiling`` (``scpvs:maxRequestsPerSecond``; none by default) is a rate never exceeded;
-* a 429 pauses every request until its ``Retry-After`` and sets the rate to a little
+* a 429 pauses every request until its ``Retry-After``;
+* 429s that keep coming (a second one within a second) also set the rate to a little
   under what the cloud accepted in the last second, so the rest of the deployment runs
-  just below the limit instead of bursting into it again;
+  just below the limit instead of bursting into it again; a lone 429 (a busy cloud,
+  another client of the account) only pauses;
 * every second without a 429 the rate grows by 3 % and at least one request per second,
   back up to the ceiling (or to no limit at all, once well above what was accepted).
 
-Requests are spaced evenly (one every ``1 / rate`` seconds) rather than let through in
-bursts: a cloud counting with a token bucket then never sees more than the rate.
+Below the rate, requests go as a token bucket lets them: up to half a second's worth at
+once, then one every ``1 / rate`` seconds, so a cloud counting with a bucket at the same
+rate never refuses them, and a low rate does not queue the few requests of a quiet
+moment behind one another.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from collections.abc import Callable
 DEFAULT_PAUSE = 1.0
 """How long a 429 without ``Retry-After`` pauses every request."""
 MIN_RATE = 0.5
+BURST_SECONDS = 0.5
+"""How many seconds' worth of requests may go at once (at least one)."""
 SHARE_KEPT = 0.9
 """After a 429, the rate is this share of the requests the cloud accepted in the last second."""
 GROWTH_PER_SECOND = 0.03
@@ -64,6 +70,7 @@ class RequestBudget:
         self._accepted_rate_at_cut = 0.0
         self._grown_at = clock()
         self._answered: deque[float] = deque()  # when answers other than 429 came, the last second's
+        self._refused: deque[float] = deque()  # when 429s came, the last second's
 
     def wait_turn(self, deadline: float = math.inf) -> None:
         """Block until this request may go (not past ``deadline``: then it goes at once)."""
@@ -72,8 +79,12 @@ class RequestBudget:
             self._grow(now)
             start = max(now, self._paused_until)
             if self.rate is not None:
-                start = max(start, self._next_slot)
-                self._next_slot = start + 1.0 / self.rate
+                # A token bucket as "generic cell rate": each request books the next 1/rate
+                # seconds, and may go early by the burst it is allowed.
+                booked = max(self._next_slot, now)
+                burst = max(1.0, BURST_SECONDS * self.rate)
+                start = max(start, booked - (burst - 1.0) / self.rate)
+                self._next_slot = max(booked, start) + 1.0 / self.rate
             start = min(start, max(deadline, now))
         if start > now:
             self._sleep(start - now)
@@ -91,9 +102,10 @@ class RequestBudget:
             now = self._clock()
             self.throttled += 1
             self._paused_until = max(self._paused_until, now + (retry_after if retry_after else DEFAULT_PAUSE))
+            self._refused.append(now)
             self._forget_before(now - 1.0)
-            # Requests sent together come back 429 together: one cut for all of them.
-            if now - self._last_cut < 1.0:
+            # A lone 429 only pauses; requests sent together come back 429 together: one cut for all.
+            if len(self._refused) < 2 or now - self._last_cut < 1.0:
                 return
             self._last_cut = now
             accepted = float(len(self._answered))
@@ -118,5 +130,6 @@ class RequestBudget:
             self.rate = grown
 
     def _forget_before(self, moment: float) -> None:
-        while self._answered and self._answered[0] < moment:
-            self._answered.popleft()
+        for times in (self._answered, self._refused):
+            while times and times[0] < moment:
+                times.popleft()
