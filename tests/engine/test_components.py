@@ -56,7 +56,7 @@ def test_auto_scaled_service_rolls_onto_a_new_template_in_place(
     assert (group.launch_configuration_id, group.state) == (second["launch_configuration_id"], "IN_SERVICE")
     ids = {lc.id for lc in client.launch_configurations.list_launch_configurations().launch_configurations}
     assert ids == {second["launch_configuration_id"]}, "the old template is deleted after the move"
-    project.run("destroy", "--yes")
+    project.run("destroy", "--yes", "--skip-preview")
 
 
 def test_virtual_machine_outputs(tmp_path: Path, pulumi_bin: Path, engine_simulator: RunningSimulator) -> None:
@@ -79,4 +79,4 @@ def test_virtual_machine_outputs(tmp_path: Path, pulumi_bin: Path, engine_simula
     assert outputs["db_private_key"].splitlines()[1] not in str(exported), "the private key must stay a secret"
     groups = client.server_groups.list_server_groups().server_groups
     assert len(groups) == 1 and len(groups[0].members) == 2, "both web machines are in the anti-affinity group"
-    project.run("destroy", "--yes")
+    project.run("destroy", "--yes", "--skip-preview")

@@ -96,7 +96,7 @@ def test_example_runs_up_and_down(
     project.run("up", "--yes")
     assert project.outputs(), "the example exports nothing"
     assert {step["op"] for step in project.preview_steps().values()} == {"same"}
-    project.run("destroy", "--yes")
+    project.run("destroy", "--yes", "--skip-preview")
     assert httpx.get(f"{engine_simulator.url}/_admin/objects").json() == catalogue_only
 
 
@@ -137,4 +137,4 @@ def test_the_quickstart_defaults_to_catalogue_ids_on_the_embedded_simulator(tmp_
     project = example_project("quickstart", tmp_path, pulumi_bin, None)
     project.run("up", "--yes")
     assert project.outputs()["server_state"] == "ACTIVE"
-    project.run("destroy", "--yes")
+    project.run("destroy", "--yes", "--skip-preview")

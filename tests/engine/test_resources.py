@@ -237,7 +237,7 @@ def test_every_resource_through_the_engine(
     catalogue_only = objects(engine_simulator)
     project.use_program(case.program)
 
-    project.run("up", "--yes")
+    project.run("up", "--yes")  # the first with its preview; later ones follow an explicit preview
     outputs = project.outputs()
 
     for key, value in case.stage_two_config(outputs).items():
@@ -254,7 +254,7 @@ def test_every_resource_through_the_engine(
     for name in case.unchanged:
         assert steps.get(name, {"op": "same"})["op"] == "same", name
 
-    project.run("up", "--yes")
+    project.run("up", "--yes", "--skip-preview")
     outputs = project.outputs()
     case.after_stage_two(client, outputs)
     state = json.dumps(project.export())
@@ -263,16 +263,16 @@ def test_every_resource_through_the_engine(
     assert {step["op"] for step in project.preview_steps().values()} == {"same"}, "stage 2 did not converge"
 
     drifted, dropped = case.out_of_band(client, outputs)
-    project.run("refresh", "--yes")
+    project.run("refresh", "--yes", "--skip-preview")
     steps = project.preview_steps()
     for name in drifted:
         assert steps[name]["op"] == "update", (name, steps[name]["op"])
     for name in dropped:
         assert steps[name]["op"] == "create", (name, steps[name]["op"])
-    project.run("up", "--yes")
+    project.run("up", "--yes", "--skip-preview")
     assert {step["op"] for step in project.preview_steps().values()} == {"same"}, "out-of-band changes did not converge"
 
     case.before_destroy(project)
-    project.run("destroy", "--yes")
+    project.run("destroy", "--yes", "--skip-preview")
     assert objects(engine_simulator) == catalogue_only
     assert SECRET_KEY not in "\n".join(project.log), "the secret key reached the CLI's output"
