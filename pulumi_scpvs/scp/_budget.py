@@ -97,7 +97,7 @@ class RequestBudget:
             self._forget_before(now - 1.0)
 
     def refused(self, retry_after: float | None) -> None:
-        """The cloud answered 429: pause every request, and slow down once per burst."""
+        """The cloud answered 429: pause every request; slow down if 429s keep coming."""
         with self._lock:
             now = self._clock()
             self.throttled += 1
