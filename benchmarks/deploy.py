@@ -486,6 +486,12 @@ def scale_figures(url: str, args: argparse.Namespace, figures: Figures) -> None:
     figures["scale_destroy_requests_per_resource"] = per_resource(destroy_requests, count)
     figures["scale_provider_peak_rss_mib"] = round(max(peaks) / 1024, 1)
 
+    # The same up and destroy with the engine saving the state only at the end: what the
+    # checkpoints cost at this size (see instant_figures).
+    project = scale_project(url, args, env={"PULUMI_SKIP_CHECKPOINTS": "true"})
+    figures["scale_skip_checkpoints_up_s"] = round(project.up(), 1)
+    figures["scale_skip_checkpoints_destroy_s"] = round(project.destroy(), 1)
+
 
 def instant_figures(args: argparse.Namespace, figures: Figures) -> None:
     """The scale stack against a simulator whose transitions take no time: what the engine
@@ -508,6 +514,9 @@ def instant_figures(args: argparse.Namespace, figures: Figures) -> None:
         )
         figures["scale_destroy_over_critical_path_plus_engine_cost"] = ratio(
             figures["scale_destroy_s"], figures["scale_destroy_critical_path_s"] + figures["scale_instant_destroy_s"]
+        )
+        figures["scale_skip_checkpoints_up_over_critical_path_plus_engine_cost"] = ratio(
+            figures["scale_skip_checkpoints_up_s"], critical + figures["scale_instant_skip_checkpoints_up_s"]
         )
 
 
