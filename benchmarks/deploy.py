@@ -48,6 +48,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -297,22 +298,70 @@ def wait_figures(waits: list[dict[str, Any]], since: float) -> dict[str, Any]:
     }
 
 
+# Processes by what they are, for the CPU accounting of MemoryWatch: which part of a run
+# the machine's cores went to (the simulator shares them here; a cloud would not).
+def _is_engine(args: str) -> bool:
+    """The CLI itself (``pulumi up ...``, by name or by path), where the engine runs."""
+    return args.startswith("pulumi ") or "/pulumi " in args.split(" --", 1)[0] + " "
+
+
+PROCESS_GROUPS: dict[str, Callable[[str], bool]] = {
+    "provider": lambda args: "pulumi.dynamic" in args,
+    "simulator": lambda args: "pulumi_scpvs.simulator" in args,
+    "program": lambda args: "language-python-exec" in args,
+    "engine": _is_engine,
+}
+
+
+def _cpu_seconds(value: str) -> int:
+    """``ps``'s cumulative CPU time, ``[[dd-]hh:]mm:ss``, in seconds."""
+    days, _, clock = value.rpartition("-")
+    seconds = 0
+    for part in clock.split(":"):
+        seconds = seconds * 60 + int(part)
+    return seconds + int(days or 0) * 86400
+
+
 class MemoryWatch:
-    """Samples the resident memory of the dynamic provider processes while something runs."""
+    """Samples the resident memory of the dynamic provider processes while something runs,
+    and the CPU time the provider, the simulator, the program and the engine use meanwhile."""
 
     def __init__(self) -> None:
         self.peak_kib = 0
         self.peak_total_kib = 0
+        self._cpu_first: dict[int, tuple[str, int]] = {}
+        self._cpu_last: dict[int, int] = {}
+        self._first_sample = True
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
         while not self._stop.is_set():
-            output = subprocess.run(["ps", "-eo", "rss,args"], capture_output=True, text=True).stdout
-            sizes = [int(line.split(None, 1)[0]) for line in output.splitlines() if "pulumi.dynamic" in line]
+            output = subprocess.run(["ps", "-eo", "pid=,rss=,time=,args="], capture_output=True, text=True).stdout
+            sizes = []
+            for line in output.splitlines():
+                parts = line.split(None, 3)
+                if len(parts) < 4:
+                    continue
+                pid, rss, cpu, args = int(parts[0]), int(parts[1]), _cpu_seconds(parts[2]), parts[3]
+                if "pulumi.dynamic" in args:
+                    sizes.append(rss)
+                group = next((name for name, matches in PROCESS_GROUPS.items() if matches(args)), None)
+                if group is not None:
+                    # A process already running at the first sample counts from there on.
+                    self._cpu_first.setdefault(pid, (group, cpu if self._first_sample else 0))
+                    self._cpu_last[pid] = cpu
+            self._first_sample = False
             self.peak_kib = max([self.peak_kib, *sizes])
             self.peak_total_kib = max(self.peak_total_kib, sum(sizes))
             time.sleep(0.2)
+
+    def cpu_seconds(self) -> dict[str, int]:
+        """CPU seconds each group of processes used while watched (1 s resolution per process)."""
+        used: Counter[str] = Counter()
+        for pid, (group, first) in self._cpu_first.items():
+            used[group] += self._cpu_last[pid] - first
+        return dict(used)
 
     def __enter__(self) -> MemoryWatch:
         self._thread.start()
@@ -450,6 +499,7 @@ def scale_figures(url: str, args: argparse.Namespace, figures: Figures) -> None:
     with MemoryWatch() as memory:
         up = project.up()
     peaks.append(memory.peak_kib)
+    figures["scale_up_cpu_s"] = memory.cpu_seconds()
     up_requests = requests(admin) - before
     exported = project.export_text()
     resources = [r for r in json.loads(exported)["deployment"]["resources"] if is_cloud_resource(r)]
@@ -478,6 +528,7 @@ def scale_figures(url: str, args: argparse.Namespace, figures: Figures) -> None:
     with MemoryWatch() as memory:
         destroy = project.destroy()
     peaks.append(memory.peak_kib)
+    figures["scale_destroy_cpu_s"] = memory.cpu_seconds()
     destroy_requests = requests(admin) - before
     destroy_critical = destroy_critical_path_seconds(resources, args.transition_seconds)
     figures["scale_destroy_critical_path_s"] = destroy_critical
@@ -489,7 +540,9 @@ def scale_figures(url: str, args: argparse.Namespace, figures: Figures) -> None:
     # The same up and destroy with the engine saving the state only at the end: what the
     # checkpoints cost at this size (see instant_figures).
     project = scale_project(url, args, env={"PULUMI_SKIP_CHECKPOINTS": "true"})
-    figures["scale_skip_checkpoints_up_s"] = round(project.up(), 1)
+    with MemoryWatch() as memory:
+        figures["scale_skip_checkpoints_up_s"] = round(project.up(), 1)
+    figures["scale_skip_checkpoints_up_cpu_s"] = memory.cpu_seconds()
     figures["scale_skip_checkpoints_destroy_s"] = round(project.destroy(), 1)
 
 
