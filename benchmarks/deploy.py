@@ -481,7 +481,7 @@ def package_figures(url: str, args: argparse.Namespace, figures: Figures) -> Non
 def scale_project(
     url: str, args: argparse.Namespace, client_budget: int | None = None, env: dict[str, str] | None = None
 ) -> Project:
-    project = Project(url, args.parallel, env, args.package_from)
+    project = Project(url, args.scale_parallel, env, args.package_from)
     project.run("config", "set", "shape", "scale")
     project.run("config", "set", "count", str(args.scale_servers))
     if client_budget is not None:
@@ -698,6 +698,12 @@ def main() -> int:
     )
     scale.add_argument("--scale-servers", type=int, default=100, help="servers in the scale stack (default 100)")
     scale.add_argument(
+        "--scale-parallel",
+        type=int,
+        default=256,
+        help="--parallel for the scale stack (default 256: its 200 first creates at once, as the critical path assumes)",
+    )
+    scale.add_argument(
         "--rate-limit", type=int, default=20, help="requests per second the rate-limited simulator allows (default 20)"
     )
     scale.add_argument(
@@ -714,6 +720,8 @@ def main() -> int:
     args = parser.parse_args()
     simulator, url = start_simulator({}, args.transition_seconds)
     figures = Figures(transition_seconds=args.transition_seconds, parallel=args.parallel)
+    if args.scale or args.only_scale:
+        figures["scale_parallel"] = args.scale_parallel
     try:
         if args.package_from or args.scale or args.only_scale:
             package_figures(url, args, figures)
