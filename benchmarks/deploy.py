@@ -701,7 +701,7 @@ def main() -> int:
         "--scale-parallel",
         type=int,
         default=256,
-        help="--parallel for the scale stack (default 256: its 200 first creates at once, as the critical path assumes)",
+        help="--parallel for the scale stack (default 256: its first 200 creates at once, as the critical path has)",
     )
     scale.add_argument(
         "--rate-limit", type=int, default=20, help="requests per second the rate-limited simulator allows (default 20)"
