@@ -28,6 +28,7 @@ from ._errors import (
     RateLimitedError,
     ResourceFailedError,
     ScpConnectionError,
+    ScpError,
     ServerError,
     WaitTimeoutError,
 )
@@ -79,7 +80,13 @@ class Waiter(Generic[T]):
     def _look(self, pause: float, early: float) -> T | None:
         """The object ``pause`` seconds from now (or up to ``early`` seconds sooner); ``None`` once gone."""
         if self.watch is not None and self.watch.worth_listing():
-            seen = self.watch.look(self.object_id, due=self.clock() + pause, early=early)
+            try:
+                seen = self.watch.look(self.object_id, due=self.clock() + pause, early=early)
+            except ScpError as error:
+                # A listing that failed says nothing about this object (its marker may have
+                # been deleted between two pages): look at the object itself.
+                log.debug("listing for %s %s failed (%s); showing it", self.description, self.object_id, error)
+                seen = MISSING
             if seen is not MISSING:
                 return seen  # type: ignore[no-any-return]
         elif pause > 0:

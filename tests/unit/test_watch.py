@@ -110,3 +110,19 @@ def test_look_accepts_a_listing_started_up_to_early_before_due_and_no_older() ->
     started = time.monotonic()
     assert watch.look("a", due=started + 0.1, early=0.01) == {"id": "a"}  # too old: waits until due, lists
     assert len(listings) == 2 and listings[1] >= started + 0.1
+
+
+def test_a_failed_listing_falls_back_to_showing_the_object() -> None:
+    from pulumi_scpvs.scp._errors import BadRequestError
+
+    ids = [f"s-{n}" for n in range(4)]
+    cloud = Cloud(dict.fromkeys(ids, 0.3))
+
+    def listing() -> list[dict[str, Any]]:
+        cloud.list()
+        # As when the marker of the next page was deleted meanwhile (a destroy in progress).
+        raise BadRequestError(400, "marker 's-2' not found", method="GET", url="/v1/servers?marker=s-2")
+
+    seen = wait_all(cloud, ListWatch(listing, id_of=lambda item: item["id"]), ids)
+    assert sorted(seen) == ids
+    assert cloud.lists >= 1 and cloud.shown == set(ids)
