@@ -489,18 +489,22 @@ def scale_project(
     return project
 
 
+def watched(admin: httpx.Client, command: Callable[[], float]) -> tuple[float, Counter[str], MemoryWatch]:
+    """Run one pulumi command: its wall time, the requests it made, and what MemoryWatch saw."""
+    before = requests(admin)
+    with MemoryWatch() as memory:
+        seconds = command()
+    return seconds, requests(admin) - before, memory
+
+
 def scale_figures(url: str, args: argparse.Namespace, figures: Figures) -> None:
     """``--scale-servers`` servers, as many volumes attached to them, and a key: up, preview,
     refresh, destroy, against the critical path and the engine's fixed cost (``up_key_only_s``)."""
     admin = httpx.Client(base_url=url, timeout=30)
     project = scale_project(url, args)
-    peaks = []
-    before = requests(admin)
-    with MemoryWatch() as memory:
-        up = project.up()
-    peaks.append(memory.peak_kib)
+    up, up_requests, memory = watched(admin, project.up)
+    peaks = [memory.peak_kib]
     figures["scale_up_cpu_s"] = memory.cpu_seconds()
-    up_requests = requests(admin) - before
     exported = project.export_text()
     resources = [r for r in json.loads(exported)["deployment"]["resources"] if is_cloud_resource(r)]
     count = len(resources)
@@ -518,18 +522,14 @@ def scale_figures(url: str, args: argparse.Namespace, figures: Figures) -> None:
     figures["scale_preview_no_change_s"] = round(project.preview(), 1)
     figures["scale_preview_no_change_requests"] = sum((requests(admin) - before).values())
 
-    before = requests(admin)
-    with MemoryWatch() as memory:
-        figures["scale_refresh_s"] = round(project.refresh(), 1)
+    refresh, refresh_requests, memory = watched(admin, project.refresh)
+    figures["scale_refresh_s"] = round(refresh, 1)
     peaks.append(memory.peak_kib)
-    figures["scale_refresh_requests"] = sum((requests(admin) - before).values())
+    figures["scale_refresh_requests"] = sum(refresh_requests.values())
 
-    before = requests(admin)
-    with MemoryWatch() as memory:
-        destroy = project.destroy()
+    destroy, destroy_requests, memory = watched(admin, project.destroy)
     peaks.append(memory.peak_kib)
     figures["scale_destroy_cpu_s"] = memory.cpu_seconds()
-    destroy_requests = requests(admin) - before
     destroy_critical = destroy_critical_path_seconds(resources, args.transition_seconds)
     figures["scale_destroy_critical_path_s"] = destroy_critical
     figures["scale_destroy_s"] = round(destroy, 1)
