@@ -197,10 +197,14 @@ class ScpClient(AreaAccessors):
     def until(self, deadline: float) -> ScpClient:
         """This client (same connections, same counters) for one operation that must end by
         ``deadline`` (``time.monotonic()``): waiting out conflicts stops there."""
-        bound = copy.copy(self)
-        bound.deadline = min(self.deadline, deadline)
-        bound._init_areas(bound)
-        return bound
+        return self._view(min(self.deadline, deadline))
+
+    def _view(self, deadline: float) -> ScpClient:
+        """This client (same connections, counters, budget and watches) with another deadline."""
+        view = copy.copy(self)
+        view.deadline = deadline
+        view._init_areas(view)
+        return view
 
     def watch(self, operation: ApiOperation, item_model: type[BaseModel]) -> ListWatch:
         """The shared watch over ``operation``'s list (one per client and its :meth:`until` views).
@@ -213,8 +217,7 @@ class ScpClient(AreaAccessors):
         with self._watches_lock:
             watch = self._watches.get(operation.name)
             if watch is None:
-                lister = copy.copy(self)
-                lister.deadline = math.inf  # serves waits of every deadline
+                lister = self._view(math.inf)  # serves waits of every deadline
                 watch = ListWatch(
                     lambda: lister.paginate(operation, item_model, query={"limit": PAGE_SIZE}),
                     id_of=lambda item: str(item.id),

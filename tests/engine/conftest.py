@@ -97,14 +97,18 @@ def engine_simulator() -> Iterator[RunningSimulator]:
     running.stop()
 
 
-@pytest.fixture
-def project(tmp_path: Path, pulumi_bin: Path, engine_simulator: RunningSimulator) -> PulumiProject:
-    directory = tmp_path / "project"
+def new_stack(directory: Path, pulumi_bin: Path, program: str, endpoint: str) -> PulumiProject:
+    """A project running ``program`` with a stack ``test`` whose default settings target ``endpoint``."""
     directory.mkdir()
     proj = PulumiProject(directory, pulumi_bin)
-    proj.use_program("stack_v1.py")
+    proj.use_program(program)
     proj.run("stack", "init", "test")
-    proj.run("config", "set", "scpvs:endpoint", engine_simulator.url)
+    proj.run("config", "set", "scpvs:endpoint", endpoint)
     proj.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
     proj.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
     return proj
+
+
+@pytest.fixture
+def project(tmp_path: Path, pulumi_bin: Path, engine_simulator: RunningSimulator) -> PulumiProject:
+    return new_stack(tmp_path / "project", pulumi_bin, "stack_v1.py", engine_simulator.url)

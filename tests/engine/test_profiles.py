@@ -20,7 +20,7 @@ from pulumi_scpvs.scp import NotFoundError
 from pulumi_scpvs.simulator import catalogue as cat
 
 from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator, start_simulator
-from .conftest import PulumiProject
+from .conftest import PulumiProject, new_stack
 
 pytestmark = pytest.mark.engine
 
@@ -65,14 +65,7 @@ def test_one_program_in_several_accounts_and_regions(
 ) -> None:
     home, consumer, dr = simulators["home"], simulators["consumer"], simulators["dr"]
     empty = {name: objects(simulator) for name, simulator in simulators.items()}
-    directory = tmp_path / "project"
-    directory.mkdir()
-    project = PulumiProject(directory, pulumi_bin)
-    project.use_program("profiles.py")
-    project.run("stack", "init", "test")
-    project.run("config", "set", "scpvs:endpoint", home.url)
-    project.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
-    project.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
+    project = new_stack(tmp_path / "project", pulumi_bin, "profiles.py", home.url)
     for profile, simulator in (("dr", dr), ("consumer", consumer)):
         project.run("config", "set", "--path", f"scpvs:profiles.{profile}.endpoint", simulator.url)
         project.run("config", "set", "--path", f"scpvs:profiles.{profile}.accountId", str(simulator.account_id))
