@@ -7,6 +7,7 @@ Admin endpoints for tests and benchmarks (never faulted, never rate limited):
 
 - ``GET``/``POST /_admin/faults``: fault settings (see ``_faults``) and the ``injected``
   counts (``throttled``, ``rate_limited``, ``error_before``, ...).
+- ``POST /_admin/faults/release``: answer every injected error held by ``error_delay`` now.
 - ``GET /_admin/requests``: per operation name, the API requests that reached their
   handler, whatever it answered (a 404 for a deleted server, a 409 conflict are counted;
   so is a request whose answer is lost or replaced by an injected error after its
@@ -340,6 +341,7 @@ class SimulatorApp:
             return 429, body, [("Retry-After", f"{settings.retry_after:g}")]
         if self.faults.happens(settings.error_rate, "error_before"):
             status = self.faults.pick_status()
+            self.faults.hold(settings.error_delay)  # the settings it was decided by, even if reconfigured since
             return status, error_body(status, "SERVICE_UNAVAILABLE", "injected fault before the operation"), []
         return None
 
@@ -367,6 +369,8 @@ class SimulatorApp:
                 except (ValueError, TypeError) as error:
                     return 400, error_body(400, "BAD_REQUEST", str(error)), []
             return 200, self.faults.report(), []
+        if path == "/_admin/faults/release" and method == "POST":
+            return 200, {"released": self.faults.release()}, []
         with self.world.transaction():
             self.world.settle()
             if path == "/_admin/objects" and method == "GET":

@@ -9,6 +9,13 @@ same seed and the same requests injects the same faults.
 ``rate_limit`` tokens per second on a monotonic clock, holding at most one second's worth
 (``max(rate_limit, 1)`` tokens), so the same requests at the same clock readings are
 limited the same way. Configuring the faults empties the counts and refills the buckets.
+
+``error_delay`` holds each injected ``error_rate`` error that long before answering it (a
+gateway that times out and then answers 5xx): the request did nothing, but another client
+can act while it is held. The error is counted (``error_before``) when it is decided, so a
+test can wait for the count, reconfigure the faults (the held request keeps its delay) and
+act; ``POST /_admin/faults/release`` answers every held error at once, and ``GET`` reports
+how many are ``holding``.
 """
 
 from __future__ import annotations
@@ -35,6 +42,8 @@ class FaultSettings:
 
     error_rate: float = 0.0
     """Answer 500/502/503/504 before doing anything."""
+    error_delay: float = 0.0
+    """Seconds each of those errors is held before it is answered (``/_admin/faults/release`` ends the wait)."""
     throttle_rate: float = 0.0
     """Answer 429 with ``Retry-After: retry_after`` before doing anything."""
     retry_after: float = 1.0
@@ -93,6 +102,9 @@ class Faults:
         self._random = random.Random(self.settings.seed)  # noqa: S311 - simulation, not security
         self._buckets: dict[str, tuple[float, float]] = {}
         """Access key -> (tokens, clock reading when they were counted)."""
+        self._released = threading.Event()
+        """Set (and replaced) by :meth:`release`: the held errors it was waited on by end."""
+        self._holding = 0
 
     def configure(self, settings: FaultSettings) -> None:
         with self._lock:
@@ -139,5 +151,28 @@ class Faults:
         with self._lock:
             return self._random.choice((500, 502, 503, 504))
 
+    def hold(self, seconds: float) -> None:
+        """Wait ``seconds`` before answering an injected error, or until :meth:`release`."""
+        if seconds <= 0:
+            return
+        with self._lock:
+            released = self._released
+            self._holding += 1
+        try:
+            released.wait(seconds)
+        finally:
+            with self._lock:
+                self._holding -= 1
+
+    def release(self) -> int:
+        """End every hold now; how many were held."""
+        with self._lock:
+            held = self._holding
+            self._released.set()
+            self._released = threading.Event()
+        return held
+
     def report(self) -> dict[str, Any]:
-        return {"settings": asdict(self.settings), "injected": dict(self.counts)}
+        with self._lock:
+            holding = self._holding
+        return {"settings": asdict(self.settings), "injected": dict(self.counts), "holding": holding}

@@ -86,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for name, help_text in (
         ("error-rate", "fraction of requests answered 500/502/503/504 before anything happens"),
+        ("error-delay", "seconds each of those errors is held before it is answered (default 0)"),
         ("throttle-rate", "fraction of requests answered 429 with Retry-After"),
         ("drop-rate", "fraction of mutating requests whose connection drops after the commit"),
         ("late-error-rate", "fraction of mutating requests answered 5xx after the commit"),
@@ -126,6 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fault_settings = FaultSettings.from_env()
     for name in (
         "error_rate",
+        "error_delay",
         "throttle_rate",
         "drop_rate",
         "late_error_rate",
