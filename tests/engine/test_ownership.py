@@ -7,12 +7,18 @@ creating, and a stack whose endpoint moved.
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
-from benchmarks.resilience import interrupt_up
+from benchmarks.resilience import ADOPT_HINT, interrupt_up
 
 from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator, start_simulator
 from .conftest import PulumiProject
@@ -20,23 +26,51 @@ from .conftest import PulumiProject
 pytestmark = pytest.mark.engine
 
 
-def make_project(directory: Path, pulumi_bin: Path, simulator: RunningSimulator, stack: str = "dev") -> PulumiProject:
+def make_project(
+    directory: Path,
+    pulumi_bin: Path,
+    simulator: RunningSimulator,
+    stack: str = "dev",
+    program: str = "owned.py",
+    **config: str,
+) -> PulumiProject:
     directory.mkdir(parents=True)
     project = PulumiProject(directory, pulumi_bin)
-    project.use_program("owned.py", name="owned")
+    project.use_program(program, name=program.removesuffix(".py"))
     project.run("stack", "init", stack)
-    project.run("config", "set", "scpvs:endpoint", simulator.url)
-    project.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
-    project.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
+    settings = {"scpvs:endpoint": simulator.url, **config}
+    project.run(
+        "config",
+        "set-all",
+        *(arg for key, value in settings.items() for arg in ("--plaintext", f"{key}={value}")),
+        *("--secret", f"scpvs:accessKey={ACCESS_KEY}", "--secret", f"scpvs:secretKey={SECRET_KEY}"),
+    )
     return project
 
 
 def world_counts(simulator: RunningSimulator) -> tuple[list[str], list[str], list[str]]:
     client = simulator.client()
     servers = sorted(s.name for s in client.servers.list_servers().servers)
-    volumes = sorted(v.name for v in client.volumes.list_volumes().volumes if not v.bootable)
+    volumes = sorted(str(v.name) for v in client.volumes.list_volumes().volumes if not v.bootable)
     keypairs = sorted(k.name for k in client.keypairs.list_keypairs().keypairs)
     return servers, volumes, keypairs
+
+
+def data_volumes(simulator: RunningSimulator) -> list[tuple[str, str]]:
+    """(name, id) of every volume that is not a server's boot disk, sorted."""
+    listed = simulator.client().volumes.list_volumes().volumes
+    return sorted((str(v.name), str(v.id)) for v in listed if not v.bootable)
+
+
+def hints(result: subprocess.CompletedProcess[str]) -> dict[str, str]:
+    """The ``adopt_id`` hints of a failed run: resource name -> the id it names."""
+    found = ADOPT_HINT.findall(result.stdout + result.stderr)
+    assert len(dict(found)) == len(set(found)), f"two hints for one resource: {found}"
+    return dict(found)
+
+
+def faults(simulator: RunningSimulator, path: str = "/_admin/faults", **settings: Any) -> dict[str, Any]:
+    return httpx.post(f"{simulator.url}{path}", json=settings, timeout=30).json()  # type: ignore[no-any-return]
 
 
 @pytest.fixture
@@ -135,3 +169,101 @@ def test_a_moved_endpoint_is_refused_and_nothing_is_dropped(
     project.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
     assert {step["op"] for step in project.preview_steps().values()} == {"same"}
     project.run("destroy", "--yes")
+
+
+def test_a_fresh_runner_after_a_crash_stops_on_each_named_volume_and_makes_no_duplicate(
+    tmp_path: Path, pulumi_bin: Path, slow_simulator: RunningSimulator
+) -> None:
+    """The CLI killed while three explicitly named volumes are being created; the next run
+    is on a fresh runner (no ``.scpvs/create-journal.db``): nothing proves those volumes
+    are this stack's, so it stops naming each with its ``adopt_id``, and following the
+    hints converges. The generated key pair ends with its private key."""
+    project = make_project(tmp_path / "runner", pulumi_bin, slow_simulator, program="named_volumes.py")
+
+    def three_volumes() -> bool:
+        return len(data_volumes(slow_simulator)) == 3
+
+    interrupt_up(project.directory, project.env, "cli", three_volumes, timeout=120)
+    made = data_volumes(slow_simulator)
+    assert [name for name, _ in made] == ["shared-a", "shared-b", "shared-c"], "killed before the creates"
+    project.run("cancel", "--yes")
+    # The provider keeps its journal in the project directory (its working directory).
+    journal = project.directory / ".scpvs" / "create-journal.db"
+    assert journal.exists(), f"no journal at {journal}: {sorted(project.directory.rglob('*journal*'))}"
+    shutil.rmtree(project.directory / ".scpvs")  # a new checkout on another runner
+
+    stopped = project.run("up", "--yes", "--skip-preview", check=False)
+    output = stopped.stdout + stopped.stderr
+    assert stopped.returncode != 0, f"the stack took volumes it cannot prove its own:\n{output}"
+    assert hints(stopped) == {name.removeprefix("shared-"): object_id for name, object_id in made}, output
+    assert not re.search(r"Volume \S+ exists and [^\n]*adopting it", output), output
+    assert data_volumes(slow_simulator) == made, "a second volume of a name, or one deleted"
+
+    # The user follows each hint (they are this stack's: the killed run made them).
+    adopt = [
+        arg
+        for resource, object_id in hints(stopped).items()
+        for arg in ("--plaintext", f"adopt.{resource}={object_id}")
+    ]
+    project.run("config", "set-all", "--path", *adopt)
+    project.run("up", "--yes", "--skip-preview")
+    outputs = project.outputs()
+    assert sorted(outputs["volume_ids"]) == sorted(object_id for _, object_id in made)
+    assert data_volumes(slow_simulator) == made
+    assert outputs["private_key"], "the generated key pair's private key was lost in silence"
+    assert "PRIVATE KEY" in outputs["private_key"]
+    keypairs = [k.name for k in slow_simulator.client().keypairs.list_keypairs().keypairs]
+    assert keypairs == [outputs["keypair_name"]]
+    if project.export()["deployment"].get("pending_operations"):
+        project.run("refresh", "--yes", "--skip-preview", "--clear-pending-creates")
+    project.run("destroy", "--yes", "--skip-preview")
+    assert world_counts(slow_simulator) == ([], [], [])
+
+
+def test_a_lost_create_never_takes_the_same_name_another_stack_made_meanwhile(
+    tmp_path: Path, pulumi_bin: Path, engine_simulator: RunningSimulator
+) -> None:
+    """Two stacks declare the volume ``shared-a``. A looks (nothing there) and sends its
+    create, which is held and then answered 5xx having done nothing; meanwhile B creates
+    ``shared-a``. A looks again, finds B's volume and cannot prove it its own: it stops
+    with the hint, adopts nothing, and its destroy leaves B's volume alone."""
+    settings = {"volumes": "a", "keypair": "false"}
+    first = make_project(tmp_path / "a", pulumi_bin, engine_simulator, program="named_volumes.py", **settings)
+    second = make_project(tmp_path / "b", pulumi_bin, engine_simulator, program="named_volumes.py", **settings)
+    log = tmp_path / "a-up.log"
+    faults(engine_simulator, error_rate=1.0, match="^POST /v1/volumes$", error_delay=25)  # within the client's 30 s
+    with log.open("w") as output:
+        running = subprocess.Popen(
+            ["pulumi", "up", "--yes", "--skip-preview", "--non-interactive"],
+            cwd=first.directory,
+            env=first.env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while not httpx.get(f"{engine_simulator.url}/_admin/faults").json()["injected"].get("error_before"):
+            assert running.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+        assert faults(engine_simulator)["holding"] == 1  # no more faults: B is served as usual
+        second.run("up", "--yes", "--skip-preview")
+        assert running.poll() is None, "A did not wait for B: the race was not played"
+        faults(engine_simulator, "/_admin/faults/release")
+        running.wait(timeout=300)
+    finally:
+        if running.poll() is None:
+            running.kill()
+    result = log.read_text()
+    theirs = second.outputs()["volume_ids"][0]
+    assert running.returncode != 0, f"A's up succeeded with B's volume:\n{result}"
+    assert ADOPT_HINT.findall(result) and set(ADOPT_HINT.findall(result)) == {("a", theirs)}, result
+    assert data_volumes(engine_simulator) == [("shared-a", theirs)], "a duplicate, or B's volume is gone"
+    recorded = [r.get("id") for r in first.export()["deployment"]["resources"]]
+    assert theirs not in recorded, "A recorded B's volume"
+
+    first.run("destroy", "--yes", "--skip-preview")
+    assert engine_simulator.client().volumes.show_volume(theirs).state == "available"
+    second.run("refresh", "--yes", "--skip-preview")
+    volume = [r for r in second.export()["deployment"]["resources"] if r["urn"].endswith("::a")]
+    assert [r["id"] for r in volume] == [theirs]
+    assert {step["op"] for step in second.preview_steps().values()} == {"same"}
