@@ -25,6 +25,7 @@ settings: a resource with ``profile="dr"`` lives in the account and region they 
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import json
 import math
 import os
@@ -33,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+import httpx
 
 from ._errors import ConfigurationError
 
@@ -117,6 +120,77 @@ def endpoint_for(region: str, environment: str) -> str:
             f"regions there: {', '.join(regions)}"
         )
     return f"https://virtualserver.{region}.{environment}.samsungsdscloud.com"
+
+
+ENDPOINT_SCHEMES = ("http", "https")
+# How an endpoint's source is named in an error (a profile's source names its key itself).
+ENDPOINT_ORIGINS = {
+    "argument": "the endpoint argument",
+    "pulumi config": "the stack config",
+    "environment": ENVIRONMENT_VARIABLES["endpoint"],
+    "SCP_TF_* environment": TERRAFORM_VARIABLES["endpoint"],
+    "~/.scpconf": "~/.scpconf/config.json endpoint-override",
+}
+
+
+def endpoint_problem(endpoint: str) -> str | None:
+    """Why ``endpoint`` cannot be the base URL of the API, or ``None`` when it can.
+
+    Requests go to ``endpoint + path``. Unchecked, a malformed endpoint failed late and
+    misleadingly: a bad port or host inside the HTTP library (reported as a bug of this
+    package), a missing or unknown scheme only after every retry of a connection that
+    could never be made.
+    """
+    scheme, separator, _ = endpoint.partition("://")
+    if not separator:
+        return "it has no scheme"
+    if scheme.lower() not in ENDPOINT_SCHEMES:
+        return f"the scheme {scheme!r} is not http or https"
+    if "?" in endpoint or "#" in endpoint:
+        return "it has a query or a fragment ('?', '#'), and requests append their path to the endpoint"
+    try:
+        parts = urlsplit(endpoint)
+    except ValueError as error:
+        return f"it is not a URL ({error})"
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        return "the port must be a number from 1 to 65535"
+    host = parts.hostname
+    if not host:
+        return "it has no host"
+    if ":" in host:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return f"the host [{host}] is not an IPv6 address"
+    elif bad := [char for char in host if not (char.isalnum() or char in "-._")]:
+        return f"the host {host!r} contains {bad[0]!r}"
+    try:
+        httpx.URL(endpoint)
+    except httpx.InvalidURL as error:
+        return f"it is not a URL ({error})"
+    return None
+
+
+def check_endpoint(endpoint: str, source: str) -> None:
+    """Refuse a malformed endpoint (see :func:`endpoint_problem`), naming where it came from.
+
+    ``embedded`` and ``embedded:PATH`` are not URLs: they name the in-process simulator.
+    """
+    if endpoint == EMBEDDED or endpoint.startswith(EMBEDDED + ":"):
+        return
+    problem = endpoint_problem(endpoint)
+    if problem is None:
+        return
+    setting = (
+        source if source.startswith(PROFILES_KEY) else f"scpvs:endpoint (from {ENDPOINT_ORIGINS.get(source, source)})"
+    )
+    raise ConfigurationError(
+        f"{setting} {endpoint!r} is not an endpoint URL: {problem}; use http(s)://host[:port][/path] or {EMBEDDED}"
+    )
 
 
 def environment_from_auth_url(auth_url: str) -> str | None:
@@ -268,6 +342,8 @@ def resolve_profile(name: str, profiles: Mapping[str, Mapping[str, str]], defaul
                 if setting in default.sources and value not in (None, ""):
                     explicit[setting] = str(value)
                     sources[setting] = f"the default settings ({default.sources[setting]})"
+    if "endpoint" in own:
+        check_endpoint(own["endpoint"], sources["endpoint"])
     try:
         resolved = resolve_config(explicit, environ={}, home=Path("/nonexistent"))
     except ConfigurationError as error:
@@ -331,6 +407,8 @@ def resolve_config(
                 "set scpvs:environment or scpvs:endpoint"
             )
         endpoint = endpoint_for(region, environment)
+    if "endpoint" in values:
+        check_endpoint(endpoint, sources["endpoint"])
     endpoint = endpoint.rstrip("/")
 
     is_embedded = endpoint == EMBEDDED or endpoint.startswith(EMBEDDED + ":")

@@ -182,3 +182,63 @@ def test_max_requests_per_second_is_read_checked_and_inherited_by_profiles() -> 
     assert pool.get(default) is not pool.get(other_account)
     assert pool.get(default).budget is pool.get(other_account).budget
     assert pool.get(default).budget.ceiling == 20.0
+
+
+# -- a malformed endpoint is refused when the settings are resolved, naming where it came from --
+
+BAD_ENDPOINTS = [
+    ("http://h:p:99", "the port"),
+    ("http://h:99999", "the port"),
+    ("http://h:0", "the port"),
+    ("http://[::1", "not a URL"),
+    ("http://bad host", "the host"),
+    ("http://", "no host"),
+    ("localhost:8080", "no scheme"),
+    ("ftp://x", "the scheme 'ftp'"),
+    ("http://h/v1?x=1", "a query"),
+]
+ENDPOINT_SOURCES: list[tuple[str, str]] = [
+    ("pulumi", r"scpvs:endpoint \(from the stack config\)"),
+    ("environment", r"scpvs:endpoint \(from SCP_ENDPOINT\)"),
+    ("terraform", r"scpvs:endpoint \(from SCP_TF_ENDPOINT_OVERRIDE\)"),
+    ("scpconf", r"scpvs:endpoint \(from ~/.scpconf/config.json endpoint-override\)"),
+    ("profile", r"scpvs:profiles\.dr\.endpoint"),
+]
+
+
+def _resolve_endpoint_from(source: str, endpoint: str, home: Path) -> object:
+    from pulumi_scpvs.scp._config import resolve_profile
+
+    keys = {"SCP_ACCESS_KEY": "a", "SCP_SECRET_KEY": "s"}
+    if source == "pulumi":
+        return resolve_config(pulumi_config={"scpvs:endpoint": endpoint}, environ=keys, home=NO_HOME)
+    if source == "environment":
+        return resolve_config(environ={**keys, "SCP_ENDPOINT": endpoint}, home=NO_HOME)
+    if source == "terraform":
+        return resolve_config(environ={**keys, "SCP_TF_ENDPOINT_OVERRIDE": endpoint}, home=NO_HOME)
+    if source == "scpconf":
+        (home / ".scpconf").mkdir()
+        (home / ".scpconf" / "config.json").write_text(json.dumps({"endpoint-override": endpoint}))
+        return resolve_config(environ=keys, home=home)
+    default = resolve_config(pulumi_config={"scpvs:endpoint": "http://127.0.0.1:1"}, environ=keys, home=NO_HOME)
+    return resolve_profile("dr", {"dr": {"endpoint": endpoint}}, default)
+
+
+@pytest.mark.parametrize(("source", "names"), ENDPOINT_SOURCES, ids=[s for s, _ in ENDPOINT_SOURCES])
+@pytest.mark.parametrize(("endpoint", "rule"), BAD_ENDPOINTS, ids=[e for e, _ in BAD_ENDPOINTS])
+def test_a_malformed_endpoint_is_a_configuration_error_naming_its_source(
+    source: str, names: str, endpoint: str, rule: str, tmp_path: Path
+) -> None:
+    with pytest.raises(ConfigurationError, match=names) as error:
+        _resolve_endpoint_from(source, endpoint, tmp_path)
+    assert repr(endpoint) in str(error.value) and rule in str(error.value), str(error.value)
+
+
+@pytest.mark.parametrize(
+    "endpoint", ["http://127.0.0.1:8787", "https://virtualserver.example.test/", "http://[::1]:8080/base", "HTTP://H"]
+)
+def test_a_well_formed_endpoint_is_kept(endpoint: str) -> None:
+    keys = {"SCP_ACCESS_KEY": "a", "SCP_SECRET_KEY": "s"}
+    assert resolve_config(
+        pulumi_config={"scpvs:endpoint": endpoint}, environ=keys, home=NO_HOME
+    ).endpoint == endpoint.rstrip("/")
