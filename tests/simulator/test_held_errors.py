@@ -66,4 +66,3 @@ def test_a_held_error_is_answered_after_its_delay(simulator: RunningSimulator) -
     assert time.monotonic() - started >= 0.5
     faults(simulator)
     assert simulator.client().keypairs.list_keypairs().keypairs == []
-
