@@ -7,8 +7,18 @@ simulator's world.
 
 Needs the Pulumi CLI (scripts/setup.sh). Prints the figures quoted in the README's
 "Reliability" section: operations, faults injected by kind, `up` runs needed, duplicates,
-orphans and the final mismatch count. A failed `up` is run again, as a user would, up to
-``--attempts`` times; each retry is counted.
+orphans, foreign objects adopted or deleted, private keys lost in silence, hints followed
+per phase and the final mismatch count. A failed `up` is run again, as a user would, up to
+``--attempts`` times; each retry is counted. An ``adopt_id`` hint is followed, unless it
+names an object the other stack records: then the user opts in to a second object of that
+name (``allow_duplicate_name``) or renames the resource.
+
+Scenarios (without ``--no-scenarios``): the first ``up`` killed mid-create (on odd seeds the
+CLI, and the next run is on a fresh runner: the create journal is removed), an update, a
+twin stack (same project and stack name, another backend, same program: it meets the
+explicitly named ``archive``), the race (both stacks add the volume ``race``; the twin's
+create is held by the simulator and answered 5xx having done nothing while the first stack
+creates that name), the twin's destroy, a target change, and the destroy.
 """
 
 from __future__ import annotations
@@ -47,13 +57,20 @@ config = pulumi.Config()
 two = config.get_int("stage") == 2
 count = config.get_int("servers") or 4
 adopt = config.get_object("adopt") or {}  # adopt_id hints a user followed, by resource name
+# A hint naming another stack's object is not followed: the user opts in to a second object
+# of that name, or renames the resource.
+duplicate = config.get_object("allowDuplicateName") or {}
+renamed = config.get_object("rename") or {}
 
 def opts(name):
-    return {"adopt_id": adopt[name]} if name in adopt else {}
+    given = {"adopt_id": adopt[name]} if name in adopt else {}
+    return {**given, "allow_duplicate_name": True} if duplicate.get(name) else given
 
 key = scpvs.Keypair("key", **opts("key"))
 group = scpvs.ServerGroup("spread", policy="anti-affinity", **opts("spread"))
-archive = scpvs.Volume("archive", name="archive", size=8, **opts("archive"))
+archive = scpvs.Volume("archive", name=renamed.get("archive", "archive"), size=8, **opts("archive"))
+if config.get_bool("race"):  # the race: both stacks declare it, one's create is held meanwhile
+    scpvs.Volume("race", name=renamed.get("race", "race"), size=8, **opts("race"))
 for i in range(count):
     server = scpvs.Server(
         f"server-{i}", name=f"server-{i}-v2" if two else f"server-{i}", image_id=cat.IMAGE_UBUNTU,
@@ -84,6 +101,7 @@ def is_cloud_resource(resource: dict[str, Any]) -> bool:
     return str(resource["type"]).startswith(SCPVS_TYPE) and resource["type"] != f"{SCPVS_TYPE}StackIdentity"
 
 
+JOURNAL_ENV = "SCPVS_JOURNAL"
 ADOPT_HINT = re.compile(r"pulumi-python:dynamic/scpvs:\w+ \(([^)]+)\):\s*\n\s*error:[^\n]*?adopt_id=\"([^\"]+)\"")
 
 
@@ -95,11 +113,21 @@ class Report:
     up_runs: dict[str, int] = field(default_factory=dict)
     hints_followed: dict[str, int] = field(default_factory=dict)
     hinted: list[str] = field(default_factory=list)  # the resources whose adopt hint was followed
+    hints_refused: dict[str, int] = field(default_factory=dict)
+    """Per phase: hints naming another stack's object, not followed (the user opted in or renamed)."""
+    refused: list[str] = field(default_factory=list)
+    followed_ids: dict[str, set[str]] = field(default_factory=dict)  # stack label -> ids its user adopted
     adopted: int = 0  # objects the provider proved its own and adopted (after a crash or a lost answer)
+    fresh_runner: str = "no"  # whether the journal was removed after the killed run, and whether it existed
+    race: str = "not run"  # how the race ended for the stack whose create was held
     duplicates: list[str] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    foreign_adopted: list[str] = field(default_factory=list)
+    foreign_deleted: list[str] = field(default_factory=list)
     foreign_touched: list[str] = field(default_factory=list)
+    keys_lost: set[str] = field(default_factory=set)
+    """Generated key pairs whose ``private_key`` is empty after an ``up`` that succeeded."""
     lost_state_entries: list[str] = field(default_factory=list)
     target_change_refused: bool | None = None
     unconverged: list[str] = field(default_factory=list)  # phases still failing after every attempt
@@ -107,9 +135,28 @@ class Report:
     seconds: float = 0.0
 
     @property
+    def race_failed(self) -> bool:
+        """The race was played and the held create did not stop on the other stack's object."""
+        return self.race.startswith("played") and "stopped" not in self.race
+
+    @property
     def mismatches(self) -> int:
-        counted = (self.duplicates, self.orphans, self.missing, self.foreign_touched, self.lost_state_entries)
-        return sum(len(c) for c in counted) + sum(self.left_after_destroy.values()) + len(self.unconverged)
+        counted = (
+            self.duplicates,
+            self.orphans,
+            self.missing,
+            self.foreign_adopted,
+            self.foreign_deleted,
+            self.foreign_touched,
+            self.keys_lost,
+            self.lost_state_entries,
+        )
+        return (
+            sum(len(c) for c in counted)
+            + sum(self.left_after_destroy.values())
+            + len(self.unconverged)
+            + self.race_failed
+        )
 
     @property
     def most_runs(self) -> int:
@@ -117,27 +164,45 @@ class Report:
 
     @property
     def most_runs_besides_hints(self) -> int:
-        """The most runs a phase needed, not counting the one each followed adopt hint costs by design."""
-        return max((runs - self.hints_followed.get(phase, 0) for phase, runs in self.up_runs.items()), default=0)
+        """The most runs a phase needed, not counting the one each hint costs by design (followed,
+        or refused because it named another stack's object)."""
+        return max(
+            (
+                runs - self.hints_followed.get(phase, 0) - self.hints_refused.get(phase, 0)
+                for phase, runs in self.up_runs.items()
+            ),
+            default=0,
+        )
 
     def lines(self) -> list[str]:
         injected = sum(self.faults.values())
         by_kind = ", ".join(f"{kind} {count}" for kind, count in sorted(self.faults.items()))
+
+        def listed(items: Any) -> str:
+            return f"{len(items)} {sorted(items) if items else ''}".rstrip()
+
         return [
             f"resources in the stack        {self.resources}",
             f"API requests handled          {self.api_requests}",
             f"faults injected               {injected} ({by_kind})",
             f"fault rate (faults/requests)  {injected / max(self.api_requests, 1):.3f}",
             f"pulumi runs per phase         {', '.join(f'{k} {v}' for k, v in self.up_runs.items())}",
-            f"most runs in a phase          {self.most_runs}",
-            f"adopt hints followed          {sum(self.hints_followed.values())} {dict(self.hints_followed) or ''} "
-            f"{' '.join(self.hinted)}",
+            f"most runs in a phase          {self.most_runs} ({self.most_runs_besides_hints} besides hints)",
+            f"fresh runner after the crash  {self.fresh_runner}",
+            f"adopt hints followed          {sum(self.hints_followed.values())} {' '.join(self.hinted)}".rstrip(),
+            f"  per phase                   {self.hints_followed or 0}",
+            f"hints naming another stack's  {sum(self.hints_refused.values())} {' '.join(self.refused)}".rstrip(),
+            f"  object (not followed)       {self.hints_refused or 0}",
+            f"race (create held, same name) {self.race}",
             f"objects proven ours, adopted  {self.adopted}",
-            f"duplicated objects            {len(self.duplicates)} {self.duplicates or ''}",
-            f"orphaned objects              {len(self.orphans)} {self.orphans or ''}",
-            f"objects missing               {len(self.missing)} {self.missing or ''}",
-            f"foreign objects touched       {len(self.foreign_touched)} {self.foreign_touched or ''}",
-            f"lost state entries            {len(self.lost_state_entries)} {self.lost_state_entries or ''}",
+            f"duplicated objects            {listed(self.duplicates)}",
+            f"orphaned objects              {listed(self.orphans)}",
+            f"objects missing               {listed(self.missing)}",
+            f"foreign objects adopted       {listed(self.foreign_adopted)}",
+            f"foreign objects deleted       {listed(self.foreign_deleted)}",
+            f"foreign objects touched       {listed(self.foreign_touched)}",
+            f"private keys lost in silence  {listed(self.keys_lost)}",
+            f"lost state entries            {listed(self.lost_state_entries)}",
             f"target change refused         {self.target_change_refused}",
             f"phases that never succeeded   {self.unconverged or 0}",
             f"left after destroy            {sum(self.left_after_destroy.values())}",
@@ -174,6 +239,7 @@ class Stack:
     """One Pulumi project directory with its own file backend, run as a user would."""
 
     def __init__(self, work: Path, label: str, url: str, servers: int) -> None:
+        self.label = label
         self.directory = work / label
         self.directory.mkdir()
         (work / f"{label}-state").mkdir()
@@ -189,12 +255,18 @@ class Stack:
             "PULUMI_SKIP_UPDATE_CHECK": "true",
             "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",  # see scripts/env.sh
         }
+        self.env.pop(JOURNAL_ENV, None)  # the provider keeps its journal in the project directory
         # Both stacks have the same project and stack name: only their backends differ.
         self.pulumi("stack", "init", "dev")
         for config_key, value in {"scpvs:endpoint": url, "servers": str(servers)}.items():
             self.pulumi("config", "set", config_key, value)
         self.pulumi("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
         self.pulumi("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
+
+    @property
+    def journal(self) -> Path:
+        """Where the provider (run in the project directory) keeps this machine's create journal."""
+        return self.directory / ".scpvs" / "create-journal.db"
 
     def pulumi(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
@@ -209,23 +281,64 @@ class Stack:
         state = json.loads(self.pulumi("stack", "export").stdout)["deployment"]
         return {r["urn"].rsplit("::", 1)[-1]: r["id"] for r in state["resources"] if is_cloud_resource(r)}
 
+    def recorded_ids(self) -> set[str]:
+        """Every object id the state records, ids of the form ``volume/server`` split in parts."""
+        return {part for object_id in self.recorded().values() for part in [object_id, *object_id.split("/")]}
+
     def pending(self) -> int:
         return len(json.loads(self.pulumi("stack", "export").stdout)["deployment"].get("pending_operations") or [])
 
-    def converge(self, report: Report, phase: str, attempts: int, *args: str) -> None:
-        """Run ``pulumi <args> --yes`` until it succeeds, following adopt_id hints as a user would."""
-        runs = hints = 0
+    def lost_private_keys(self) -> set[str]:
+        """Generated key pairs (no ``public_key``) whose ``private_key`` output is empty."""
+        state = json.loads(self.pulumi("stack", "export", "--show-secrets").stdout)["deployment"]
+        return {
+            f"{self.label}: key pair {r['urn'].rsplit('::', 1)[-1]} ({r.get('id')})"
+            for r in state["resources"]
+            if r["type"] == f"{SCPVS_TYPE}Keypair"
+            and not _plain((r.get("inputs") or {}).get("public_key"))
+            and not _plain((r.get("outputs") or {}).get("private_key"))
+        }
+
+    def converge(
+        self,
+        report: Report,
+        phase: str,
+        attempts: int,
+        *args: str,
+        other: Stack | None = None,
+        opt_in: str = "allow_duplicate_name",
+        first: subprocess.CompletedProcess[str] | None = None,
+    ) -> None:
+        """Run ``pulumi <args> --yes`` until it succeeds, handling ``adopt_id`` hints as a user would.
+
+        A hint naming an object that ``other`` records is another stack's: the user does not
+        follow it but opts in to a second object of that name (``opt_in="allow_duplicate_name"``)
+        or renames the resource (``"rename"``). ``first`` is a run already made in this phase."""
+        runs = hints = refused = 0
         adopted: set[str] = set()
         while runs < attempts:
             runs += 1
-            result = self.pulumi(*args, "--yes", check=False)
+            result = first if first is not None and runs == 1 else self.pulumi(*args, "--yes", check=False)
+            output = result.stdout + result.stderr
             # The CLI shows each diagnostic twice (as it happens and in its summary): count ids.
-            adopted.update(re.findall(r"(\S+) exists and [^\n]*: adopting it", result.stdout + result.stderr))
+            adopted.update(re.findall(r"(\S+) exists and [^\n]*: adopting it", output))
             if result.returncode == 0:
+                if args[0] == "up":
+                    report.keys_lost |= self.lost_private_keys()
                 break
-            for resource, object_id in ADOPT_HINT.findall(result.stdout + result.stderr):
+            theirs = other.recorded_ids() if other is not None else set()
+            for resource, object_id in dict.fromkeys(ADOPT_HINT.findall(output)):
+                if object_id in theirs:
+                    if opt_in == "rename":
+                        self.pulumi("config", "set", "--path", f"rename.{resource}", f"{resource}-{self.label}")
+                    else:
+                        self.pulumi("config", "set", "--path", f"allowDuplicateName.{resource}", "true")
+                    report.refused.append(f"{self.label}:{resource}")
+                    refused += 1
+                    continue
                 self.pulumi("config", "set", "--path", f"adopt.{resource}", object_id)
-                report.hinted.append(resource)
+                report.hinted.append(f"{self.label}:{resource}")
+                report.followed_ids.setdefault(self.label, set()).add(object_id)
                 hints += 1
         else:
             report.unconverged.append(phase)
@@ -233,10 +346,15 @@ class Stack:
         report.up_runs[phase] = report.up_runs.get(phase, 0) + runs
         report.adopted += len(adopted)
         if hints:
-            report.hints_followed[phase] = hints
+            report.hints_followed[phase] = report.hints_followed.get(phase, 0) + hints
+        if refused:
+            report.hints_refused[phase] = report.hints_refused.get(phase, 0) + refused
 
-    def interrupted_up(self, admin: httpx.Client, victim: str, servers: int) -> None:
-        """Kill ``pulumi up`` (the CLI or the provider) once half the servers exist, then unlock."""
+    def interrupted_up(self, admin: httpx.Client, victim: str, servers: int, fresh_runner: bool) -> str:
+        """Kill ``pulumi up`` (the CLI or the provider) once half the servers exist, then unlock.
+
+        ``fresh_runner``: the next run is on another machine (a new checkout, no local
+        files): the create journal is removed. Returns what was done with the journal."""
 
         def half_made() -> bool:
             return bool(admin.get("/_admin/objects").json().get("server", 0) >= max(1, servers // 2))
@@ -244,6 +362,20 @@ class Stack:
         interrupt_up(self.directory, self.env, victim, half_made)
         # What a user does next (README, "After an interrupted up"): unlock, then up again.
         self.pulumi("cancel", "--yes", check=False)
+        if not fresh_runner:
+            return "no (the journal is kept)"
+        existed = self.journal.exists()
+        shutil.rmtree(self.journal.parent, ignore_errors=True)
+        return "yes (journal removed)" if existed else f"yes (but there was no journal at {self.journal})"
+
+
+def _plain(value: Any) -> Any:
+    """A value of ``stack export --show-secrets``: secrets are ``{"plaintext": "<JSON>"}``."""
+    if isinstance(value, dict) and "plaintext" in value:
+        return json.loads(value["plaintext"])
+    if isinstance(value, dict) and "ciphertext" in value:
+        return "(encrypted)"
+    return value
 
 
 def interrupt_up(
@@ -295,8 +427,10 @@ def run(
         mine = Stack(work, "mine", url, servers)
         admin.post("/_admin/faults", json={**rates, "seed": seed})
         if scenarios:
+            # Odd seeds: the CLI is killed, as when a CI runner dies, and the next run is on a
+            # fresh runner (no journal). Even seeds: only the provider dies, the machine stays.
             victim = "cli" if seed % 2 else "provider"
-            mine.interrupted_up(admin, victim, servers)
+            report.fresh_runner = mine.interrupted_up(admin, victim, servers, fresh_runner=victim == "cli")
             report.up_runs[f"up (after killing the {victim})"] = 1
             mine.converge(report, f"up (after killing the {victim})", attempts, "up")
             if mine.pending():
@@ -306,12 +440,24 @@ def run(
         mine.pulumi("config", "set", "stage", "2")
         mine.converge(report, "update", attempts, "up")
         if scenarios:
+            # The twin's user: on a hint naming the first stack's object, opts in to a second
+            # object of that name (odd seeds) or renames the resource (even seeds).
+            opt_in = "allow_duplicate_name" if seed % 2 else "rename"
             twin = Stack(work, "twin", url, servers)
             before = _snapshot(admin, mine.recorded())
-            twin.converge(report, "twin stack up", attempts, "up")
-            _check_twins(admin, mine, twin, report)
+            twin.converge(report, "twin stack up", attempts, "up", other=mine, opt_in=opt_in)
+            _race(admin, mine, twin, report, attempts, opt_in, {**rates, "seed": seed + 2})
+            for object_id, seen in _snapshot(admin, mine.recorded()).items():
+                before.setdefault(object_id, seen)  # the object the first stack made in the race
+            _check_twins(mine, twin, report)
             twin.converge(report, "twin stack destroy", attempts, "destroy")
-            report.foreign_touched += _changed(before, _snapshot(admin, mine.recorded()))
+            for change in _changed(before, _snapshot(admin, mine.recorded())):
+                (report.foreign_deleted if change.endswith(" deleted") else report.foreign_touched).append(change)
+            # The first stack's user: refresh keeps everything, and the program shows no changes.
+            mine.converge(report, "refresh after the twin", attempts, "refresh", "--skip-preview")
+            unchanged = mine.pulumi("preview", "--expect-no-changes", check=False)
+            if unchanged.returncode != 0:
+                report.foreign_touched.append(f"preview after the twin: {_preview_changes(unchanged.stdout)}")
             elsewhere, other_url = start_simulator({}, transition)
             _target_change(mine, url, other_url, report)
         report.faults.update(admin.get("/_admin/faults").json()["injected"])
@@ -356,10 +502,77 @@ def _changed(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     ]
 
 
-def _check_twins(admin: httpx.Client, mine: Stack, twin: Stack, report: Report) -> None:
-    """The twin stack (same project and stack name, another backend) recorded none of our objects."""
-    ours, theirs = set(mine.recorded().values()), set(twin.recorded().values())
-    report.foreign_touched += [f"shared by both stacks: {object_id}" for object_id in sorted(ours & theirs)]
+def _check_twins(mine: Stack, twin: Stack, report: Report) -> None:
+    """The twin stack (same project and stack name, another backend) recorded none of our
+    objects, and no hint a user followed named an object the other stack records."""
+    ours, theirs = mine.recorded_ids(), twin.recorded_ids()
+    shared = {f"recorded by both stacks: {object_id}" for object_id in set(mine.recorded().values()) & theirs}
+    for label, stack_ids, other_ids in (("mine", ours, theirs), ("twin", theirs, ours)):
+        shared |= {
+            f"{label} followed a hint naming the other stack's {object_id}"
+            for object_id in report.followed_ids.get(label, set()) & other_ids & stack_ids
+        }
+    report.foreign_adopted += sorted(shared)
+
+
+RACE_DELAY = 60.0
+"""Seconds the simulator holds the twin's create before answering 5xx (``release`` ends it
+sooner). Beyond the client's 30 s read timeout the twin sees a lost connection instead: the
+same uncertainty, so the race holds either way."""
+
+
+def _race(
+    admin: httpx.Client, mine: Stack, twin: Stack, report: Report, attempts: int, opt_in: str, faults: dict[str, Any]
+) -> None:
+    """Both stacks add the volume ``race`` (an explicit name). The twin looks, finds nothing and
+    sends its create, which the simulator holds and then answers 5xx having done nothing;
+    meanwhile the first stack creates ``race``. The twin must stop with a hint naming the
+    first stack's volume (never adopt it, never make a second one unasked); its user then
+    opts in or renames, as for ``archive``."""
+    for stack in (mine, twin):
+        stack.pulumi("config", "set", "race", "true")
+    admin.post("/_admin/faults", json={"error_rate": 1.0, "match": "^POST /v1/volumes$", "error_delay": RACE_DELAY})
+    log = twin.directory.parent / "twin-race-up.log"
+    command = ["pulumi", "up", "--yes", "--skip-preview", "--non-interactive"]
+    with log.open("w") as output:
+        running = subprocess.Popen(command, cwd=twin.directory, env=twin.env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 300
+        while running.poll() is None and time.monotonic() < deadline:
+            if admin.get("/_admin/faults").json()["injected"].get("error_before"):
+                break
+            time.sleep(0.05)
+        admin.post("/_admin/faults", json={})  # the first stack is not faulted while the twin's create is held
+        held = running.poll() is None
+        mine.converge(report, "race: first stack up", attempts, "up")
+        played = held and admin.get("/_admin/faults").json()["holding"] == 1
+        admin.post("/_admin/faults", json=faults)
+        admin.post("/_admin/faults/release")
+        running.wait(timeout=900)
+    finally:
+        if running.poll() is None:
+            running.kill()
+            running.wait()
+    text = log.read_text()
+    first = subprocess.CompletedProcess(command, running.returncode, text, "")
+    theirs = mine.recorded().get("race")
+    hinted = {object_id for resource, object_id in ADOPT_HINT.findall(text) if resource == "race"}
+    twin.converge(report, "race: twin up", attempts, "up", other=mine, opt_in=opt_in, first=first)
+    race = twin.recorded().get("race")
+    if running.returncode != 0 and theirs in hinted:
+        outcome = "stopped with a hint naming the first stack's volume"
+    elif race == theirs:
+        outcome = "ADOPTED the first stack's volume"
+    elif running.returncode == 0:
+        outcome = "CREATED another volume of the name unasked"
+    else:
+        outcome = f"FAILED otherwise: {text[-1500:]}"
+    report.race = f"{'played' if played else 'NOT PLAYED (the first stack outlasted the hold)'}: {outcome}"
+
+
+def _preview_changes(output: str) -> str:
+    """The lines of a preview that name a change."""
+    return "; ".join(line.strip() for line in output.splitlines() if re.match(r"\s*[-+~]{1,2}\s", line))[:1000]
 
 
 def _target_change(mine: Stack, url: str, other_url: str, report: Report) -> None:
@@ -421,7 +634,13 @@ def main() -> int:
     parser.add_argument("--throttle-rate", type=float, default=0.05)
     parser.add_argument("--drop-rate", type=float, default=0.03)
     parser.add_argument("--late-error-rate", type=float, default=0.03)
-    parser.add_argument("--seeds", default="1", help="comma-separated seeds, one run each (odd: the CLI is killed)")
+    parser.add_argument(
+        "--seeds",
+        default="1",
+        help="comma-separated seeds, one run each (odd: the CLI is killed, the next run is on a fresh runner "
+        "without the create journal, the twin's user opts in with allow_duplicate_name; even: the provider is "
+        "killed, the journal kept, the twin's user renames)",
+    )
     parser.add_argument("--transition-seconds", type=float, default=0.3)
     parser.add_argument("--attempts", type=int, default=4, help="how many times a failed pulumi run is repeated")
     parser.add_argument("--no-scenarios", action="store_true", help="faults only: no crash, twin stack, target change")
@@ -442,17 +661,23 @@ def main() -> int:
         failed += report.mismatches != 0 or report.target_change_refused is False
         injected = sum(report.faults.values())
         rows.append(
-            f"| {seed} | {injected} ({injected / max(report.api_requests, 1):.0%}) | {report.most_runs} | "
-            f"{sum(report.hints_followed.values())} | {report.adopted} | "
+            f"| {seed} | {'yes' if report.fresh_runner.startswith('yes') else 'no'} | "
+            f"{injected} ({injected / max(report.api_requests, 1):.0%}) | "
+            f"{report.most_runs} ({report.most_runs_besides_hints}) | "
+            f"{sum(report.hints_followed.values())} | {sum(report.hints_refused.values())} | {report.adopted} | "
             f"{len(report.duplicates)} | {len(report.orphans)} | "
-            f"{len(report.foreign_touched)} | {len(report.lost_state_entries)} | "
-            f"{sum(report.left_after_destroy.values())} | {report.target_change_refused} |"
+            f"{len(report.foreign_adopted)} | {len(report.foreign_deleted)} | {len(report.foreign_touched)} | "
+            f"{len(report.keys_lost)} | {len(report.lost_state_entries)} | "
+            f"{sum(report.left_after_destroy.values())} | {report.target_change_refused} | "
+            f"{report.race.split(':')[0]}{'' if report.race_failed else ' ok'} |"
         )
     print(
-        "| seed | faults | most runs in a phase | adopt hints followed | adopted (proven) | duplicates | orphans | "
-        "foreign objects touched | lost state entries | left after destroy | target change refused |"
+        "| seed | fresh runner | faults | most runs in a phase (besides hints) | hints followed | "
+        "hints naming the other stack's | adopted (proven) | duplicates | orphans | foreign adopted | "
+        "foreign deleted | foreign touched | private keys lost | lost state entries | left after destroy | "
+        "target change refused | race |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
     return 1 if failed else 0
 
