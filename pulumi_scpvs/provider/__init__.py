@@ -11,6 +11,7 @@ from ._inputs import (
     INT32_MAX,
     VOLUME_SIZE_MAX_GIB,
     VOLUME_SIZE_MIN_GIB,
+    NameSharingInputs,
     NewVolumeInput,
     ObjectId,
     ResourceInputs,
@@ -20,7 +21,7 @@ from ._inputs import (
 )
 from ._ownership import Candidate
 from ._resource import ScpResource
-from ._spec import AutoName, Crud, Props, ResourceSpec, compact, id_parts, join_id, observed
+from ._spec import AnswerOnly, AutoName, Crud, Props, ResourceSpec, compact, id_parts, join_id, observed
 from ._timeouts import Timeouts, parse_duration
 
 __all__ = [
@@ -29,9 +30,11 @@ __all__ = [
     "PROVIDER_RETRY",
     "VOLUME_SIZE_MAX_GIB",
     "VOLUME_SIZE_MIN_GIB",
+    "AnswerOnly",
     "AutoName",
     "Candidate",
     "Crud",
+    "NameSharingInputs",
     "NewVolumeInput",
     "ObjectId",
     "Operation",

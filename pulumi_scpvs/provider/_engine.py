@@ -57,7 +57,6 @@ from ._keys import (
     AUTONAMED_KEY,
     INPUTS_KEY,
     LEGACY_KIND_KEY,
-    MARK_KEY,
     PROFILE_KEY,
     PROVIDER_KEY,
     RESOURCE_NAME_KEY,
@@ -65,6 +64,7 @@ from ._keys import (
     TARGET_KEY,
     TIMEOUTS_KEY,
 )
+from ._inputs import ResourceInputs, partial_inputs
 from ._naming import fill_in_name
 from ._operation import Operation
 from ._ownership import MARK_KEYS, Candidate
@@ -73,6 +73,7 @@ from ._safety import CreateSafetyNet
 from ._spec import (
     MANAGEMENT_INPUTS,
     RESERVED_OUTPUTS,
+    AnswerOnly,
     Crud,
     Props,
     ResourceSpec,
@@ -95,6 +96,11 @@ def _failure_path(location: tuple[Any, ...]) -> str:
     for part in location:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
     return path
+
+
+def _input_name(failure_path: str) -> str:
+    """The input a failure's path starts with (``networks[0].fixed_ip``: ``networks``)."""
+    return failure_path.partition(".")[0].partition("[")[0]
 
 
 def validation_failures(error: ValidationError, skip: Collection[str] = ()) -> list[CheckFailure]:
@@ -208,16 +214,27 @@ class ScpProvider(ResourceProvider):
         assert operation.response_model is not None
         return client.call_model(operation.response_model, operation, path=path)
 
-    def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
-        """Create the object, wait until it is usable; return its id and extra outputs."""
+    def send_create(self, op: Operation, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
+        """Send the create request; return the new object's resource id (``parent/child`` for a
+        child) and the outputs only the answer carries. Nothing more: the safety net journals
+        the id, then waits with :meth:`wait_ready` (see :mod:`._safety`). ``mark`` is the
+        ownership mark for kinds whose objects carry ``metadata``."""
         crud = self._crud()
         operation = crud.operation(crud.create)
         parents = [str(inputs[name]) for name in operation.path_params]
         assert operation.response_model is not None
         path = dict(zip(operation.path_params, parents, strict=True))
-        created = op.client.call_model(operation.response_model, operation, path=path, body=self.create_request(inputs))
-        object_id = join_id(*parents, str(crud.created_id(created)))
-        return object_id, self.wait_ready(op, object_id, inputs)
+        body = self.create_request(inputs, mark)
+        created = op.client.call_model(operation.response_model, operation, path=path, body=body)
+        return join_id(*parents, str(crud.created_id(created))), {}
+
+    def answer_only_output(self, inputs: Props) -> AnswerOnly | None:
+        """An output only the create's answer carries, for these inputs (a generated private key).
+
+        An object proven this resource's but made by a create whose answer was lost is then
+        deleted and created again, and ``adopt_id`` is refused: never an empty output in silence.
+        """
+        return None
 
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         """The show response as plain JSON data, or ``None`` when the object is gone."""
@@ -251,8 +268,7 @@ class ScpProvider(ResourceProvider):
     def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
         """Wait until a just-created (or adopted) object is usable; return extra outputs.
 
-        ``create_object`` ends with it; it is called alone when a create whose answer
-        was lost turns out to have happened.
+        The safety net calls it after :meth:`send_create` (and for an adopted object).
         """
         crud = self.spec.crud
         if crud is not None and crud.ready:
@@ -297,21 +313,16 @@ class ScpProvider(ResourceProvider):
                 found.append(dataclasses.replace(candidate, id=join_id(*parents, candidate.id), related=bool(parents)))
         return found
 
-    def failed_object_id(self, object_id: str, inputs: Props) -> str:
-        """The resource id of an object whose creation failed, from the id a wait reported
-        (an attachment waits on its volume; its own id is ``volume/server``)."""
-        return object_id
-
-    def create_request(self, inputs: Props) -> Props:
+    def create_request(self, inputs: Props, mark: Mapping[str, str] | None = None) -> Props:
         """The create request body: each field of ``spec.request_model`` from the input of the
         same name (or the one ``spec.request_fields`` names), unset fields left out; kinds
-        whose objects carry ``metadata`` get the ownership mark in it."""
+        whose objects carry ``metadata`` get the ownership ``mark`` in it."""
         model = self.spec.request_model
         if model is None:
             raise NotImplementedError(f"{self.spec.type_name} declares no request model")
         request = {name: inputs.get(self.spec.request_fields.get(name, name)) for name in model.model_fields}
         if self.spec.crud is not None and self.spec.crud.marked:
-            request["metadata"] = with_mark(request.get("metadata"), inputs)
+            request["metadata"] = with_mark(request.get("metadata"), mark)
         return compact(request)
 
     def validate(self, inputs: BaseModel) -> list[CheckFailure]:
@@ -357,11 +368,9 @@ class ScpProvider(ResourceProvider):
             # or every defaulted input would look changed in the plan.
             inputs = {**self._defaults(), **inputs}
         else:
-            if not unknown:
-                failures = self.validate(model)
             inputs = {**model.model_dump(mode="json"), **{k: inputs[k] for k in unknown}}
-            if not unknown and not failures and olds:
-                failures = self.validate_change(old_inputs(olds), model)
+        if not failures:
+            failures = self._known_failures(olds, known, unknown)
             if autonamed and inputs.get(ADOPT_KEY):
                 failures.append(CheckFailure("name", "set name to the adopted object's name when using adopt_id"))
         if autonamed:
@@ -373,6 +382,32 @@ class ScpProvider(ResourceProvider):
             if news.get(key) is not None:
                 inputs[key] = news[key]
         return CheckResult(inputs, failures)
+
+    def _known_failures(self, olds: Props, known: Props, unknown: Collection[str]) -> list[CheckFailure]:
+        """``validate`` and ``validate_change`` on the known inputs (all of them, once none is unknown).
+
+        At preview an input may wait for another resource's output. The known ones are
+        checked all the same, in a model where the unknown ones are absent (see
+        :func:`partial_inputs`): what can never work is refused at the first preview, not
+        at `up` after the resources it waits for were made. A failure that names no known
+        input (an unknown one, or a value the request lacks because of one) waits until
+        they are known.
+        """
+        model_class = self.spec.inputs
+        if unknown and issubclass(model_class, ResourceInputs):
+            model_class = partial_inputs(model_class, frozenset(unknown))
+        try:
+            model = model_class.model_validate(known)
+        except ValidationError:
+            return []  # rules across known and unknown inputs: decided once all are known
+
+        def about_known(failures: list[CheckFailure]) -> list[CheckFailure]:
+            return [f for f in failures if _input_name(f.property) in known] if unknown else failures
+
+        failures = about_known(self.validate(model))
+        if not failures and olds:
+            failures = about_known(self.validate_change(old_inputs(olds), model))
+        return failures
 
     def _same_kind_as_recorded(self, olds: Props) -> list[CheckFailure]:
         """Refuse to take over a 0.1.0 resource of another kind.
@@ -541,9 +576,8 @@ def kind_watch(crud: Crud | None, client: ScpClient) -> ListWatch | None:
     return client.watch(listing, item_model) if item_model is showing.response_model else None
 
 
-def with_mark(metadata: Any, inputs: Props) -> Any:
-    """Metadata with the ownership mark of the create request (see _ownership), if any."""
-    mark = inputs.get(MARK_KEY)
+def with_mark(metadata: Any, mark: Mapping[str, str] | None) -> Any:
+    """Metadata with the ownership mark of a create request (see :mod:`._ownership`), if any."""
     if not mark:
         return metadata
     return {**(metadata or {}), **mark}

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import unicodedata
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
 
+from ._ownership import MARK_KEYS
 from ._timeouts import Duration
+from ._values import as_number
 
 # The API's integers are 32-bit signed on the wire: no integer input may exceed this.
 INT32_MAX = 2**31 - 1
@@ -69,6 +73,75 @@ ObjectId = Annotated[str, AfterValidator(check_object_id)]
 """The id of another object: it goes into request paths, so it cannot change the URL."""
 
 
+def check_metadata(metadata: dict[str, str]) -> dict[str, str]:
+    """The rule of every ``metadata`` input, naming the key that breaks it.
+
+    The ownership mark's keys (``MARK_KEYS``) are the provider's own: the create request
+    adds them to the metadata, so a program's value would be overwritten in silence, or
+    pass for a mark this stack never made. An empty key names nothing, and a NUL byte
+    cannot be kept in the text SCP stores metadata as.
+    """
+    for key, value in metadata.items():
+        if not key:
+            raise ValueError("a key is empty")
+        if key in MARK_KEYS:
+            raise ValueError(
+                f"the key {key!r} is reserved: pulumi-scpvs marks the objects it creates with it "
+                "(see README: Reliability); use another key"
+            )
+        if "\x00" in key:
+            raise ValueError(f"the key {key!r} contains NUL")
+        if "\x00" in value:
+            raise ValueError(f"the value of {key!r} contains NUL")
+    return metadata
+
+
+Metadata = Annotated[dict[str, str], AfterValidator(check_metadata)]
+"""A ``metadata`` input: string keys and values, none of them the provider's mark (see :func:`check_metadata`)."""
+
+
+def check_ip_address(value: str) -> str:
+    """One IPv4 or IPv6 address, as the standard library reads it: not a network, a range or a name.
+
+    SCP assigns exactly the address given; anything else fails only when the object is
+    created, after the resources it waits for were made.
+    """
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        raise ValueError(f"must be an IP address such as 192.168.0.10 or fd00::10 ({value!r} is not one)") from None
+    return value
+
+
+IpAddress = Annotated[str, AfterValidator(check_ip_address)]
+"""An IP address input (``fixed_ip``)."""
+
+SERVER_COUNTS = ("min_server_count", "desired_server_count", "max_server_count")
+
+
+def ordered_server_count(value: int | None, info: ValidationInfo) -> int | None:
+    """Server counts satisfy min <= desired <= max, compared as numbers.
+
+    Pydantic validates a model's fields in order, and ``info.data`` holds the earlier ones
+    that passed: each count is compared with the counts validated before it, so every
+    pair is compared once, and a broken pair is refused even while the third count is
+    unknown (preview).
+    """
+    number, field = as_number(value), info.field_name
+    if number is None or field not in SERVER_COUNTS:
+        return value
+    position = SERVER_COUNTS.index(field)
+    for index, other in enumerate(SERVER_COUNTS):
+        bound = as_number(info.data.get(other)) if other != field else None
+        if bound is None:
+            continue
+        if index < position and number < bound:
+            raise ValueError(f"must be at least {other} ({bound}): counts satisfy min <= desired <= max")
+        if index > position and number > bound:
+            raise ValueError(f"must be at most {other} ({bound}): counts satisfy min <= desired <= max")
+    return value
+
+
 class TimeoutsInput(BaseModel):
     """The ``timeouts`` input: any of create/update/delete, as seconds or '20m'-style strings."""
 
@@ -92,6 +165,9 @@ class ResourceInputs(BaseModel):
     # The ids a composite resource id joins with '/' (``volume_id/server_id``...), for
     # ``adopt_id``; empty for a resource whose id is the object's own id.
     adopt_id_parts: ClassVar[tuple[str, ...]] = ()
+    # The inputs not known yet (preview), in the model ``check`` validates the known ones
+    # with (see ``partial_inputs``): they are absent there (``None``), not really unset.
+    unknown_inputs: ClassVar[frozenset[str]] = frozenset()
 
     timeouts: TimeoutsInput | None = None
     adopt_id: str | None = Field(
@@ -130,6 +206,37 @@ class ResourceInputs(BaseModel):
             if problem:
                 raise ValueError(f"must be {'/'.join(parts)}, and {name} {ID_RULE} ({problem})")
         return value
+
+
+class NameSharingInputs(ResourceInputs):
+    """Inputs of a kind whose objects may share a name and carry no ownership mark (volumes,
+    server groups, images): an existing object of the program's explicit name stops the
+    create, because nothing can tell whether an interrupted run of this stack made it. A
+    program that wants another object of that name beside it says so."""
+
+    allow_duplicate_name: bool = Field(
+        default=False,
+        description=(
+            "create this object even when others of its name exist (by default the create stops and names "
+            "them: one of them may be this resource's, made by an interrupted run; see README: Reliability)"
+        ),
+    )
+
+
+@functools.cache
+def partial_inputs(model: type[ResourceInputs], unknown: frozenset[str]) -> type[ResourceInputs]:
+    """``model`` for the inputs known at preview: those in ``unknown`` are optional, and absent.
+
+    The known inputs are validated by the very rules of ``model`` (its field validators
+    see the unknown ones as ``None``), and its dump makes the create request whose
+    document model is checked too: what can never work is refused at the first preview.
+    """
+    if not unknown:
+        return model
+    fields: dict[str, Any] = {name: (Any, None) for name in unknown if name in model.model_fields}
+    partial = create_model(model.__name__, __base__=model, **fields)
+    partial.unknown_inputs = unknown
+    return partial
 
 
 class NewVolumeInput(BaseModel):

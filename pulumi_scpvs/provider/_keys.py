@@ -5,7 +5,6 @@ RESOURCE_NAME_KEY = "__resource_name"
 AUTONAMED_KEY = "__autonamed"
 STACK_AUTONAMED = "stack"  # the value of AUTONAMED_KEY when the name derives from the stack identity
 STACK_IDENTITY_KEY = "__stack_identity"
-MARK_KEY = "__mark"  # the ownership mark a create request carries (kinds with metadata)
 # Where the object lives (endpoint and account id, never a key): checked before touching it.
 TARGET_KEY = "__target"
 MOVE_FROM_ENV = "SCPVS_MOVE_FROM"
@@ -16,6 +15,8 @@ INPUTS_KEY = "__inputs"
 TIMEOUTS_KEY = "timeouts"
 ADOPT_KEY = "adopt_id"
 KEEP_FAILED_KEY = "keep_failed"
+# Volumes, server groups and images may share a name: creating one beside another of its name is opt-in.
+ALLOW_DUPLICATE_NAME_KEY = "allow_duplicate_name"
 # The named block of ``scpvs:profiles`` whose account and region the object lives in.
 PROFILE_KEY = "profile"
 # 0.1.0 gave every resource one shared Pulumi type and recorded its kind as this input.

@@ -22,9 +22,6 @@ class Operation:
     client: ScpClient
     deadline: float
     resource_type: str
-    # Told the id of the first object waited on: a create's object exists from then on, and
-    # the journal records it before the (possibly long) wait for it to be ready.
-    on_object: Callable[[str], None] | None = None
 
     def waiter(
         self,
@@ -33,9 +30,6 @@ class Operation:
         object_id: str,
         watch: ListWatch | None = None,
     ) -> Waiter[Any]:
-        if self.on_object is not None:
-            notify, self.on_object = self.on_object, None
-            notify(object_id)
         return Waiter(read=read, state_of=state_of, description=self.resource_type, object_id=object_id, watch=watch)
 
     def wait(

@@ -12,11 +12,11 @@ object is adopted only on proof:
   other stack can produce it;
 * **relationship**: an attachment or membership between objects this resource names;
 * **journal**: this machine's record that this stack's resource made object ``X`` (written
-  when the create's answer arrived, before the engine saved it);
-* **cloud clock**: after a lost answer, the one object of that name created since the
-  request was sent, by the server's ``Date`` clock, for kinds that can carry no mark.
+  as soon as the create's answer arrived, before the object is ready or the engine saved it).
 
-Anything else is reported with the candidates' ids and the ``adopt_id`` to use.
+Nothing else proves anything: not a name the program chose, not a creation time. An
+object that may be this resource's but cannot be proven is reported with its id and the
+``adopt_id`` to use, and nothing is created beside it (see :mod:`._safety`).
 """
 
 from __future__ import annotations
@@ -36,8 +36,6 @@ OWNER_MARK = "scpvs-owner"
 ATTEMPT_MARK = "scpvs-attempt"
 MARK_KEYS = (OWNER_MARK, ATTEMPT_MARK)
 JOURNAL_ENV = "SCPVS_JOURNAL"
-# A Date header has whole seconds and created_at may be rounded: allow that much, no more.
-CLOCK_RESOLUTION_SECONDS = 1.0
 
 
 def owner_token(stack_identity: str, resource_name: str) -> str:
@@ -95,8 +93,6 @@ class Claim:
     name: str | None
     stack_autonamed: bool
     """The name was derived from the stack identity (so it proves ownership)."""
-    since: float | None = None
-    """The server's clock when that request was sent."""
     attempts: tuple[str, ...] = ()
     """The nonces of this create's requests: among several marked objects, theirs is the one."""
 
@@ -113,21 +109,18 @@ class Claim:
             return "its name was generated from this stack's identity"
         return None
 
-    def made_since(self, candidate: Candidate) -> bool:
-        """Created, by the cloud's clock, after the request whose answer was lost was sent."""
-        if self.since is None or candidate.created_at is None:
-            return False
-        if candidate.marks is not None and candidate.marks.get(OWNER_MARK) not in (None, self.owner):
-            return False  # another stack's mark
-        return candidate.created_at >= self.since - CLOCK_RESOLUTION_SECONDS
+    def rules_out(self, candidate: Candidate) -> bool:
+        """``candidate`` cannot be this resource's object: a create of this stack would have
+        marked it, and it carries no mark of ours."""
+        return self.owner is not None and candidate.marks is not None and self.proves(candidate) is None
 
 
 @dataclass
 class Sorted:
-    """Candidates proven this resource's (with how), and those made since a lost request."""
+    """Candidates proven this resource's (with how), and those that might be and cannot be proven."""
 
     proven: list[tuple[Candidate, str]] = field(default_factory=list)
-    recent: list[Candidate] = field(default_factory=list)
+    unproven: list[Candidate] = field(default_factory=list)
 
 
 def sort_candidates(candidates: Iterable[Candidate], claim: Claim) -> Sorted:
@@ -136,8 +129,8 @@ def sort_candidates(candidates: Iterable[Candidate], claim: Claim) -> Sorted:
         proof = claim.proves(candidate)
         if proof is not None:
             result.proven.append((candidate, proof))
-        elif claim.made_since(candidate):
-            result.recent.append(candidate)
+        elif not claim.rules_out(candidate):
+            result.unproven.append(candidate)
     return result
 
 
@@ -150,14 +143,19 @@ def pick_proven(proven: list[tuple[Candidate, str]], claim: Claim) -> list[tuple
     return proven
 
 
-def adopt_hint(kind: str, candidates: Iterable[Candidate]) -> str:
+def adopt_hint(kind: str, candidates: Iterable[Candidate], *, name_can_repeat: bool = False) -> str:
+    """What was found, and the user's three ways on: adopt it, rename, or (where the API allows
+    several objects of one name) create another one on purpose."""
     listed = "; ".join(c.describe() for c in candidates)
     first = next(iter(candidates), None)
     example = f'adopt_id="{first.id}"' if first else 'adopt_id="<id>"'
+    others = "give this resource another name (or leave name unset to autoname it)"
+    if name_can_repeat:
+        others += ", or set allow_duplicate_name=True to create another object of the same name"
     return (
-        f"found {kind} {listed}, which this stack cannot prove it made. If it is this resource's object "
-        f"(an earlier run was interrupted), manage it by adding {example} to the resource and run `pulumi up` "
-        "again; if it belongs to someone else, give this resource another name (or leave name unset to autoname it)"
+        f"found {kind} {listed}, which this stack cannot prove it made, so nothing was created. If it is this "
+        f"resource's object (an earlier run was interrupted), manage it by adding {example} to the resource and "
+        f"run `pulumi up` again; if it belongs to someone else, {others}"
     )
 
 
@@ -165,19 +163,22 @@ def adopt_hint(kind: str, candidates: Iterable[Candidate]) -> str:
 class JournalEntry:
     owner: str
     name: str | None
-    since: float | None
+    seen: frozenset[str]
+    """The candidates that existed before the create was sent: they are not what it made."""
     object_id: str | None
 
 
 class Journal:
     """This machine's record of the creates it sent, in SQLite next to the program.
 
-    A row is written before a create request and completed with the object's id when the
-    answer arrives. After a run killed between those moments, or between the answer and
-    the engine saving the state, the next run of the same stack and resource finds the row:
-    with an id, the object is its own; without one, an object of that name made since then
-    is reported instead of being duplicated. Rows are keyed by the owner token, so another
-    stack (even of the same name) never reads them.
+    A row is written before a create request (with the candidates that existed then) and
+    completed with the object's id as soon as the answer arrives. After a run killed
+    between those moments, or between the answer and the engine saving the state, the next
+    run of the same stack and resource finds the row: with an id, the object is its own;
+    without one, any candidate that appeared since is reported instead of being duplicated
+    or adopted. Rows are keyed by the owner token, so another stack (even of the same name)
+    never reads them. A fresh machine has no journal: the other proofs still hold, and an
+    unproven candidate of an explicit name stops the create (see :mod:`._safety`).
     """
 
     def __init__(self, path: str | None = None) -> None:
@@ -191,7 +192,7 @@ class Journal:
         connection = sqlite3.connect(self.path, timeout=30.0)
         if not self._ready:
             connection.execute(
-                "CREATE TABLE IF NOT EXISTS creates_v1 (owner TEXT PRIMARY KEY, name TEXT, since REAL, object_id TEXT)"
+                "CREATE TABLE IF NOT EXISTS creates_v2 (owner TEXT PRIMARY KEY, name TEXT, seen TEXT, object_id TEXT)"
             )
             connection.commit()
             self._ready = True
@@ -206,28 +207,31 @@ class Journal:
             finally:
                 connection.close()
 
-    def started(self, owner: str, name: str | None, since: float | None) -> None:
+    def started(self, owner: str, name: str | None, seen: Iterable[str]) -> None:
         self._write(
-            "INSERT OR REPLACE INTO creates_v1 (owner, name, since, object_id) VALUES (?, ?, ?, NULL)",
-            (owner, name, since),
+            "INSERT OR REPLACE INTO creates_v2 (owner, name, seen, object_id) VALUES (?, ?, ?, NULL)",
+            (owner, name, json.dumps(sorted(seen))),
         )
 
     def made(self, owner: str, object_id: str) -> None:
-        self._write("UPDATE creates_v1 SET object_id = ? WHERE owner = ?", (object_id, owner))
+        self._write("UPDATE creates_v2 SET object_id = ? WHERE owner = ?", (object_id, owner))
 
     def forget(self, owner: str) -> None:
-        self._write("DELETE FROM creates_v1 WHERE owner = ?", (owner,))
+        self._write("DELETE FROM creates_v2 WHERE owner = ?", (owner,))
 
     def entry(self, owner: str) -> JournalEntry | None:
         with self._lock:
             connection = self._connect()
             try:
                 row = connection.execute(
-                    "SELECT owner, name, since, object_id FROM creates_v1 WHERE owner = ?", (owner,)
+                    "SELECT owner, name, seen, object_id FROM creates_v2 WHERE owner = ?", (owner,)
                 ).fetchone()
             finally:
                 connection.close()
-        return None if row is None else JournalEntry(*row)
+        if row is None:
+            return None
+        owner_, name, seen, object_id = row
+        return JournalEntry(owner_, name, frozenset(json.loads(seen or "[]")), object_id)
 
 
 def request_digest(values: Mapping[str, Any]) -> str:

@@ -1,16 +1,20 @@
 """The create safety net: exactly one object per create, and adoption by proof only.
 
-A create first adopts what an interrupted run of this very resource provably made (see
-:mod:`._ownership` for the proofs); when an answer is lost it looks for what the
-attempt made before trying again; an object whose creation failed is deleted (unless
-``keep_failed``). ``adopt_id`` brings a named object under management after checking
-that it matches the program.
+A create is sent, journaled, then settled, in that order and in plain sight: the
+resource's ``send_create`` hook only sends and returns the new object's resource id;
+this module records that id in the journal before waiting for the object (so a run
+killed during the wait is recognised by the next), then waits for it, and deletes an
+object whose creation failed (unless ``keep_failed``).
+
+Before sending, it adopts what an interrupted run of this very resource provably made
+(see :mod:`._ownership` for the proofs) and stops, naming the ``adopt_id`` to use, on
+what may be this resource's object but cannot be proven. When an answer is lost it
+looks for what the attempt made before trying again, with the same rule. ``adopt_id``
+brings a named object under management after checking that it matches the program.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import logging
 import secrets
 import time
@@ -30,9 +34,9 @@ from ..scp._errors import (
     WaitTimeoutError,
 )
 from ._keys import (
+    ALLOW_DUPLICATE_NAME_KEY,
     AUTONAMED_KEY,
     KEEP_FAILED_KEY,
-    MARK_KEY,
     RESOURCE_NAME_KEY,
     STACK_AUTONAMED,
     STACK_IDENTITY_KEY,
@@ -57,7 +61,7 @@ from ._values import normalise
 if TYPE_CHECKING:
     from ._engine import ScpProvider
 
-log = logging.getLogger("pulumi_scpvs.provider")
+log = logging.getLogger(__name__)
 
 # Errors after which a create may or may not have happened.
 UNCERTAIN_ERRORS = (ScpConnectionError, ServerError)
@@ -76,13 +80,13 @@ STATS = AdoptionCount()
 
 
 class CreateSafetyNet:
-    """Creates and adopts for one provider, through its hooks."""
+    """Creates and adopts for one provider, through its hooks: send, journal, then settle."""
 
     def __init__(self, provider: ScpProvider) -> None:
         self.provider = provider
         self.spec = provider.spec
 
-    def _claim(self, inputs: Props, since: float | None = None, attempts: tuple[str, ...] = ()) -> Claim:
+    def _claim(self, inputs: Props, attempts: tuple[str, ...] = ()) -> Claim:
         """What identifies this create: the stack, the resource and what it asks for (a
         replacement asks for something else, so it never takes the object it replaces)."""
         identity = inputs.get(STACK_IDENTITY_KEY)
@@ -93,7 +97,6 @@ class CreateSafetyNet:
             owner=owner,
             name=inputs.get("name"),
             stack_autonamed=inputs.get(AUTONAMED_KEY) == STACK_AUTONAMED,
-            since=since,
             attempts=attempts,
         )
 
@@ -104,39 +107,45 @@ class CreateSafetyNet:
             return None
 
     def create(self, op: Operation, inputs: Props) -> tuple[str, Props]:
-        """Create exactly one object: adopt what an interrupted run made, and when an
-        answer is lost, look for what the attempt made before trying again."""
+        """Create exactly one object: take over what an interrupted run provably made, stop
+        on what may be this resource's but cannot be proven, and when an answer is lost,
+        look for what the attempt made before trying again."""
         claim = self._claim(inputs)
-        earlier = self._made_by_an_earlier_run(op, inputs, claim)
+        found = self._look(op.client, inputs)
+        earlier = self._made_by_an_earlier_run(op, inputs, claim, found)
         if earlier is not None:
-            return earlier, self._settle_or_clean_up(op, earlier, inputs)
+            settled = self._take_over(op, earlier, inputs)
+            if settled is not None:
+                return earlier, settled
+            found = self._look(op.client, inputs)
+        seen = frozenset(c.id for c in found or ())
         attempts: tuple[str, ...] = ()
         for attempt in range(1, CREATE_ATTEMPTS + 1):
             nonce = secrets.token_hex(8)
             attempts += (nonce,)
-            since = op.client.server_time()
             if claim.owner is not None:
-                JOURNAL.started(claim.owner, inputs.get("name"), since)
-            marked = {**inputs, MARK_KEY: {OWNER_MARK: claim.owner, ATTEMPT_MARK: nonce}} if claim.owner else inputs
-            if claim.owner is not None:
-                op.on_object = functools.partial(self._journal_made, claim.owner, inputs)
+                JOURNAL.started(claim.owner, inputs.get("name"), seen)
+            mark = {OWNER_MARK: claim.owner, ATTEMPT_MARK: nonce} if claim.owner else None
+            made: str | None
             try:
-                object_id, extra = self._create_or_clean_up(op, marked, claim)
+                object_id, extra = self.provider.send_create(op, inputs, mark)
+            except ConflictError as conflict:
+                made = self._owner_of_the_conflict(op, inputs, self._claim(inputs, attempts), conflict)
             except UNCERTAIN_ERRORS as error:
-                found = self._made_by_this_attempt(op, inputs, self._claim(inputs, since, attempts), error)
-                if found is not None:
-                    return found, self._settle_or_clean_up(op, found, inputs)
-                if attempt == CREATE_ATTEMPTS or time.monotonic() >= op.deadline:
-                    raise
-                log.warning("%s create failed (%s) and made nothing: trying again", self.spec.type_name, error)
-                continue
-            if claim.owner is not None:
-                JOURNAL.made(claim.owner, object_id)
-            return object_id, extra
-        raise AssertionError("unreachable")
-
-    def _journal_made(self, owner: str, inputs: Props, waited_id: str) -> None:
-        JOURNAL.made(owner, self.provider.failed_object_id(waited_id, inputs))
+                made = self._made_by_this_attempt(op, inputs, self._claim(inputs, attempts), seen, error)
+                if made is None:
+                    if attempt == CREATE_ATTEMPTS or time.monotonic() >= op.deadline:
+                        raise
+                    log.warning("%s create failed (%s) and made nothing: trying again", self.spec.type_name, error)
+                    continue
+            else:
+                if claim.owner is not None:
+                    JOURNAL.made(claim.owner, object_id)
+                return object_id, {**extra, **self._settle_or_clean_up(op, object_id, inputs)}
+            settled = self._take_over(op, made, inputs)
+            if settled is not None:
+                return made, settled
+        raise ScpError(f"creating {self.spec.type_name}: no object after {CREATE_ATTEMPTS} attempts")
 
     def _adopt_if_proven(self, proven: list[tuple[Candidate, str]], claim: Claim, during: str) -> str | None:
         """The one object proven this resource's (adopted), or ``None``; several is an error to resolve by hand."""
@@ -156,15 +165,25 @@ class CreateSafetyNet:
         log.warning("%s %s exists and %s: adopting it", self.spec.type_name, object_id, how)
         return object_id
 
-    def _made_by_an_earlier_run(self, op: Operation, inputs: Props, claim: Claim) -> str | None:
+    def _hint(self, candidates: list[Candidate]) -> str:
+        return adopt_hint(
+            self.spec.type_name, candidates, name_can_repeat=ALLOW_DUPLICATE_NAME_KEY in self.spec.input_fields
+        )
+
+    def _made_by_an_earlier_run(
+        self, op: Operation, inputs: Props, claim: Claim, found: list[Candidate] | None
+    ) -> str | None:
         """The object an interrupted run of this very resource made, when it can be proven.
 
         Proof is the ownership mark, the stack-derived autoname, the relationship, or this
-        machine's journal. An interrupted create whose object cannot be proven stops here
-        with the candidates and the ``adopt_id`` to use, instead of making a second one.
+        machine's journal. What may be this resource's object but cannot be proven stops the
+        create with the candidates and the ``adopt_id`` to use: an object of the explicit
+        name (for kinds that carry no mark), or one that appeared since a create of this
+        resource was sent and never answered (the journal says so).
         """
+        name = inputs.get("name")
         entry = JOURNAL.entry(claim.owner) if claim.owner else None
-        if entry is not None and entry.name != inputs.get("name"):
+        if entry is not None and entry.name != name:
             entry = None  # renamed since: the object, if any, is not under this name
         if entry is not None and entry.object_id:
             try:
@@ -173,25 +192,32 @@ class CreateSafetyNet:
                 live = None
             if live is not None:
                 return self._adopted(entry.object_id, "this machine's journal records that this stack made it")
-        found = self._look(op.client, inputs)
         if found is None:
             return None
-        if claim.since is None and entry is not None:
-            claim = dataclasses.replace(claim, since=entry.since)
         sorted_ = sort_candidates(found, claim)
         adopted = self._adopt_if_proven(sorted_.proven, claim, f"creating {self.spec.type_name}")
         if adopted is not None:
             return adopted
-        if entry is not None and entry.object_id is None and sorted_.recent:
-            # An earlier run sent this create and never saw the answer.
+        appeared = [c for c in sorted_.unproven if entry is not None and c.id not in entry.seen]
+        if appeared:
             raise ScpError(
-                f"creating {self.spec.type_name} {inputs.get('name')!r}: an earlier run of this stack was "
-                f"interrupted while creating it, and {adopt_hint(self.spec.type_name, sorted_.recent)}"
+                f"creating {self.spec.type_name} {name!r}: an earlier run of this stack was interrupted while "
+                f"creating it, and {self._hint(appeared)}"
             )
+        same_name = [c for c in sorted_.unproven if name is not None and c.name == name and not c.related]
+        if same_name and not inputs.get(ALLOW_DUPLICATE_NAME_KEY) and not claim.stack_autonamed:
+            raise ScpError(f"creating {self.spec.type_name} {name!r}: {self._hint(same_name)}")
         return None
 
-    def _made_by_this_attempt(self, op: Operation, inputs: Props, claim: Claim, error: Exception) -> str | None:
-        """After a lost answer: the object this create made, ``None`` when it made nothing."""
+    def _made_by_this_attempt(
+        self, op: Operation, inputs: Props, claim: Claim, seen: frozenset[str], error: Exception
+    ) -> str | None:
+        """After a lost answer: the object this create made, ``None`` when it made nothing.
+
+        An object that appeared since the create was sent and cannot be proven this
+        resource's may be another's made meanwhile (a pipeline creating the same name):
+        reported, never adopted, and nothing more is created.
+        """
         found = self._look(op.client, inputs)
         if found is None:
             raise ScpError(
@@ -202,58 +228,66 @@ class CreateSafetyNet:
         adopted = self._adopt_if_proven(sorted_.proven, claim, f"creating {self.spec.type_name} answered {error}")
         if adopted is not None:
             return adopted
-        if claim.owner is not None and any(c.marks is not None for c in found):
-            return None  # a kind that carries the mark: unmarked or foreign-marked objects are not ours
-        if len(sorted_.recent) == 1:
-            return self._adopted(sorted_.recent[0].id, f"was made after this create was sent (it answered {error})")
-        if sorted_.recent:
-            raise ScpError(
-                f"creating {self.spec.type_name} answered {error}, and {len(sorted_.recent)} objects appeared since "
-                f"it was sent: {adopt_hint(self.spec.type_name, sorted_.recent)}"
-            ) from error
+        appeared = [c for c in sorted_.unproven if c.id not in seen]
+        if appeared:
+            raise ScpError(f"creating {self.spec.type_name} answered {error}, and {self._hint(appeared)}") from error
         return None
 
-    def _create_or_clean_up(self, op: Operation, inputs: Props, claim: Claim) -> tuple[str, Props]:
-        try:
-            return self.provider.create_object(op, inputs)
-        except WaitError as error:
-            raise self._clean_up(op, error, inputs) from error
-        except ConflictError as conflict:
-            # A name already taken: ours only if proven (an earlier run whose answer was lost).
-            found = self._look(op.client, inputs)
-            if found is None:
-                raise
-            adopted = self._adopt_if_proven(sort_candidates(found, claim).proven, claim, conflict.detail)
-            if adopted is not None:
-                return adopted, self._settle_or_clean_up(op, adopted, inputs)
-            named = [c for c in found if c.name == inputs.get("name")] or found
-            if not named:
-                raise
-            raise ScpError(f"{conflict.detail}: {adopt_hint(self.spec.type_name, named)}") from conflict
+    def _owner_of_the_conflict(self, op: Operation, inputs: Props, claim: Claim, conflict: ConflictError) -> str:
+        """A name already taken: ours only if proven (an earlier run whose answer was lost)."""
+        found = self._look(op.client, inputs)
+        if found is None:
+            raise conflict
+        adopted = self._adopt_if_proven(sort_candidates(found, claim).proven, claim, conflict.detail)
+        if adopted is not None:
+            return adopted
+        named = [c for c in found if c.name == inputs.get("name")] or found
+        if not named:
+            raise conflict
+        raise ScpError(f"{conflict.detail}: {self._hint(named)}") from conflict
+
+    def _take_over(self, op: Operation, object_id: str, inputs: Props) -> Props | None:
+        """Settle an object proven this resource's and return its extra outputs, or delete it
+        and return ``None`` (to create it again) when it lacks what only the answer to its
+        create carried (a generated private key): never an output missing in silence."""
+        lost = self.provider.answer_only_output(inputs)
+        if lost is None:
+            return self._settle_or_clean_up(op, object_id, inputs)
+        log.warning(
+            "%s %s was made by an interrupted create of this resource, and %s came only in the answer that "
+            "create never received: deleting it to create it again",
+            self.spec.type_name,
+            object_id,
+            lost.what,
+        )
+        self._delete(op, object_id, inputs)
+        return None
 
     def _settle_or_clean_up(self, op: Operation, object_id: str, inputs: Props) -> Props:
         try:
             return self.provider.wait_ready(op, object_id, inputs)
         except WaitError as error:
-            raise self._clean_up(op, error, inputs) from error
+            raise self._clean_up(op, error, object_id, inputs) from error
 
-    def _clean_up(self, op: Operation, error: WaitError, inputs: Props) -> WaitError:
+    def _delete(self, op: Operation, object_id: str, inputs: Props) -> None:
+        """Delete an object this create made (within the resource's delete timeout) and forget it."""
+        delete_timeout = self.spec.timeouts.merged(inputs.get(TIMEOUTS_KEY)).delete
+        deadline = time.monotonic() + delete_timeout
+        client = self.provider.client(self.provider.profile_of(inputs))
+        self.provider.delete_object(Operation(client.until(deadline), deadline, op.resource_type), object_id, {})
+        owner = self._claim(inputs).owner
+        if owner is not None:
+            JOURNAL.forget(owner)
+
+    def _clean_up(self, op: Operation, error: WaitError, object_id: str, inputs: Props) -> WaitError:
         """Delete an object whose creation failed (unless ``keep_failed``); say what happened."""
-        object_id = self.provider.failed_object_id(error.object_id, inputs)
         what = f"{self.spec.type_name} {object_id}"
         if inputs.get(KEEP_FAILED_KEY):
             outcome = "kept it for inspection (keep_failed); delete it yourself when done"
         else:
-            delete_timeout = self.spec.timeouts.merged(inputs.get(TIMEOUTS_KEY)).delete
-            cleanup_deadline = time.monotonic() + delete_timeout
-            client = self.provider.client(self.provider.profile_of(inputs))
-            cleanup = Operation(client.until(cleanup_deadline), cleanup_deadline, op.resource_type)
             try:
-                self.provider.delete_object(cleanup, object_id, {})
+                self._delete(op, object_id, inputs)
                 outcome = f"deleted {what} so that nothing is left behind"
-                owner = self._claim(inputs).owner
-                if owner is not None:
-                    JOURNAL.forget(owner)
             except NotFoundError:
                 outcome = f"{what} is already gone"
             except Exception as cleanup_error:
@@ -272,6 +306,14 @@ class CreateSafetyNet:
             live = None
         if live is None:
             raise ConfigurationError(f"adopt_id: there is no {self.spec.type_name} {object_id!r} to adopt")
+        lost = self.provider.answer_only_output(inputs)
+        if lost is not None:
+            raise ConfigurationError(
+                f"adopt_id: {self.spec.type_name} {object_id} cannot be adopted as declared: {lost.what} came only "
+                "in the answer to the request that created it and cannot be read back, so that output would be "
+                f"empty. {lost.instead}, or delete {object_id} and remove adopt_id: `pulumi up` then creates a "
+                "new one"
+            )
         extra = self.provider.wait_ready(op, object_id, inputs)
         live = self.provider.read_object(op.client, object_id, extra) or live
         observed = {name: observe(live) for name, observe in self.spec.observed_inputs.items()}

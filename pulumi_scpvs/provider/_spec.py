@@ -29,7 +29,7 @@ RESERVED_OUTPUTS = frozenset({"id", "urn"})
 # Inputs about how to manage the object, not about the object: they never replace it nor
 # update it through the API. (A changed ``profile`` is recorded by an update that sends
 # nothing, when it points where the object is; anywhere else is refused, see _targets.)
-MANAGEMENT_INPUTS = frozenset({"timeouts", "adopt_id", "keep_failed", "profile"})
+MANAGEMENT_INPUTS = frozenset({"timeouts", "adopt_id", "keep_failed", "profile", "allow_duplicate_name"})
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,16 @@ class Crud:
         if found is None:
             raise NotImplementedError("this resource declares no such operation")
         return found
+
+
+@dataclass(frozen=True)
+class AnswerOnly:
+    """An output that only the answer to a create carries (a generated private key): an object
+    adopted without that answer would lack it (see ``ScpProvider.answer_only_output``)."""
+
+    what: str
+    instead: str
+    """What a user who adopts such an object declares instead (a sentence without a full stop)."""
 
 
 @dataclass(frozen=True)

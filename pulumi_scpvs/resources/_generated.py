@@ -493,6 +493,7 @@ class Image(ScpResource):
         adopt_id: pulumi.Input[str] | None = None,
         keep_failed: pulumi.Input[bool] | None = None,
         profile: pulumi.Input[str] | None = None,
+        allow_duplicate_name: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a Image.
@@ -512,6 +513,7 @@ class Image(ScpResource):
         :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
         :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
+        :param allow_duplicate_name: create this object even when others of its name exist (by default the create stops and names them: one of them may be this resource's, made by an interrupted run; see README: Reliability)
         :param opts: the options of this resource
         """
         super().__init__(resource_name, locals(), opts)
@@ -956,6 +958,7 @@ class ServerGroup(ScpResource):
         adopt_id: pulumi.Input[str] | None = None,
         keep_failed: pulumi.Input[bool] | None = None,
         profile: pulumi.Input[str] | None = None,
+        allow_duplicate_name: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a ServerGroup.
@@ -968,6 +971,7 @@ class ServerGroup(ScpResource):
         :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
         :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
+        :param allow_duplicate_name: create this object even when others of its name exist (by default the create stops and names them: one of them may be this resource's, made by an interrupted run; see README: Reliability)
         :param opts: the options of this resource
         """
         super().__init__(resource_name, locals(), opts)
@@ -1048,6 +1052,7 @@ class ServerImage(ScpResource):
         adopt_id: pulumi.Input[str] | None = None,
         keep_failed: pulumi.Input[bool] | None = None,
         profile: pulumi.Input[str] | None = None,
+        allow_duplicate_name: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a ServerImage.
@@ -1059,6 +1064,7 @@ class ServerImage(ScpResource):
         :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
         :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
+        :param allow_duplicate_name: create this object even when others of its name exist (by default the create stops and names them: one of them may be this resource's, made by an interrupted run; see README: Reliability)
         :param opts: the options of this resource
         """
         super().__init__(resource_name, locals(), opts)
@@ -1270,6 +1276,7 @@ class Volume(ScpResource):
         adopt_id: pulumi.Input[str] | None = None,
         keep_failed: pulumi.Input[bool] | None = None,
         profile: pulumi.Input[str] | None = None,
+        allow_duplicate_name: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare a Volume.
@@ -1285,6 +1292,7 @@ class Volume(ScpResource):
         :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
         :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
+        :param allow_duplicate_name: create this object even when others of its name exist (by default the create stops and names them: one of them may be this resource's, made by an interrupted run; see README: Reliability)
         :param opts: the options of this resource
         """
         super().__init__(resource_name, locals(), opts)

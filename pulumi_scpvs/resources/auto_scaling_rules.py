@@ -6,12 +6,13 @@ group in place with one PUT: the common :class:`~pulumi_scpvs.provider.Crud` sha
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from ..provider import AutoName, Crud, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, Timeouts, observed
-from ..provider._inputs import INT32_MAX, ObjectId
+from ..provider._inputs import INT32_MAX, SERVER_COUNTS, ObjectId, ordered_server_count
 from ..scp.models import AutoScalingGroupPolicyCreateRequest
 
 GROUP = "auto_scaling_group_id"
@@ -19,13 +20,12 @@ RULE_TIMEOUTS = Timeouts.each(300)
 
 
 class _GroupChildProvider(ScpProvider):
-    """A child is created active; one created ``INACTIVE`` is switched off right after."""
+    """A child is created active; one created ``INACTIVE`` is switched off once made."""
 
-    def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
-        object_id, extra = super().create_object(op, inputs)
+    def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
         if "INACTIVE" in (inputs.get("state"), inputs.get("notification_state")):
             self.update_object(op, object_id, {}, inputs, [])
-        return object_id, extra
+        return super().wait_ready(op, object_id, inputs)
 
 
 # -- policies ------------------------------------------------------------------------------
@@ -91,6 +91,8 @@ class AutoScalingGroupScheduleInputs(ResourceInputs):
     description: str | None = None
     state: Literal["ACTIVE", "INACTIVE"] = "ACTIVE"
 
+    _counts_rule = field_validator(*SERVER_COUNTS)(ordered_server_count)
+
 
 class AutoScalingGroupScheduleProvider(_GroupChildProvider):
     """Sets a group's counts on a schedule; every field but the group changes in place."""
@@ -135,5 +137,5 @@ class AutoScalingGroupNotificationProvider(_GroupChildProvider):
         observed_inputs=observed("notification_events", "notification_state"),
     )
 
-    def create_request(self, inputs: Props) -> Props:
+    def create_request(self, inputs: Props, mark: Mapping[str, str] | None = None) -> Props:
         return {"user_ids": [inputs["user_id"]], "notification_events": inputs["notification_events"]}

@@ -9,12 +9,13 @@ profile: only the member account may set a membership's status).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Literal
 
 from pulumi.dynamic import CheckFailure
 from pydantic import BaseModel, Field
 
-from ..provider import Candidate, ResourceInputs, TagInput, Timeouts
+from ..provider import Candidate, NameSharingInputs, ResourceInputs, TagInput, Timeouts
 from ..provider._engine import Operation, ScpProvider
 from ..provider._inputs import IMAGE_MIN_RAM_MAX_MIB, VOLUME_SIZE_MAX_GIB, ObjectId
 from ..provider._spec import AutoName, Crud, Props, ResourceSpec, compact, id_parts, join_id, observed
@@ -34,7 +35,7 @@ IMAGE_CRUD = Crud(
 IMAGE_TIMEOUTS = Timeouts(create=1800, update=300, delete=600)
 
 
-class ImageInputs(ResourceInputs):
+class ImageInputs(NameSharingInputs):
     name: str | None = None
     os_distro: Literal["alma", "centos", "rhel", "rocky", "ubuntu", "windows", "oracle"]
     # Patterns are ``^...\Z``: a final ``$`` would also accept a trailing newline (see ResourceInputs).
@@ -63,6 +64,9 @@ class ImageProvider(ScpProvider):
 
     def validate_change(self, olds: Props, inputs: BaseModel) -> list[CheckFailure]:
         _, replacing = self.changed_fields(olds, inputs.model_dump(mode="json"))
+        # An input not known yet (preview) may well stay the same: only known changes are causes.
+        unknown = inputs.unknown_inputs if isinstance(inputs, ResourceInputs) else frozenset()
+        replacing = [name for name in replacing if name not in unknown]
         # An autoname changes along with whatever forces the replacement: name the cause.
         causes = [name for name in replacing if name != "name"] or replacing
         if causes and olds.get("protected") and getattr(inputs, "protected", False):
@@ -87,7 +91,7 @@ class ImageProvider(ScpProvider):
         return {}
 
 
-class ServerImageInputs(ResourceInputs):
+class ServerImageInputs(NameSharingInputs):
     server_id: ObjectId
     # The document's rule for image names (ImageCreateRequest.name); the custom-image request states none.
     name: str | None = Field(default=None, pattern=r"^[a-zA-Z0-9-_ ]*\Z", min_length=1, max_length=255)
@@ -100,9 +104,9 @@ class ServerImageProvider(ScpProvider):
         inputs=ServerImageInputs, crud=IMAGE_CRUD, autoname=AutoName(max_length=255), timeouts=IMAGE_TIMEOUTS
     )
 
-    def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
+    def send_create(self, op: Operation, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
         created = op.client.servers.create_server_custom_image(inputs["server_id"], {"image_name": inputs["name"]})
-        return created.image_id, self.wait_ready(op, created.image_id, inputs)
+        return created.image_id, {}
 
 
 class ImageMemberInputs(ResourceInputs):
@@ -129,7 +133,7 @@ class ImageMemberProvider(ScpProvider):
         observed_inputs=observed("status"),
     )
 
-    def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
+    def send_create(self, op: Operation, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
         image_id, member_id = inputs["image_id"], inputs["member_id"]
         if op.client.images.show_image(image_id).visibility == "private":
             op.client.images.create_sharing_image(image_id)
@@ -189,7 +193,7 @@ class ImageMemberAcceptanceProvider(ScpProvider):
         observed_inputs=observed("status"),
     )
 
-    def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
+    def send_create(self, op: Operation, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
         image_id, member_id, status = inputs["image_id"], inputs["member_id"], inputs["status"]
         op.converge(
             lambda: op.client.images.update_image_member(image_id, member_id, {"status": status}),

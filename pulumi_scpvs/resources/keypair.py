@@ -2,15 +2,71 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+import base64
+import binascii
+from collections.abc import Mapping
 
-from ..provider import AutoName, Crud, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, TagInput, Timeouts
+from pydantic import BaseModel, Field, field_validator
+
+from ..provider import (
+    AnswerOnly,
+    AutoName,
+    Crud,
+    Operation,
+    Props,
+    ResourceInputs,
+    ResourceSpec,
+    ScpProvider,
+    TagInput,
+    Timeouts,
+)
 from ..provider._ownership import Candidate
 from ..scp import NotFoundError, ScpClient
 from ..scp.models import KeypairCreateResponse
 
 # The document's rule for keypair names (KeypairCreateRequest.name): 1 to 255 of these.
 KEYPAIR_NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_ ")
+# The OpenSSH public key types (``ssh-keygen -t``): the first word of a key line, and the
+# type string its base64 blob starts with.
+PUBLIC_KEY_TYPES = (
+    "ssh-ed25519",
+    "ssh-rsa",
+    "ecdsa-sha2-nistp256",
+    "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521",
+    "ssh-dss",
+    "sk-ssh-ed25519@openssh.com",
+    "sk-ecdsa-sha2-nistp256@openssh.com",
+)
+PUBLIC_KEY_FORM = "an OpenSSH public key ('<type> <base64 key> [comment]', as in a .pub file)"
+
+
+def public_key_problem(public_key: str) -> str | None:
+    """Why ``public_key`` is not one OpenSSH public key line, or ``None`` when it is.
+
+    The line is ``<type> <base64 blob> [comment]``, and the blob starts with the type again
+    (a 4-byte length, then the type): a key pasted whole, not truncated, and of the type it
+    says. One final newline (a .pub file read as it is) is allowed; another line is not:
+    SCP imports one key.
+    """
+    line = public_key.removesuffix("\n").removesuffix("\r")
+    if "\n" in line or "\r" in line:
+        return "it must be one line: one key"
+    words = line.split(None, 2)
+    if not words or words[0] not in PUBLIC_KEY_TYPES:
+        kind = words[0] if words else ""
+        return f"{kind!r} is not a key type ({', '.join(PUBLIC_KEY_TYPES)})"
+    if len(words) < 2:
+        return "the base64 key after the type is missing"
+    try:
+        blob = base64.b64decode(words[1], validate=True)
+    except (binascii.Error, ValueError):
+        return "the key after the type is not base64"
+    length = int.from_bytes(blob[:4], "big")
+    inner = blob[4 : 4 + length].decode("ascii", errors="replace") if len(blob) >= 4 + length else ""
+    if inner != words[0]:
+        return f"the key inside is {inner or 'truncated'}, not {words[0]}"
+    return None
 
 
 class KeypairInputs(ResourceInputs):
@@ -19,6 +75,26 @@ class KeypairInputs(ResourceInputs):
         default=None, description="OpenSSH public key to import; omit to have SCP generate a pair"
     )
     tags: list[TagInput] | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name_rule(cls, value: str | None) -> str | None:
+        """The document allows spaces anywhere in a name, but a name that is only spaces shows
+        as nothing, and spaces at either end are invisible in the console and in `pulumi`
+        output while servers and requests (``/v1/keypairs/{name}``) name the key pair by them."""
+        if value and not value.strip(" "):
+            raise ValueError("must not be only spaces")
+        if value and value != value.strip(" "):
+            raise ValueError("must not begin or end with a space")
+        return value
+
+    @field_validator("public_key")
+    @classmethod
+    def _public_key_rule(cls, value: str | None) -> str | None:
+        problem = None if value is None else public_key_problem(value)
+        if problem:
+            raise ValueError(f"must be {PUBLIC_KEY_FORM}: {problem}")
+        return value
 
     @classmethod
     def check_adopt_id(cls, value: str) -> str:
@@ -46,9 +122,16 @@ class KeypairProvider(ScpProvider):
         kept_outputs=("private_key",),
     )
 
-    def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
+    def send_create(self, op: Operation, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
         created: KeypairCreateResponse = op.client.keypairs.create_keypair(self.create_request(inputs))
         return created.name, {"private_key": created.private_key}
+
+    def answer_only_output(self, inputs: Props) -> AnswerOnly | None:
+        if inputs.get("public_key"):
+            return None
+        return AnswerOnly(
+            "its generated private key", "If you hold its private key, set public_key to the key pair's public key"
+        )
 
     def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
         try:

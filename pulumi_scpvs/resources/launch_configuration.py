@@ -7,6 +7,8 @@ configuration (an in-place update) before the old one is deleted.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pydantic import Field
 
 from ..provider import (
@@ -52,5 +54,5 @@ class LaunchConfigurationProvider(ScpProvider):
         secret_outputs=("user_data", "__inputs"),
     )
 
-    def create_request(self, inputs: Props) -> Props:
-        return super().create_request({**inputs, "user_data": encode_user_data(inputs.get("user_data"))})
+    def create_request(self, inputs: Props, mark: Mapping[str, str] | None = None) -> Props:
+        return super().create_request({**inputs, "user_data": encode_user_data(inputs.get("user_data"))}, mark)

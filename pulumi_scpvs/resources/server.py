@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..provider import NewVolumeInput, ResourceInputs, TagInput, Timeouts
 from ..provider._engine import Operation, ScpProvider, with_mark
-from ..provider._inputs import INT32_MAX, ObjectId
+from ..provider._inputs import INT32_MAX, IpAddress, Metadata, ObjectId
 from ..provider._spec import AutoName, Crud, Props, ResourceSpec
 from ..scp.models import ServerShowResponse
 from ._common import encode_user_data
@@ -31,7 +31,7 @@ class ServerNetworkInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     subnet_id: ObjectId | None = None
-    fixed_ip: str | None = None
+    fixed_ip: IpAddress | None = None
     port_id: ObjectId | None = None
     public_ip_id: ObjectId | None = None
 
@@ -57,7 +57,7 @@ class ServerInputs(ResourceInputs):
     partition_number: int | None = Field(default=None, ge=0, le=INT32_MAX)
     product_category: Literal["compute", "container"] | None = None
     product_offering: Literal["virtual_server", "gpu_server", "k8s_vm", "k8s_gpu_vm"] | None = None
-    metadata: dict[str, str] | None = None
+    metadata: Metadata | None = None
     user_data: str | None = Field(default=None, description="cloud-init user data (plain text; sent base64-encoded)")
     tags: list[TagInput] | None = None
     power_state: Literal["ACTIVE", "SHUTOFF"] = "ACTIVE"
@@ -113,7 +113,7 @@ class ServerProvider(ScpProvider):
         request_fields={"security_groups": "security_group_ids", "volumes": "boot_volume"},
     )
 
-    def create_request(self, inputs: Props) -> Props:
+    def create_request(self, inputs: Props, mark: Mapping[str, str] | None = None) -> Props:
         volumes = []
         if inputs.get("boot_volume"):
             volumes.append({**inputs["boot_volume"], "boot_index": 0, "source_type": "image"})
@@ -130,7 +130,7 @@ class ServerProvider(ScpProvider):
             "partition_number": inputs.get("partition_number"),
             "product_category": inputs.get("product_category"),
             "product_offering": inputs.get("product_offering"),
-            "metadata": with_mark(inputs.get("metadata"), inputs),
+            "metadata": with_mark(inputs.get("metadata"), mark),
             "user_data": encode_user_data(inputs.get("user_data")),
             "tags": inputs.get("tags"),
             "lock": inputs.get("lock") or None,
@@ -149,9 +149,8 @@ class ServerProvider(ScpProvider):
             watch=self.watch(op.client),
         )
 
-    def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
-        server_id = op.client.servers.create_server(self.create_request(inputs)).servers[0].id
-        return server_id, self.wait_ready(op, server_id, inputs)
+    def send_create(self, op: Operation, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
+        return op.client.servers.create_server(self.create_request(inputs, mark)).servers[0].id, {}
 
     def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
         server = self._wait(op, object_id)

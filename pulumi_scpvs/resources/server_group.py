@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ..provider import AutoName, Crud, ResourceInputs, ResourceSpec, ScpProvider, TagInput, Timeouts
+from ..provider import AutoName, Crud, NameSharingInputs, ResourceSpec, ScpProvider, TagInput, Timeouts
 
 
-class ServerGroupInputs(ResourceInputs):
+class ServerGroupInputs(NameSharingInputs):
     name: str | None = None
     policy: Literal["affinity", "anti-affinity", "partition"]
     tags: list[TagInput] | None = None

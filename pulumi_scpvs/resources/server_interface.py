@@ -7,15 +7,16 @@ interface it was attached to.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
 from ..provider import Candidate, ResourceInputs, Timeouts
 from ..provider._engine import Operation, ScpProvider
-from ..provider._inputs import ObjectId
+from ..provider._inputs import IpAddress, ObjectId
 from ..provider._spec import Crud, Props, ResourceSpec, compact, id_parts, join_id
-from ..scp import ScpClient
+from ..scp import ScpClient, ScpError
 from ..scp.models import InterfaceResponse
 from ..scp.models import PrivateStaticNat as PrivateNatModel
 from ..scp.models import PublicStaticNat as PublicNatModel
@@ -30,7 +31,7 @@ class ServerInterfaceInputs(ResourceInputs):
 
     server_id: ObjectId
     subnet_id: ObjectId | None = None
-    fixed_ip: str | None = None
+    fixed_ip: IpAddress | None = None
     port_id: ObjectId | None = None
 
 
@@ -49,12 +50,15 @@ class ServerInterfaceProvider(ScpProvider):
         read = lambda: show_interface(op.client, server_id, port_id)  # noqa: E731
         op.wait(read, lambda i: i.port_state, port_id, ("ACTIVE",), ("ERROR",))
 
-    def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
+    def send_create(self, op: Operation, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
         fixed_ips = [{"ip_address": inputs["fixed_ip"]}] if inputs.get("fixed_ip") else None
         body = compact({"subnet_id": inputs.get("subnet_id"), "port_id": inputs.get("port_id"), "fixed_ips": fixed_ips})
         port_id = op.client.servers.create_server_interface(inputs["server_id"], body).port_id
-        self._wait(op, inputs["server_id"], port_id)
         return join_id(inputs["server_id"], port_id), {}
+
+    def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
+        self._wait(op, *id_parts(object_id, 2))
+        return {}
 
     def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
         # An existing port this resource names is the declared interface. An interface in the
@@ -101,15 +105,21 @@ class _NatProvider(ScpProvider):
         body_model = self._crud().operation(self._crud().create).body_model
         return tuple(body_model.model_fields) if body_model else ()
 
-    def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
+    def send_create(self, op: Operation, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
         server_id, port_id = inputs["server_id"], inputs["port_id"]
         body = {k: inputs[k] for k in self._request_fields()}
         path = {"server_id": server_id, "port_id": port_id}
         op.client.call(self._crud().operation(self._crud().create), path=path, body=body)
-        nat = op.wait(
-            lambda: self._nat(op.client, server_id, port_id), lambda n: n.state, port_id, ("ACTIVE",), ("ERROR",)
-        )
+        nat = self._nat(op.client, server_id, port_id)
+        if nat is None:
+            raise ScpError(f"{self.spec.type_name}: interface {port_id} shows no NAT right after creating one")
         return join_id(server_id, port_id, nat.id), {}
+
+    def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
+        server_id, port_id, _ = id_parts(object_id, 3)
+        read = lambda: self._nat(op.client, server_id, port_id)  # noqa: E731
+        op.wait(read, lambda n: n.state, object_id, ("ACTIVE",), ("ERROR",))
+        return {}
 
     def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
         # One NAT per interface: the interface's NAT, made from the same addresses, is the declared one.

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pulumi.dynamic import CheckFailure
 from pydantic import BaseModel, Field, field_validator
 
-from ..provider import ResourceInputs, TagInput, Timeouts
+from ..provider import NameSharingInputs, TagInput, Timeouts
 from ..provider._engine import Operation, ScpProvider
 from ..provider._inputs import VOLUME_SIZE_MAX_GIB, VOLUME_SIZE_MIN_GIB, ObjectId, multiple_of_8
 from ..provider._spec import AutoName, Crud, Props, ResourceSpec, observed
+from ..provider._values import as_number
 
 
-class VolumeInputs(ResourceInputs):
+class VolumeInputs(NameSharingInputs):
     name: str | None = None
     size: int = Field(
         ge=VOLUME_SIZE_MIN_GIB,
@@ -49,10 +50,11 @@ class VolumeProvider(ScpProvider):
     )
 
     def validate_change(self, olds: Props, inputs: BaseModel) -> list[CheckFailure]:
-        old_size, new_size = olds.get("size"), getattr(inputs, "size", None)
-        if isinstance(old_size, int) and isinstance(new_size, int) and new_size < old_size:
+        # The engine's olds are floats (16.0): compare numbers, or a shrink would "update" nothing.
+        old_size, new_size = as_number(olds.get("size")), as_number(getattr(inputs, "size", None))
+        if old_size is not None and new_size is not None and new_size < old_size:
             return [
-                CheckFailure("size", f"cannot shrink a volume from {old_size} to {new_size} GiB; volumes only grow")
+                CheckFailure("size", f"cannot shrink a volume from {old_size:g} to {new_size:g} GiB; volumes only grow")
             ]
         return []
 

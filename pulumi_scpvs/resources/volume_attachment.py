@@ -9,6 +9,7 @@ is where read and update go. The id is ``volume_id/server_id``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..provider import Candidate, ResourceInputs, Timeouts
@@ -49,19 +50,15 @@ class VolumeAttachmentProvider(ScpProvider):
         volumes = kind_watch(VolumeProvider.spec.crud, op.client)
         op.wait(lambda: op.client.volumes.show_volume(volume_id), settled, volume_id, ("done",), ("error",), volumes)
 
-    def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
+    def send_create(self, op: Operation, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
         body = {"server_id": inputs["server_id"], "delete_on_termination": inputs["delete_on_termination"]}
         op.client.volumes.attach_volume_to_server(inputs["volume_id"], body)
-        object_id = join_id(inputs["volume_id"], inputs["server_id"])
-        return object_id, self.wait_ready(op, object_id, inputs)
+        return join_id(inputs["volume_id"], inputs["server_id"]), {}
 
     def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
         volume = client.volumes.show_volume(inputs["volume_id"])
         attached = any(s.id == inputs["server_id"] for s in volume.servers)
         return [Candidate(join_id(inputs["volume_id"], inputs["server_id"]), related=True)] if attached else []
-
-    def failed_object_id(self, object_id: str, inputs: Props) -> str:
-        return join_id(inputs["volume_id"], inputs["server_id"])
 
     def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
         self._wait_for_volume(op, inputs["volume_id"], True, inputs["server_id"])

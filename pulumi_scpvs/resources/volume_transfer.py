@@ -7,9 +7,11 @@ deleting an acceptance is a documented no-op: the volume stays where it went.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pydantic import BaseModel, Field
 
-from ..provider import Crud, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, Timeouts
+from ..provider import AnswerOnly, Crud, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, Timeouts
 from ..provider._inputs import ObjectId
 from ..scp import ScpClient
 from ..scp.models import VolumeTransferAcceptResponse, VolumeTransferRequest
@@ -38,9 +40,14 @@ class VolumeTransferProvider(ScpProvider):
         request_model=VolumeTransferRequest,
     )
 
-    def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
+    def send_create(self, op: Operation, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
         created = op.client.volume_transfers.create_volume_transfer(self.create_request(inputs))
         return created.id, {"auth_key": created.auth_key}
+
+    def answer_only_output(self, inputs: Props) -> AnswerOnly | None:
+        return AnswerOnly(
+            "its auth_key", "Give the receiving account the auth key by other means and adopt the acceptance instead"
+        )
 
 
 class VolumeTransferAcceptanceInputs(ResourceInputs):
@@ -59,7 +66,7 @@ class VolumeTransferAcceptanceProvider(ScpProvider):
         secret_outputs=("auth_key", "__inputs"),
     )
 
-    def create_object(self, op: Operation, inputs: Props) -> tuple[str, Props]:
+    def send_create(self, op: Operation, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
         accepted = op.client.volume_transfers.accept_volume_transfer(
             inputs["transfer_id"], {"auth_key": inputs["auth_key"]}
         )

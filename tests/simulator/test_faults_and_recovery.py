@@ -10,9 +10,9 @@ import pytest
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
-from pulumi_scpvs import AuthenticationError, ResourceFailedError, WaitTimeoutError
+from pulumi_scpvs import AuthenticationError, ResourceFailedError, ScpError, WaitTimeoutError
 from pulumi_scpvs.provider import ScpProvider
-from pulumi_scpvs.provider._keys import RESOURCE_NAME_KEY
+from pulumi_scpvs.provider._keys import RESOURCE_NAME_KEY, STACK_IDENTITY_KEY
 from pulumi_scpvs.resources import KeypairProvider, VolumeProvider
 from pulumi_scpvs.scp._signing import sign
 
@@ -43,14 +43,32 @@ def volume_inputs(volumes: Any, name: str = "data", **extra: Any) -> dict[str, A
 
 @pytest.mark.parametrize("fault", ["drop_rate", "late_error_rate"])
 def test_a_create_whose_answer_is_lost_adopts_what_it_made(slow_simulator: RunningSimulator, fault: str) -> None:
+    """An autoname derived from the stack identity proves the object this create made."""
     volumes = provider(VolumeProvider, slow_simulator)
+    inputs = volumes.check({}, {RESOURCE_NAME_KEY: "p/s/data", STACK_IDENTITY_KEY: "stack-a", "size": 8}).inputs
     faults(slow_simulator, **{fault: 1.0})  # every mutating request: committed, then the answer is lost
-    created = volumes.create(volume_inputs(volumes))
+    created = volumes.create(inputs)
     report = faults(slow_simulator)
     listed = slow_simulator.client().volumes.list_volumes().volumes
     assert [v.id for v in listed] == [created.id], "exactly one volume, and it is the one Pulumi records"
     assert created.outs["state"] == "available"
     assert report["injected"] == {}  # the report was reset by the second POST; the first did inject
+
+
+@pytest.mark.parametrize("fault", ["drop_rate", "late_error_rate"])
+def test_a_lost_answer_for_an_explicit_name_stops_and_names_the_object(
+    slow_simulator: RunningSimulator, fault: str
+) -> None:
+    """An explicit name proves nothing: the object is named with its adopt_id, and nothing more is made."""
+    volumes = provider(VolumeProvider, slow_simulator)
+    faults(slow_simulator, **{fault: 1.0})
+    with pytest.raises(ScpError, match="cannot prove it made, so nothing was created") as stopped:
+        volumes.create(volume_inputs(volumes))
+    faults(slow_simulator)
+    (made,) = slow_simulator.client().volumes.list_volumes().volumes
+    assert f'adopt_id="{made.id}"' in str(stopped.value)
+    adopted = volumes.create(volume_inputs(volumes, adopt_id=made.id))
+    assert adopted.id == made.id and len(slow_simulator.client().volumes.list_volumes().volumes) == 1
 
 
 def test_errors_before_the_commit_are_retried_without_duplicates(slow_simulator: RunningSimulator) -> None:

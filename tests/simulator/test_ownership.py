@@ -85,19 +85,59 @@ def test_two_stacks_of_the_same_name_each_create_their_own(sim: RunningSimulator
     assert client.keypairs.show_keypair(a_key.id).name == a_key.id
 
 
-def test_a_lost_create_never_adopts_an_object_of_the_same_name_made_before_it(sim: RunningSimulator) -> None:
-    """502 before anything ran: the same-named volume another stack made a moment earlier is not ours."""
+def test_an_existing_object_of_the_explicit_name_stops_the_create(sim: RunningSimulator) -> None:
+    """A fresh runner (no journal) or another stack: an unprovable volume of the name is named, not duplicated."""
     volumes = provider(VolumeProvider, sim)
     theirs = volumes.create(checked(volumes, "data", "stack-a", name="shared", size=8))
-    time.sleep(2.5)  # the Date header has whole seconds: "since" is known to a second
-    faults(sim, error_rate=1.0, match="^POST /v1/volumes$")
-    with pytest.raises(ScpError, match=r"50[0234]"):
+    with pytest.raises(ScpError, match=f'adopt_id="{theirs.id}".*allow_duplicate_name=True') as stopped:
         volumes.create(checked(volumes, "data", "stack-b", name="shared", size=8))
-    faults(sim)
-    mine = volumes.create(checked(volumes, "data", "stack-b", name="shared", size=8))
+    assert "nothing was created" in str(stopped.value)
+    assert [v.id for v in sim.client().volumes.list_volumes(name="shared").volumes] == [theirs.id]
+    mine = volumes.create(checked(volumes, "data", "stack-b", name="shared", size=8, allow_duplicate_name=True))
     assert mine.id != theirs.id
     volumes.delete(mine.id, mine.outs)
     assert sim.client().volumes.show_volume(theirs.id).name == "shared"
+
+
+def test_a_lost_create_never_adopts_an_object_of_the_same_name_made_before_it(sim: RunningSimulator) -> None:
+    """502 before anything ran: the same-named volume another stack made earlier is not ours (opted in to duplicates)."""
+    volumes = provider(VolumeProvider, sim)
+    theirs = volumes.create(checked(volumes, "data", "stack-a", name="shared", size=8))
+    faults(sim, error_rate=1.0, match="^POST /v1/volumes$")
+    mine_inputs = checked(volumes, "data", "stack-b", name="shared", size=8, allow_duplicate_name=True)
+    with pytest.raises(ScpError, match=r"50[0234]"):
+        volumes.create(mine_inputs)
+    faults(sim)
+    mine = volumes.create(mine_inputs)
+    assert mine.id != theirs.id
+    volumes.delete(mine.id, mine.outs)
+    assert sim.client().volumes.show_volume(theirs.id).name == "shared"
+
+
+def test_an_object_made_by_another_while_an_answer_was_lost_is_named_never_adopted(
+    sim: RunningSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race: this create is answered 5xx before it ran while another pipeline creates the same name."""
+    volumes = provider(VolumeProvider, sim)
+    sent = VolumeProvider.send_create
+
+    def racing(self: Any, op: Any, inputs: Any, mark: Any) -> Any:
+        racer = sim.client().volumes.create_volume({"name": "raced", "size": 8})
+        racers.append(racer.id)
+        faults(sim, error_rate=1.0, match="^POST /v1/volumes$")
+        try:
+            return sent(self, op, inputs, mark)
+        finally:
+            faults(sim)
+
+    racers: list[str] = []
+    monkeypatch.setattr(VolumeProvider, "send_create", racing)
+    before = STATS.adoptions
+    with pytest.raises(ScpError, match=r"answered .*50[0234].*cannot prove it made") as stopped:
+        volumes.create(checked(volumes, "data", "stack-a", name="raced", size=8))
+    assert STATS.adoptions == before, "the other pipeline's volume was adopted"
+    assert f'adopt_id="{racers[0]}"' in str(stopped.value)
+    assert [v.id for v in sim.client().volumes.list_volumes(name="raced").volumes] == racers
 
 
 def test_a_lost_answer_adopts_only_the_object_carrying_this_attempts_mark(sim: RunningSimulator) -> None:
@@ -131,9 +171,8 @@ def test_an_interrupted_run_of_an_unmarkable_kind_stops_with_the_adopt_id(sim: R
     volumes = provider(VolumeProvider, sim)
     inputs = checked(volumes, "data", "stack-a", name="explicit", size=8)
     claim = CreateSafetyNet(volumes)._claim(inputs)
-    volumes.client().volumes.list_volumes()  # the killed run had heard the cloud's clock
     assert claim.owner is not None
-    _safety.JOURNAL.started(claim.owner, "explicit", volumes.client().server_time())
+    _safety.JOURNAL.started(claim.owner, "explicit", [])
     made = sim.client().volumes.create_volume({"name": "explicit", "size": 8})  # the answer the killed run lost
     with pytest.raises(ScpError, match=f'interrupted.*adopt_id="{made.id}"'):
         volumes.create(checked(volumes, "data", "stack-a", name="explicit", size=8))
@@ -147,15 +186,15 @@ def test_the_journal_recognises_an_object_whose_answer_arrived_but_was_not_saved
     first = volumes.create(checked(volumes, "data", "stack-a", name="explicit", size=8))
     again = volumes.create(checked(volumes, "data", "stack-a", name="explicit", size=8))
     assert again.id == first.id
-    other_stack = volumes.create(checked(volumes, "data", "stack-b", name="explicit", size=8))
-    assert other_stack.id != first.id, "another stack's journal rows are not ours"
+    other = checked(volumes, "data", "stack-b", name="explicit", size=8, allow_duplicate_name=True)
+    assert volumes.create(other).id != first.id, "another stack's journal rows are not ours"
 
 
 def test_a_duplicate_key_pair_name_fails_at_once_with_the_adopt_id(sim: RunningSimulator) -> None:
     keypairs = provider(KeypairProvider, sim)
     sim.client().keypairs.create_keypair({"name": "taken"})
     started = time.monotonic()
-    with pytest.raises(ScpError, match=r'already exists.*adopt_id="taken"'):
+    with pytest.raises(ScpError, match=r'cannot prove it made.*adopt_id="taken"'):
         keypairs.create(checked(keypairs, "key", "stack-a", name="taken"))
     assert time.monotonic() - started < 20, "a conflict that cannot clear is not waited out"
 
