@@ -119,34 +119,6 @@ def _retry_after(response: httpx.Response) -> float | None:
         return max(0.0, parsed.timestamp() - time.time()) if parsed else None
 
 
-class _ServerClock:
-    """The cloud's clock, from the ``Date`` header of the last answer.
-
-    "Made since my request" is judged by the cloud's own clock, whatever this machine's
-    clock says: the last ``Date`` (whole seconds, rounded down by the server) plus the time
-    elapsed here since, never later than the truth.
-    """
-
-    def __init__(self) -> None:
-        self._last: tuple[float, float] | None = None  # (server time, time.monotonic() then)
-
-    def note(self, response: httpx.Response) -> None:
-        date = response.headers.get("Date")
-        if not date:
-            return
-        try:
-            server = email.utils.parsedate_to_datetime(date).timestamp()
-        except (TypeError, ValueError):
-            return
-        self._last = (server, time.monotonic())
-
-    def now(self) -> float | None:
-        if self._last is None:
-            return None
-        server, seen_at = self._last
-        return server + (time.monotonic() - seen_at)
-
-
 class ScpClient(AreaAccessors):
     """Signed client for the SCP Virtual Server API.
 
@@ -181,7 +153,6 @@ class ScpClient(AreaAccessors):
         self.deadline = math.inf
         self._sleep = sleep
         self.budget = budget or RequestBudget(config.max_requests_per_second, sleep=sleep)
-        self._clock = _ServerClock()
         self._watches: dict[str, ListWatch] = {}
         self._watches_lock = threading.Lock()
         self.base_url = EMBEDDED_BASE_URL if config.is_embedded else config.endpoint
@@ -282,7 +253,6 @@ class ScpClient(AreaAccessors):
                     attempt += 1
                     continue
                 raise ScpConnectionError(f"{type(exc).__name__}: {exc}", method=method, url=url) from exc
-            self._clock.note(response)
             retry_after = _retry_after(response)
             if response.status_code == 429:
                 self.budget.refused(None if retry_after is None else min(retry_after, self.retry.max_retry_after))
@@ -331,10 +301,6 @@ class ScpClient(AreaAccessors):
     def _budget_note(self) -> str:
         rate = self.budget.rate
         return "no rate limit" if rate is None else f"now {rate:.1f} requests/s"
-
-    def server_time(self) -> float | None:
-        """The server's clock now (epoch seconds); ``None`` before any answer (see :class:`_ServerClock`)."""
-        return self._clock.now()
 
     def _pause(self, delay: float, reason: str, level: int = logging.INFO) -> None:
         log.log(level, "retrying in %.2fs after %s", delay, reason)
@@ -395,7 +361,8 @@ class ScpClient(AreaAccessors):
                 yield item_model.model_validate(item)
             seen += len(items)
             total = data.get("count")
-            if len(items) < size or (isinstance(total, int) and seen >= total):
+            # A count is a number, whatever JSON number it came as (never a bool).
+            if len(items) < size or (isinstance(total, int | float) and not isinstance(total, bool) and seen >= total):
                 return
             if operation.pagination == "marker":
                 last = items[-1]
