@@ -14,6 +14,15 @@ from ._spec import Props
 log = logging.getLogger("pulumi_scpvs.provider")
 
 
+# ``destroy`` and ``refresh`` run no program: they use the provider settings the last ``up``
+# recorded in the state, even a refused ``up`` with the settings removed.
+RECORDED_SETTINGS_ACTIONS = frozenset({"read", "delete"})
+RESTORED_SETTINGS = (
+    "If the settings are right again in the stack config, run `pulumi up` once: `pulumi destroy` and `pulumi "
+    "refresh` use the settings the last `pulumi up` recorded, and that `up` records the restored ones. "
+)
+
+
 def target_of(cfg: ScpConfig) -> dict[str, str]:
     """Where objects are created now: the endpoint and account id (never a key)."""
     return {"endpoint": cfg.endpoint, "account_id": cfg.account_id}
@@ -80,6 +89,7 @@ def check_target(
     raise ConfigurationError(
         f"{where}the provider now points at {current['endpoint']!r} (account {current['account_id']!r}; "
         f"{describe_profile(profile)}; endpoint from {sources.get('endpoint', 'the default')}). Refusing to "
-        f"{action} it there: it would look missing or be changed in the wrong place. Check {settings}. To move "
-        f"the stack on purpose, run once with {MOVE_FROM_ENV}={recorded.get('endpoint')}"
+        f"{action} it there: it would look missing or be changed in the wrong place. Check {settings}. "
+        f"{RESTORED_SETTINGS if action in RECORDED_SETTINGS_ACTIONS else ''}To move the stack on purpose, run once "
+        f"with {MOVE_FROM_ENV}={recorded.get('endpoint')}"
     )
