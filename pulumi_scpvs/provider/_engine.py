@@ -52,6 +52,7 @@ from ..scp._config import PROFILES_KEY, PULUMI_KEYS, ScpConfig, parse_profiles, 
 from ..scp._errors import ConfigurationError, NotFoundError, ScpError
 from ..scp._watch import ListWatch
 from ._clients import CLIENTS
+from ._inputs import ResourceInputs, partial_inputs
 from ._keys import (
     ADOPT_KEY,
     AUTONAMED_KEY,
@@ -64,7 +65,6 @@ from ._keys import (
     TARGET_KEY,
     TIMEOUTS_KEY,
 )
-from ._inputs import ResourceInputs, partial_inputs
 from ._naming import fill_in_name
 from ._operation import Operation
 from ._ownership import MARK_KEYS, Candidate

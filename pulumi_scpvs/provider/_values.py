@@ -21,6 +21,18 @@ def is_unknown(value: Any) -> bool:
     return False
 
 
+def as_number(value: Any) -> int | float | None:
+    """``value`` if it is a number, else ``None``.
+
+    The engine sends every number as a float (a size of 16 arrives as ``16.0``) and a
+    program or a test as an int: numbers are compared as numbers, whatever their type. A
+    bool is not a number here, though Python counts ``True`` as 1.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value
+
+
 def old_inputs(olds: Props) -> Props:
     """The inputs recorded in old outputs (older states without the record: the outputs themselves)."""
     recorded = olds.get(INPUTS_KEY)

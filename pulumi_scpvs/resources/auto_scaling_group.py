@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi.dynamic import CheckFailure
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..provider import ResourceInputs, TagInput, Timeouts
 from ..provider._engine import Operation, ScpProvider
-from ..provider._inputs import INT32_MAX, ObjectId
+from ..provider._inputs import INT32_MAX, SERVER_COUNTS, ObjectId, ordered_server_count
 from ..provider._spec import AutoName, Crud, Props, ResourceSpec, compact, observed
 from ..scp.models import AutoScalingGroupShowResponse
 
@@ -18,7 +17,7 @@ SETTINGS = (
     "drain_timeout",
     "desired_server_count_editable",
 )
-COUNTS = ("min_server_count", "desired_server_count", "max_server_count")
+COUNTS = SERVER_COUNTS
 
 
 class AutoScalingGroupLbServerGroupInput(BaseModel):
@@ -30,7 +29,8 @@ class AutoScalingGroupLbServerGroupInput(BaseModel):
 
 class AutoScalingGroupInputs(ResourceInputs):
     name: str | None = None
-    server_name_prefix: str
+    # The document's rule (AutoScalingGroupCreateRequest.server_name_prefix), anchored ``^...\Z``.
+    server_name_prefix: str = Field(pattern=r"^[a-zA-Z0-9-_]*\Z", min_length=1, max_length=61)
     launch_configuration_id: ObjectId
     subnet_ids: list[ObjectId] = Field(min_length=1)
     min_server_count: int = Field(ge=0, le=INT32_MAX)
@@ -42,6 +42,8 @@ class AutoScalingGroupInputs(ResourceInputs):
     security_group_ids: list[ObjectId] | None = None
     lb_server_groups: list[AutoScalingGroupLbServerGroupInput] | None = None
     tags: list[TagInput] | None = None
+
+    _counts_rule = field_validator(*COUNTS)(ordered_server_count)
 
 
 class AutoScalingGroupProvider(ScpProvider):
@@ -63,13 +65,6 @@ class AutoScalingGroupProvider(ScpProvider):
             ],
         },
     )
-
-    def validate(self, inputs: BaseModel) -> list[CheckFailure]:
-        low, desired, high = (getattr(inputs, n) for n in COUNTS)
-        if not low <= desired <= high:
-            reason = f"must satisfy min ({low}) <= desired ({desired}) <= max ({high})"
-            return [CheckFailure("desired_server_count", reason)]
-        return super().validate(inputs)
 
     def _wait_in_service(self, op: Operation, group_id: str) -> None:
         """Until the group is IN_SERVICE and runs exactly its desired number of ACTIVE servers."""

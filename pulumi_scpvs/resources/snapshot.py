@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..provider import AutoName, Crud, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, Timeouts, observed
-from ..provider._inputs import ObjectId
+from ..provider._inputs import Metadata, ObjectId
 
 
 class SnapshotInputs(ResourceInputs):
@@ -11,7 +11,7 @@ class SnapshotInputs(ResourceInputs):
     name: str | None = None
     description: str | None = None
     force: bool | None = None
-    metadata: dict[str, str] | None = None
+    metadata: Metadata | None = None
 
 
 class SnapshotProvider(ScpProvider):

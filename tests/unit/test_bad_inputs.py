@@ -3,18 +3,21 @@ a single request to SCP."""
 
 from __future__ import annotations
 
+import base64
 import re
 import typing
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from pulumi.output import Unknown
 from pydantic import BaseModel, ValidationError
 
 from pulumi_scpvs import resources as r
 from pulumi_scpvs.provider import ScpProvider
 from pulumi_scpvs.provider._inputs import ID_RULE, VOLUME_SIZE_MAX_GIB
 from pulumi_scpvs.provider._keys import RESOURCE_NAME_KEY
+from pulumi_scpvs.provider._ownership import MARK_KEYS
 from pulumi_scpvs.scp import models
 from pulumi_scpvs.simulator import catalogue as cat
 
@@ -38,6 +41,19 @@ POLICY = {
 SCHEDULE = {"auto_scaling_group_id": "g", "frequency": "DAILY", "hour": 1, "minute": 0, "start_date": "2026-12-01"}
 LC = {"image_id": "i", "keypair_name": "k", "server_type_id": "s1v1m2"}
 IMAGE = {"os_distro": "ubuntu", "url": "https://x/base.qcow2"}
+
+
+def openssh_key(key_type: str = "ssh-ed25519", blob_type: str | None = None, comment: str = "me@host") -> str:
+    """An OpenSSH public key line: its base64 blob starts with the (length-prefixed) type."""
+    kind = (blob_type or key_type).encode()
+    blob = len(kind).to_bytes(4, "big") + kind + (32).to_bytes(4, "big") + bytes(range(32))
+    return f"{key_type} {base64.b64encode(blob).decode()} {comment}".rstrip()
+
+
+def unknown() -> Any:
+    """A value not known yet, as the engine sends it at preview."""
+    return Unknown()  # type: ignore[no-untyped-call]
+
 
 CASES: list[tuple[type[ScpProvider], dict[str, Any], str, str]] = [
     # (provider, inputs, field named, words of the rule)
@@ -96,8 +112,8 @@ CASES: list[tuple[type[ScpProvider], dict[str, Any], str, str]] = [
     (
         r.AutoScalingGroupProvider,
         {**ASG, "desired_server_count": 3},
-        "desired_server_count",
-        "min (1) <= desired (3) <= max (2)",
+        "max_server_count",
+        "at least desired_server_count (3)",
     ),
     (r.AutoScalingGroupProvider, {**ASG, "subnet_ids": []}, "subnet_ids", "at least 1 item"),
     (r.AutoScalingGroupProvider, {**ASG, "min_server_count": -1}, "min_server_count", "greater than or equal to 0"),
@@ -258,6 +274,135 @@ CASES: list[tuple[type[ScpProvider], dict[str, Any], str, str]] = [
         "desired_server_count",
         "less than or equal to 2147483647",
     ),
+    # Metadata: the ownership mark's keys are the provider's, and SCP stores no NUL or empty key.
+    *[
+        (provider, {**inputs, "metadata": {key: "mine"}}, "metadata", f"the key {key!r} is reserved")
+        for key in MARK_KEYS
+        for provider, inputs in ((r.ServerProvider, SERVER), (r.SnapshotProvider, {"volume_id": "v"}))
+    ],
+    (r.ServerProvider, {**SERVER, "metadata": {"": "v"}}, "metadata", "a key is empty"),
+    (r.ServerProvider, {**SERVER, "metadata": {"ro\x00le": "web"}}, "metadata", "the key 'ro\\x00le' contains NUL"),
+    (
+        r.SnapshotProvider,
+        {"volume_id": "v", "metadata": {"role": "w\x00b"}},
+        "metadata",
+        "the value of 'role' contains NUL",
+    ),
+    # Key pairs: a name the console could not tell from another, a public key SCP cannot read.
+    (r.KeypairProvider, {"name": "   "}, "name", "must not be only spaces"),
+    (r.KeypairProvider, {"name": " ops"}, "name", "must not begin or end with a space"),
+    (r.KeypairProvider, {"name": "ops "}, "name", "must not begin or end with a space"),
+    (r.KeypairProvider, {"name": "k", "public_key": "not a key"}, "public_key", "OpenSSH public key"),
+    (r.KeypairProvider, {"name": "k", "public_key": "ssh-foo AAAA"}, "public_key", "'ssh-foo' is not a key type"),
+    (r.KeypairProvider, {"name": "k", "public_key": "ssh-rsa AAAAB3Nz...x"}, "public_key", "not base64"),
+    (r.KeypairProvider, {"name": "k", "public_key": "ssh-ed25519"}, "public_key", "OpenSSH public key"),
+    (
+        r.KeypairProvider,
+        {"name": "k", "public_key": openssh_key("ssh-ed25519", blob_type="ssh-rsa")},
+        "public_key",
+        "the key inside is ssh-rsa, not ssh-ed25519",
+    ),
+    (r.KeypairProvider, {"name": "k", "public_key": openssh_key() + "\n" + openssh_key()}, "public_key", "one line"),
+    # IP addresses.
+    (
+        r.ServerProvider,
+        {**SERVER, "networks": [{"subnet_id": "s", "fixed_ip": "10.0.0.300"}]},
+        "networks[0].fixed_ip",
+        "must be an IP address",
+    ),
+    (r.ServerInterfaceProvider, {"server_id": "s", "fixed_ip": "10.0.0.5/24"}, "fixed_ip", "must be an IP address"),
+    (r.ServerInterfaceProvider, {"server_id": "s", "fixed_ip": "web"}, "fixed_ip", "must be an IP address"),
+    # Server counts: min <= desired <= max, as numbers (the engine sends 3.0).
+    (
+        r.AutoScalingGroupProvider,
+        {**ASG, "min_server_count": 3.0, "desired_server_count": 3.0, "max_server_count": 2.0},
+        "max_server_count",
+        "at least min_server_count (3)",
+    ),
+    (
+        r.AutoScalingGroupProvider,
+        {**ASG, "desired_server_count": 0},
+        "desired_server_count",
+        "at least min_server_count (1)",
+    ),
+    (
+        r.AutoScalingGroupScheduleProvider,
+        {**SCHEDULE, "min_server_count": 4, "max_server_count": 2},
+        "max_server_count",
+        "at least min_server_count (4)",
+    ),
+    (
+        r.AutoScalingGroupScheduleProvider,
+        {**SCHEDULE, "desired_server_count": 5, "max_server_count": 2},
+        "desired_server_count",
+        "at most max_server_count (2)",
+    ),
+]
+
+# What can never work is refused at the first preview, field by field, while other inputs
+# still wait for other resources' outputs (unknown): not at `up`, after those were made.
+UNKNOWN_CASES: list[tuple[type[ScpProvider], dict[str, Any], str, str]] = [
+    (r.ServerProvider, {**SERVER, "image_id": unknown(), "name": "bad/name"}, "name", "must match the pattern"),
+    (
+        r.ServerProvider,
+        {**SERVER, "networks": [{"subnet_id": unknown()}], "name": "web\n"},
+        "name",
+        "must match the pattern",
+    ),
+    (r.ServerProvider, {**SERVER, "image_id": unknown(), "name": "x" * 64}, "name", "at most 63 characters"),
+    (
+        r.ServerProvider,
+        {**SERVER, "keypair_name": unknown(), "metadata": {MARK_KEYS[0]: "x"}},
+        "metadata",
+        "is reserved",
+    ),
+    (
+        r.ServerProvider,
+        {**SERVER, "image_id": unknown(), "networks": [{"subnet_id": "s", "fixed_ip": "10.1"}]},
+        "networks[0].fixed_ip",
+        "must be an IP address",
+    ),
+    (r.VolumeProvider, {"size": unknown(), "name": "bad/name"}, "name", "must match the pattern"),
+    (r.KeypairProvider, {"name": "no/slash", "public_key": unknown()}, "name", "must match the pattern"),
+    (r.KeypairProvider, {"name": unknown(), "public_key": "not a key"}, "public_key", "OpenSSH public key"),
+    (
+        r.LaunchConfigurationProvider,
+        {**LC, "image_id": unknown(), "name": "has space"},
+        "name",
+        "must match the pattern",
+    ),
+    (
+        r.AutoScalingGroupProvider,
+        {**ASG, "launch_configuration_id": unknown(), "server_name_prefix": "web\n"},
+        "server_name_prefix",
+        "must match the pattern",
+    ),
+    (
+        r.AutoScalingGroupProvider,
+        {**ASG, "subnet_ids": [unknown()], "server_name_prefix": "p" * 62},
+        "server_name_prefix",
+        "at most 61 characters",
+    ),
+    (
+        r.AutoScalingGroupProvider,
+        {**ASG, "desired_server_count": unknown(), "min_server_count": 3, "max_server_count": 2},
+        "max_server_count",
+        "at least min_server_count (3)",
+    ),
+    (
+        r.AutoScalingGroupProvider,
+        {**ASG, "min_server_count": unknown(), "desired_server_count": 5, "max_server_count": 2},
+        "max_server_count",
+        "at least desired_server_count (5)",
+    ),
+    (r.SnapshotProvider, {"volume_id": unknown(), "name": "snap\n"}, "name", "must match the pattern"),
+    (r.ImageProvider, {**IMAGE, "min_disk": unknown(), "name": "img/1"}, "name", "must match the pattern"),
+    (
+        r.AutoScalingGroupPolicyProvider,
+        {**POLICY, "auto_scaling_group_id": unknown(), "name": "p q"},
+        "name",
+        "pattern",
+    ),
 ]
 
 
@@ -285,6 +430,97 @@ def test_bad_input_fails_at_check_naming_field_and_rule(
     named = {f.property: f.reason for f in failures}
     assert field in named, named
     assert rule in named[field], named[field]
+
+
+@pytest.mark.parametrize(
+    ("provider", "inputs", "field", "rule"), UNKNOWN_CASES, ids=[f"{c[0].spec.type_name}-{c[2]}" for c in UNKNOWN_CASES]
+)
+def test_bad_input_fails_at_check_while_other_inputs_are_unknown(
+    provider: type[ScpProvider], inputs: dict[str, Any], field: str, rule: str
+) -> None:
+    failures = provider().check({}, {RESOURCE_NAME_KEY: "p/s/res", **inputs}).failures
+    named = {f.property: f.reason for f in failures}
+    assert field in named, named
+    assert rule in named[field], named[field]
+    unknown_names = {name for name, value in inputs.items() if name != field and "Unknown" in repr(value)}
+    assert not unknown_names & set(named), f"a failure about an unknown input: {named}"
+
+
+@pytest.mark.parametrize(
+    ("provider", "inputs"),
+    [
+        (r.ServerProvider, {**SERVER, "image_id": unknown(), "name": "web"}),
+        (r.ServerProvider, {**SERVER, "networks": unknown(), "boot_volume": {"size": 16}}),
+        (
+            r.AutoScalingGroupNotificationProvider,
+            {"auto_scaling_group_id": "g", "user_id": unknown(), "notification_events": ["SCALE_OUT"]},
+        ),
+        (r.AutoScalingGroupProvider, {**ASG, "min_server_count": unknown(), "max_server_count": unknown()}),
+        (r.KeypairProvider, {"name": unknown(), "public_key": openssh_key()}),
+        (r.VolumeProvider, {"size": unknown()}),
+    ],
+)
+def test_unknown_inputs_alone_fail_nothing(provider: type[ScpProvider], inputs: dict[str, Any]) -> None:
+    """Unknown inputs, and request values missing because of them, are decided once known."""
+    assert provider().check({}, {RESOURCE_NAME_KEY: "p/s/res", **inputs}).failures == []
+
+
+@pytest.mark.parametrize(
+    "public_key",
+    [
+        openssh_key(),
+        openssh_key() + "\n",  # as read from a .pub file
+        openssh_key(comment=""),
+        openssh_key("ssh-rsa"),
+        openssh_key("ecdsa-sha2-nistp384"),
+        openssh_key("sk-ssh-ed25519@openssh.com"),
+    ],
+)
+def test_an_openssh_public_key_is_accepted(public_key: str) -> None:
+    assert (
+        r.KeypairProvider().check({}, {RESOURCE_NAME_KEY: "p/s/k", "name": "my key", "public_key": public_key}).failures
+        == []
+    )
+
+
+def test_metadata_and_addresses_that_work_are_accepted() -> None:
+    good = {
+        **SERVER,
+        "metadata": {"role": "web", "owner-team": ""},
+        "networks": [{"subnet_id": "s", "fixed_ip": "192.168.0.10"}, {"subnet_id": "t", "fixed_ip": "fd00::5"}],
+    }
+    assert r.ServerProvider().check({}, {RESOURCE_NAME_KEY: "p/s/web", **good}).failures == []
+
+
+# -- changes the API cannot make, with old values as the engine sends them ----------------------
+
+
+@pytest.mark.parametrize("old_size", [16, 16.0])
+@pytest.mark.parametrize("new_size", [8, 8.0])
+@pytest.mark.parametrize("name", ["data", unknown()], ids=["known-name", "unknown-name"])
+def test_shrinking_a_volume_is_refused_whatever_the_number_type(old_size: float, new_size: float, name: Any) -> None:
+    """The engine sends every number as a float (olds ``16.0``): a shrink is still refused."""
+    olds = {"name": "data", "size": old_size, "volume_type": "SSD"}
+    news = {RESOURCE_NAME_KEY: "p/s/data", "name": name, "size": new_size, "volume_type": "SSD"}
+    named = {f.property: f.reason for f in r.VolumeProvider().check(olds, news).failures}
+    assert named == {"size": "cannot shrink a volume from 16 to 8 GiB; volumes only grow"}
+
+
+@pytest.mark.parametrize("old_size", [8.0, 16.0, True, "16", None])
+def test_growing_or_keeping_a_volume_is_not_refused(old_size: Any) -> None:
+    olds = {"name": "data", "size": old_size}
+    news = {RESOURCE_NAME_KEY: "p/s/data", "name": "data", "size": 16.0}
+    assert r.VolumeProvider().check(olds, news).failures == []
+
+
+def test_replacing_a_protected_image_is_refused_while_another_input_is_unknown() -> None:
+    olds = {**IMAGE, "name": "base", "protected": True}
+    images = r.ImageProvider()
+    changed_url = {RESOURCE_NAME_KEY: "p/s/base", **olds, "os_distro": unknown(), "url": "https://x/next.qcow2"}
+    named = {f.property: f.reason for f in images.check(olds, changed_url).failures}
+    assert list(named) == ["url"] and "the image is protected" in named["url"], named
+    only_unknown = {RESOURCE_NAME_KEY: "p/s/base", **olds, "os_distro": unknown()}
+    assert images.check(olds, only_unknown).failures == [], "an unknown input may stay the same"
 
 
 # -- every input model, walked: the rules hold for every kind, not just the cases above ------

@@ -156,7 +156,7 @@ def test_auto_scaling_counts_are_checked_together() -> None:
     }
     failures = AutoScalingGroupProvider().check({}, inputs).failures
     assert [(f.property, f.reason) for f in failures] == [
-        ("desired_server_count", "must satisfy min (2) <= desired (1) <= max (3)")
+        ("desired_server_count", "must be at least min_server_count (2): counts satisfy min <= desired <= max")
     ]
 
 

@@ -13,7 +13,8 @@ two = pulumi.Config().get_int("stage") == 2
 network = [{"subnet_id": cat.SUBNET_ID}]
 
 key = scpvs.Keypair("key")
-spare_key = scpvs.Keypair("spare-key", public_key="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIStage2 spare" if two else None)
+stage2_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFN0YWdlMiBzcGFyZS1rZXkgcHVibGljIGtleSBmb3Ig spare"
+spare_key = scpvs.Keypair("spare-key", public_key=stage2_key if two else None)
 group = scpvs.ServerGroup("group", policy="anti-affinity")
 spare_group = scpvs.ServerGroup("spare-group", policy="affinity" if two else "anti-affinity")
 
