@@ -328,7 +328,9 @@ class ScpProvider(ResourceProvider):
     def validate(self, inputs: BaseModel) -> list[CheckFailure]:
         """Check the create request against the API document's model, naming input fields.
 
-        A resource may extend this with rules the document does not state.
+        At preview ``inputs`` may hold only the known inputs, the unknown ones ``None`` (see
+        :func:`partial_inputs`); ``check`` keeps only failures that name a known input. A
+        resource may extend this with rules the document does not state.
         """
         model = self.spec.request_model
         if model is None:
