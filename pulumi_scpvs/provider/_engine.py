@@ -2,8 +2,8 @@
 
 A resource supplies a :class:`ResourceSpec` (its input model, the :class:`Crud` shape of
 its API, which inputs update in place, how it is autonamed, its default timeouts, its
-secret outputs). The hooks (``create_object``, ``read_object``, ``update_object``,
-``delete_object``, ``wait_ready``, ``candidates``...) follow the Crud shape by default; a
+secret outputs). The hooks (``send_create``, ``wait_ready``, ``read_object``,
+``update_object``, ``delete_object``, ``candidates``...) follow the Crud shape by default; a
 resource overrides only those where its API differs. This module turns that into
 Pulumi's dynamic provider protocol (the create safety net, target pinning and
 autonaming are the modules ``_safety``, ``_targets`` and ``_naming``):
