@@ -100,7 +100,7 @@ def test_an_existing_object_of_the_explicit_name_stops_the_create(sim: RunningSi
 
 
 def test_a_lost_create_never_adopts_an_object_of_the_same_name_made_before_it(sim: RunningSimulator) -> None:
-    """502 before anything ran: the same-named volume another stack made earlier is not ours (opted in to duplicates)."""
+    """502 before anything ran: the same-named volume another stack made earlier is not ours (duplicates opted in)."""
     volumes = provider(VolumeProvider, sim)
     theirs = volumes.create(checked(volumes, "data", "stack-a", name="shared", size=8))
     faults(sim, error_rate=1.0, match="^POST /v1/volumes$")
@@ -302,3 +302,39 @@ def test_a_stuck_object_is_named_and_never_made_twice(sim: RunningSimulator) -> 
         volumes.create(checked(volumes, "data", "stack-a", **inputs))
     assert stuck.id in str(second.value)
     assert [v.id for v in sim.client().volumes.list_volumes(name="stuck").volumes] == [stuck.id]
+
+
+def test_a_generated_key_pair_whose_answer_was_lost_is_made_again_with_its_private_key(
+    sim: RunningSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The private key comes only in the create's answer: a key pair proven ours without it is made anew."""
+    keypairs = provider(KeypairProvider, sim)
+    sent = KeypairProvider.send_create
+    lost: list[str] = []
+
+    def first_answer_lost(self: Any, op: Any, inputs: Any, mark: Any) -> Any:
+        if not lost:
+            lost.append(inputs["name"])
+            faults(sim, drop_rate=1.0, match="^POST /v1/keypairs$")  # committed, then no answer
+        try:
+            return sent(self, op, inputs, mark)
+        finally:
+            faults(sim)
+
+    monkeypatch.setattr(KeypairProvider, "send_create", first_answer_lost)
+    created = keypairs.create(checked(keypairs, "key", "stack-a"))
+    assert lost == [created.id], "the first answer was not lost"
+    assert created.outs["private_key"].startswith("-----BEGIN OPENSSH PRIVATE KEY-----")
+    assert [k.name for k in sim.client().keypairs.list_keypairs().keypairs] == [created.id]
+
+
+def test_adopting_a_generated_key_pair_says_its_private_key_cannot_be_read(sim: RunningSimulator) -> None:
+    keypairs = provider(KeypairProvider, sim)
+    made = sim.client().keypairs.create_keypair({"name": "made-elsewhere"})
+    with pytest.raises(ConfigurationError, match=r"made-elsewhere.*generated private key.*set public_key"):
+        keypairs.create(checked(keypairs, "key", "stack-a", name="made-elsewhere", adopt_id="made-elsewhere"))
+    public_key = sim.client().keypairs.show_keypair("made-elsewhere").public_key
+    adopted = keypairs.create(
+        checked(keypairs, "key", "stack-a", name="made-elsewhere", adopt_id="made-elsewhere", public_key=public_key)
+    )
+    assert adopted.id == made.name and not adopted.outs.get("private_key")
