@@ -87,6 +87,14 @@ def test_two_stacks_of_the_same_name_on_two_backends_never_touch_each_other(
     second = make_project(tmp_path / "bob", pulumi_bin, engine_simulator)
     first.run("up", "--yes")
     kept = first.outputs()
+    # The second stack's explicitly named volume meets the first one's: it stops, naming it.
+    stopped = second.run("up", "--yes", "--skip-preview", check=False)
+    assert stopped.returncode != 0 and "adopting" not in stopped.stdout + stopped.stderr
+    assert hints(stopped) == {"named": kept["volume_ids"][1]}
+    assert data_volumes(engine_simulator).count(("named-volume", kept["volume_ids"][1])) == 1
+    assert [name for name, _ in data_volumes(engine_simulator)].count("named-volume") == 1
+    # It is not this stack's: its user opts in to a second volume of that name.
+    second.run("config", "set", "allowDuplicateName", "true")
     up = second.run("up", "--yes")
     assert "adopting" not in up.stdout + up.stderr, "the second stack took the first one's objects"
     theirs = second.outputs()

@@ -20,7 +20,9 @@ for i in range(servers):
     )
     ids.append(server.id)
 volume = scpvs.Volume("data", size=8)
-named = scpvs.Volume("named", name="named-volume", size=8)
+# Another stack's "named-volume" stops the create (nothing proves it ours); its user opts in.
+duplicate = {"allow_duplicate_name": True} if config.get_bool("allowDuplicateName") else {}
+named = scpvs.Volume("named", name="named-volume", size=8, **duplicate)
 
 pulumi.export("server_ids", ids)
 pulumi.export("volume_ids", [volume.id, named.id])
