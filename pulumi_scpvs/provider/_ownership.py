@@ -32,6 +32,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ._spec import AnswerOnly
+
 OWNER_MARK = "scpvs-owner"
 ATTEMPT_MARK = "scpvs-attempt"
 MARK_KEYS = (OWNER_MARK, ATTEMPT_MARK)
@@ -143,19 +145,28 @@ def pick_proven(proven: list[tuple[Candidate, str]], claim: Claim) -> list[tuple
     return proven
 
 
-def adopt_hint(kind: str, candidates: Iterable[Candidate], *, name_can_repeat: bool = False) -> str:
-    """What was found, and the user's three ways on: adopt it, rename, or (where the API allows
-    several objects of one name) create another one on purpose."""
+def adopt_hint(
+    kind: str, candidates: Iterable[Candidate], *, name_can_repeat: bool = False, lost: AnswerOnly | None = None
+) -> str:
+    """What was found, and the user's ways on: adopt it (or, when adopting would leave an output
+    empty, delete it), rename, or (where the API allows several objects of one name) create
+    another one on purpose."""
     listed = "; ".join(c.describe() for c in candidates)
     first = next(iter(candidates), None)
     example = f'adopt_id="{first.id}"' if first else 'adopt_id="<id>"'
     others = "give this resource another name (or leave name unset to autoname it)"
     if name_can_repeat:
         others += ", or set allow_duplicate_name=True to create another object of the same name"
+    if lost is None:
+        ours = f"manage it by adding {example} to the resource and run `pulumi up` again"
+    else:
+        ours = (
+            f"{lost.what} came only in the answer that run lost: delete it and run `pulumi up` again to make a new "
+            f"one ({lost.instead} and add {example})"
+        )
     return (
         f"found {kind} {listed}, which this stack cannot prove it made, so nothing was created. If it is this "
-        f"resource's object (an earlier run was interrupted), manage it by adding {example} to the resource and "
-        f"run `pulumi up` again; if it belongs to someone else, {others}"
+        f"resource's object (an earlier run was interrupted), {ours}; if it belongs to someone else, {others}"
     )
 
 

@@ -165,9 +165,12 @@ class CreateSafetyNet:
         log.warning("%s %s exists and %s: adopting it", self.spec.type_name, object_id, how)
         return object_id
 
-    def _hint(self, candidates: list[Candidate]) -> str:
+    def _hint(self, candidates: list[Candidate], inputs: Props) -> str:
         return adopt_hint(
-            self.spec.type_name, candidates, name_can_repeat=ALLOW_DUPLICATE_NAME_KEY in self.spec.input_fields
+            self.spec.type_name,
+            candidates,
+            name_can_repeat=ALLOW_DUPLICATE_NAME_KEY in self.spec.input_fields,
+            lost=self.provider.answer_only_output(inputs),
         )
 
     def _made_by_an_earlier_run(
@@ -202,11 +205,11 @@ class CreateSafetyNet:
         if appeared:
             raise ScpError(
                 f"creating {self.spec.type_name} {name!r}: an earlier run of this stack was interrupted while "
-                f"creating it, and {self._hint(appeared)}"
+                f"creating it, and {self._hint(appeared, inputs)}"
             )
         same_name = [c for c in sorted_.unproven if name is not None and c.name == name and not c.related]
         if same_name and not inputs.get(ALLOW_DUPLICATE_NAME_KEY) and not claim.stack_autonamed:
-            raise ScpError(f"creating {self.spec.type_name} {name!r}: {self._hint(same_name)}")
+            raise ScpError(f"creating {self.spec.type_name} {name!r}: {self._hint(same_name, inputs)}")
         return None
 
     def _made_by_this_attempt(
@@ -230,7 +233,9 @@ class CreateSafetyNet:
             return adopted
         appeared = [c for c in sorted_.unproven if c.id not in seen]
         if appeared:
-            raise ScpError(f"creating {self.spec.type_name} answered {error}, and {self._hint(appeared)}") from error
+            raise ScpError(
+                f"creating {self.spec.type_name} answered {error}, and {self._hint(appeared, inputs)}"
+            ) from error
         return None
 
     def _owner_of_the_conflict(self, op: Operation, inputs: Props, claim: Claim, conflict: ConflictError) -> str:
@@ -244,7 +249,7 @@ class CreateSafetyNet:
         named = [c for c in found if c.name == inputs.get("name")] or found
         if not named:
             raise conflict
-        raise ScpError(f"{conflict.detail}: {self._hint(named)}") from conflict
+        raise ScpError(f"{conflict.detail}: {self._hint(named, inputs)}") from conflict
 
     def _take_over(self, op: Operation, object_id: str, inputs: Props) -> Props | None:
         """Settle an object proven this resource's and return its extra outputs, or delete it

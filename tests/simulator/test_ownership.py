@@ -338,3 +338,12 @@ def test_adopting_a_generated_key_pair_says_its_private_key_cannot_be_read(sim: 
         checked(keypairs, "key", "stack-a", name="made-elsewhere", adopt_id="made-elsewhere", public_key=public_key)
     )
     assert adopted.id == made.name and not adopted.outs.get("private_key")
+
+
+def test_an_unprovable_generated_key_pair_is_named_with_what_adopting_it_would_lose(sim: RunningSimulator) -> None:
+    """A fresh runner finds the key pair an interrupted run generated: adopting it cannot give its private key."""
+    keypairs = provider(KeypairProvider, sim)
+    sim.client().keypairs.create_keypair({"name": "deploy-key"})
+    with pytest.raises(ScpError, match=r"generated private key came only in the answer .* delete it") as stopped:
+        keypairs.create(checked(keypairs, "key", "stack-a", name="deploy-key"))
+    assert 'set public_key to the key pair\'s public key and add adopt_id="deploy-key"' in str(stopped.value)
