@@ -268,6 +268,12 @@ def test_every_resource_kind_is_covered() -> None:
     assert {k.cls for k in KINDS} == {c for c in vars(r).values() if isinstance(c, type) and issubclass(c, ScpProvider)}
 
 
+def subject(cloud: Cloud, kind: Kind, resource: str) -> tuple[Any, dict[str, Any]]:
+    """A provider of ``kind`` (as the member account where it must be) and checked inputs with fresh prerequisites."""
+    prov = provider(kind.cls, cloud.member if kind.as_member else cloud.owner)
+    return prov, checked(prov, resource, **kind.inputs(cloud))
+
+
 def readable(prov: Any, client: Any, object_id: str) -> bool:
     try:
         return prov.read_object(client, object_id, {}) is not None
@@ -281,9 +287,7 @@ def test_an_interrupted_create_is_recognised_by_the_next_run(
 ) -> None:
     from pulumi_scpvs.provider import _safety
 
-    simulator = cloud.member if kind.as_member else cloud.owner
-    first = provider(kind.cls, simulator)
-    inputs = checked(first, "subject", **kind.inputs(cloud))
+    first, inputs = subject(cloud, kind, "subject")
 
     def killed(*args: Any) -> Any:
         raise Killed
@@ -298,7 +302,7 @@ def test_an_interrupted_create_is_recognised_by_the_next_run(
     client = first.client()
     assert readable(first, client, entry.object_id), f"the journal recorded {entry.object_id}, not a resource id"
 
-    again = provider(kind.cls, simulator).create(dict(inputs))
+    again = provider(kind.cls, cloud.member if kind.as_member else cloud.owner).create(dict(inputs))
     if kind.remade:
         secret = next(iter(kind.cls.spec.secret_outputs))
         assert again.outs[secret], f"{secret} is empty after the interrupted create"
@@ -311,9 +315,7 @@ def test_an_interrupted_create_is_recognised_by_the_next_run(
 def test_a_failed_create_is_cleaned_up_and_named_by_its_resource_id(
     cloud: Cloud, kind: Kind, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    simulator = cloud.member if kind.as_member else cloud.owner
-    prov = provider(kind.cls, simulator)
-    inputs = checked(prov, "failing", **kind.inputs(cloud))
+    prov, inputs = subject(cloud, kind, "failing")
     sent: list[str] = []
     send = prov.send_create
 
