@@ -69,7 +69,7 @@ from ._naming import fill_in_name
 from ._operation import Operation
 from ._ownership import MARK_KEYS, Candidate
 from ._reporting import quiet_tracebacks, reported, show_progress
-from ._safety import CreateSafetyNet
+from ._safety import REPLACEMENTS, CreateSafetyNet
 from ._spec import (
     MANAGEMENT_INPUTS,
     RESERVED_OUTPUTS,
@@ -471,6 +471,8 @@ class ScpProvider(ResourceProvider):
             # Another profile that points where the object is: an update records it.
             moving = moving or profile != self.profile_of(olds)
         changed, replaces = self.changed_fields(old_inputs(olds), news)
+        if replaces and not self.spec.delete_before_replace:
+            REPLACEMENTS.note(news.get(RESOURCE_NAME_KEY), id_)
         return DiffResult(
             # A deliberate move (SCPVS_MOVE_FROM) is an update: it records the new target.
             changes=bool(changed) or moving,

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..scp import ScpClient
 from ..scp._errors import (
@@ -69,6 +70,32 @@ CREATE_ATTEMPTS = 3
 JOURNAL = Journal()
 
 
+class Replacements:
+    """The objects this process's plan replaces, by resource (noted by ``diff``).
+
+    A replacement is created before its predecessor is deleted, and may find it (an
+    explicitly named volume keeps its name). The predecessor is this stack's (its id comes
+    from the state), and it is not the new object: it is left out of what a create looks
+    at, so it neither stops the create nor is adopted.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_resource: dict[str, str] = {}
+
+    def note(self, resource_name: Any, object_id: str) -> None:
+        if isinstance(resource_name, str):
+            with self._lock:
+                self._by_resource[resource_name] = object_id
+
+    def of(self, resource_name: Any) -> str | None:
+        with self._lock:
+            return self._by_resource.get(resource_name) if isinstance(resource_name, str) else None
+
+
+REPLACEMENTS = Replacements()
+
+
 @dataclass
 class AdoptionCount:
     """How many objects this process adopted (read by the tests of adoption)."""
@@ -101,10 +128,13 @@ class CreateSafetyNet:
         )
 
     def _look(self, client: ScpClient, inputs: Props) -> list[Candidate] | None:
+        """What a create of these inputs may have made, but the object this create replaces."""
         try:
-            return list(self.provider.candidates(client, inputs))
+            found = self.provider.candidates(client, inputs)
         except NotImplementedError:
             return None
+        replaced = REPLACEMENTS.of(inputs.get(RESOURCE_NAME_KEY))
+        return [c for c in found if c.id != replaced]
 
     def create(self, op: Operation, inputs: Props) -> tuple[str, Props]:
         """Create exactly one object: take over what an interrupted run provably made, stop

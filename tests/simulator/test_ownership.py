@@ -347,3 +347,15 @@ def test_an_unprovable_generated_key_pair_is_named_with_what_adopting_it_would_l
     with pytest.raises(ScpError, match=r"generated private key came only in the answer .* delete it") as stopped:
         keypairs.create(checked(keypairs, "key", "stack-a", name="deploy-key"))
     assert 'set public_key to the key pair\'s public key and add adopt_id="deploy-key"' in str(stopped.value)
+
+
+def test_a_replacement_keeps_its_explicit_name_beside_the_object_it_replaces(sim: RunningSimulator) -> None:
+    """Create-before-delete: the predecessor (known from the state through diff) neither stops nor is adopted."""
+    volumes = provider(VolumeProvider, sim)
+    old = volumes.create(checked(volumes, "data", "stack-a", name="kept", size=8, volume_type="SSD"))
+    news = checked(volumes, "data", "stack-a", name="kept", size=8, volume_type="HDD")
+    assert volumes.diff(old.id, old.outs, news).replaces == ["volume_type"]
+    new = volumes.create(news)
+    assert new.id != old.id and new.outs["volume_type"] == "HDD"
+    volumes.delete(old.id, old.outs)
+    assert [v.id for v in sim.client().volumes.list_volumes(name="kept").volumes] == [new.id]
