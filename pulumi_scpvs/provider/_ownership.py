@@ -166,7 +166,9 @@ def adopt_hint(
         )
     return (
         f"found {kind} {listed}, which this stack cannot prove it made, so nothing was created. If it is this "
-        f"resource's object (an earlier run was interrupted), {ours}; if it belongs to someone else, {others}"
+        f"resource's object (an earlier run was interrupted), {ours}; if another resource of this stack manages "
+        "it (the program renamed the resource), give this one the old name in its `aliases` option instead; if "
+        f"it belongs to someone else, {others}"
     )
 
 
