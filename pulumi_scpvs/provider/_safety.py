@@ -343,11 +343,17 @@ class CreateSafetyNet:
             raise ConfigurationError(f"adopt_id: there is no {self.spec.type_name} {object_id!r} to adopt")
         lost = self.provider.answer_only_output(inputs)
         if lost is not None:
-            raise ConfigurationError(
-                f"adopt_id: {self.spec.type_name} {object_id} cannot be adopted as declared: {lost.what} came only "
-                "in the answer to the request that created it and cannot be read back, so that output would be "
-                f"empty. {lost.instead}, or delete {object_id} and remove adopt_id: `pulumi up` then creates a "
-                "new one"
+            # A hand-made object is adopted this way on purpose (its owner holds the secret): say
+            # that the output stays empty, and how to say so in the program, rather than refuse.
+            log.warning(
+                "%s %s is adopted without %s: it came only in the answer to the request that created it and "
+                "cannot be read back, so that output is empty. %s; if nobody holds it, delete %s and remove "
+                "adopt_id: `pulumi up` then creates a new one",
+                self.spec.type_name,
+                object_id,
+                lost.what,
+                lost.instead,
+                object_id,
             )
         extra = self.provider.wait_ready(op, object_id, inputs)
         live = self.provider.read_object(op.client, object_id, extra) or live

@@ -45,9 +45,7 @@ class VolumeTransferProvider(ScpProvider):
         return created.id, {"auth_key": created.auth_key}
 
     def answer_only_output(self, inputs: Props) -> AnswerOnly | None:
-        return AnswerOnly(
-            "its auth_key", "Give the receiving account the auth key by other means and adopt the acceptance instead"
-        )
+        return AnswerOnly("its auth_key", "The accepting account needs the auth key from whoever holds it")
 
 
 class VolumeTransferAcceptanceInputs(ResourceInputs):

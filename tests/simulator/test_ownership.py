@@ -6,6 +6,7 @@ the same names, answers lost on every kind of mutation, a moved endpoint, stuck 
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -328,16 +329,24 @@ def test_a_generated_key_pair_whose_answer_was_lost_is_made_again_with_its_priva
     assert [k.name for k in sim.client().keypairs.list_keypairs().keypairs] == [created.id]
 
 
-def test_adopting_a_generated_key_pair_says_its_private_key_cannot_be_read(sim: RunningSimulator) -> None:
+def test_adopting_a_generated_key_pair_says_its_private_key_cannot_be_read(
+    sim: RunningSimulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A hand-made key pair is adopted on purpose (its owner holds the private key): adopted, with a word."""
     keypairs = provider(KeypairProvider, sim)
     made = sim.client().keypairs.create_keypair({"name": "made-elsewhere"})
-    with pytest.raises(ConfigurationError, match=r"made-elsewhere.*generated private key.*set public_key"):
-        keypairs.create(checked(keypairs, "key", "stack-a", name="made-elsewhere", adopt_id="made-elsewhere"))
-    public_key = sim.client().keypairs.show_keypair("made-elsewhere").public_key
-    adopted = keypairs.create(
-        checked(keypairs, "key", "stack-a", name="made-elsewhere", adopt_id="made-elsewhere", public_key=public_key)
-    )
+    with caplog.at_level(logging.WARNING, logger="pulumi_scpvs"):
+        adopted = keypairs.create(checked(keypairs, "key", "stack-a", name="made-elsewhere", adopt_id="made-elsewhere"))
     assert adopted.id == made.name and not adopted.outs.get("private_key")
+    warned = " ".join(r.getMessage() for r in caplog.records)
+    assert "made-elsewhere is adopted without its generated private key" in warned and "set public_key" in warned
+    caplog.clear()
+    public_key = sim.client().keypairs.show_keypair("made-elsewhere").public_key
+    with caplog.at_level(logging.WARNING, logger="pulumi_scpvs"):
+        keypairs.create(
+            checked(keypairs, "key", "stack-a", name="made-elsewhere", adopt_id="made-elsewhere", public_key=public_key)
+        )
+    assert "private key" not in " ".join(r.getMessage() for r in caplog.records), "an imported key misses nothing"
 
 
 def test_an_unprovable_generated_key_pair_is_named_with_what_adopting_it_would_lose(sim: RunningSimulator) -> None:
