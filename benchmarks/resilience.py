@@ -531,6 +531,8 @@ def _race(
     opts in or renames, as for ``archive``."""
     for stack in (mine, twin):
         stack.pulumi("config", "set", "race", "true")
+    # Configuring faults empties their counts: keep what was injected so far (the held error is not counted).
+    report.faults.update(admin.get("/_admin/faults").json()["injected"])
     admin.post("/_admin/faults", json={"error_rate": 1.0, "match": "^POST /v1/volumes$", "error_delay": RACE_DELAY})
     log = twin.directory.parent / "twin-race-up.log"
     command = ["pulumi", "up", "--yes", "--skip-preview", "--non-interactive"]
@@ -669,15 +671,15 @@ def main() -> int:
             f"{len(report.foreign_adopted)} | {len(report.foreign_deleted)} | {len(report.foreign_touched)} | "
             f"{len(report.keys_lost)} | {len(report.lost_state_entries)} | "
             f"{sum(report.left_after_destroy.values())} | {report.target_change_refused} | "
-            f"{report.race.split(':')[0]}{'' if report.race_failed else ' ok'} |"
+            f"{report.race.split(':')[0]}{'' if report.race_failed else ' ok'} | {report.mismatches} |"
         )
     print(
         "| seed | fresh runner | faults | most runs in a phase (besides hints) | hints followed | "
         "hints naming the other stack's | adopted (proven) | duplicates | orphans | foreign adopted | "
         "foreign deleted | foreign touched | private keys lost | lost state entries | left after destroy | "
-        "target change refused | race |"
+        "target change refused | race | mismatches |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
     return 1 if failed else 0
 
