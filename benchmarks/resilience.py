@@ -127,7 +127,9 @@ class Report:
     foreign_deleted: list[str] = field(default_factory=list)
     foreign_touched: list[str] = field(default_factory=list)
     keys_lost: set[str] = field(default_factory=set)
-    """Generated key pairs whose ``private_key`` is empty after an ``up`` that succeeded."""
+    """Generated key pairs whose ``private_key`` is empty after an ``up`` that succeeded, unwarned."""
+    keys_warned: set[str] = field(default_factory=set)
+    """Key pairs adopted with a warning that their private key is empty (``adopt_id``)."""
     lost_state_entries: list[str] = field(default_factory=list)
     target_change_refused: bool | None = None
     unconverged: list[str] = field(default_factory=list)  # phases still failing after every attempt
@@ -202,6 +204,7 @@ class Report:
             f"foreign objects deleted       {listed(self.foreign_deleted)}",
             f"foreign objects touched       {listed(self.foreign_touched)}",
             f"private keys lost in silence  {listed(self.keys_lost)}",
+            f"  (empty with a warning)      {listed(self.keys_warned)}",
             f"lost state entries            {listed(self.lost_state_entries)}",
             f"target change refused         {self.target_change_refused}",
             f"phases that never succeeded   {self.unconverged or 0}",
@@ -288,11 +291,11 @@ class Stack:
     def pending(self) -> int:
         return len(json.loads(self.pulumi("stack", "export").stdout)["deployment"].get("pending_operations") or [])
 
-    def lost_private_keys(self) -> set[str]:
-        """Generated key pairs (no ``public_key``) whose ``private_key`` output is empty."""
+    def lost_private_keys(self) -> dict[str, str]:
+        """Generated key pairs (no ``public_key``) whose ``private_key`` output is empty: id -> description."""
         state = json.loads(self.pulumi("stack", "export", "--show-secrets").stdout)["deployment"]
         return {
-            f"{self.label}: key pair {r['urn'].rsplit('::', 1)[-1]} ({r.get('id')})"
+            str(r.get("id")): f"{self.label}: key pair {r['urn'].rsplit('::', 1)[-1]} ({r.get('id')})"
             for r in state["resources"]
             if r["type"] == f"{SCPVS_TYPE}Keypair"
             and not _plain((r.get("inputs") or {}).get("public_key"))
@@ -322,9 +325,12 @@ class Stack:
             output = result.stdout + result.stderr
             # The CLI shows each diagnostic twice (as it happens and in its summary): count ids.
             adopted.update(re.findall(r"(\S+) exists and [^\n]*: adopting it", output))
+            # Adopting a generated key pair (adopt_id) leaves its private key empty, with a warning.
+            report.keys_warned.update(re.findall(r"(\S+) is adopted without its generated private key", output))
             if result.returncode == 0:
                 if args[0] == "up":
-                    report.keys_lost |= self.lost_private_keys()
+                    empty = self.lost_private_keys()
+                    report.keys_lost |= {what for key, what in empty.items() if key not in report.keys_warned}
                 break
             theirs = other.recorded_ids() if other is not None else set()
             for resource, object_id in dict.fromkeys(ADOPT_HINT.findall(output)):
