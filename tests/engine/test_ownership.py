@@ -269,7 +269,15 @@ def test_a_lost_create_never_takes_the_same_name_another_stack_made_meanwhile(
     recorded = [r.get("id") for r in first.export()["deployment"]["resources"]]
     assert theirs not in recorded, "A recorded B's volume"
 
+    # A's user knows the volume is B's and takes the hint's other way on: allow_duplicate_name
+    # (same stack, same machine: the journal still records the create the race answered 5xx).
+    first.run("config", "set", "--path", "allowDuplicateName[0]", "a")
+    opted = first.run("up", "--yes", "--skip-preview", check=False)
+    assert opted.returncode == 0, f"allow_duplicate_name did not let A create its own volume:\n{opted.stdout}"
+    mine = first.outputs()["volume_ids"][0]
+    assert mine != theirs and data_volumes(engine_simulator) == sorted([("shared-a", theirs), ("shared-a", mine)])
     first.run("destroy", "--yes", "--skip-preview")
+    assert data_volumes(engine_simulator) == [("shared-a", theirs)], "A's destroy touched B's volume"
     assert engine_simulator.client().volumes.show_volume(theirs).state == "available"
     second.run("refresh", "--yes", "--skip-preview")
     volume = [r for r in second.export()["deployment"]["resources"] if r["urn"].endswith("::a")]
