@@ -231,14 +231,20 @@ class CreateSafetyNet:
         adopted = self._adopt_if_proven(sorted_.proven, claim, f"creating {self.spec.type_name}")
         if adopted is not None:
             return adopted
-        appeared = [c for c in sorted_.unproven if entry is not None and c.id not in entry.seen]
+        # allow_duplicate_name says the objects of this name found now are not this resource's.
+        duplicates_allowed = bool(inputs.get(ALLOW_DUPLICATE_NAME_KEY))
+        appeared = [
+            c
+            for c in sorted_.unproven
+            if entry is not None and c.id not in entry.seen and not (duplicates_allowed and c.name == name)
+        ]
         if appeared:
             raise ScpError(
                 f"creating {self.spec.type_name} {name!r}: an earlier run of this stack was interrupted while "
                 f"creating it, and {self._hint(appeared, inputs)}"
             )
         same_name = [c for c in sorted_.unproven if name is not None and c.name == name and not c.related]
-        if same_name and not inputs.get(ALLOW_DUPLICATE_NAME_KEY) and not claim.stack_autonamed:
+        if same_name and not duplicates_allowed and not claim.stack_autonamed:
             raise ScpError(f"creating {self.spec.type_name} {name!r}: {self._hint(same_name, inputs)}")
         return None
 

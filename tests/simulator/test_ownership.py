@@ -368,3 +368,22 @@ def test_a_replacement_keeps_its_explicit_name_beside_the_object_it_replaces(sim
     assert new.id != old.id and new.outs["volume_type"] == "HDD"
     volumes.delete(old.id, old.outs)
     assert [v.id for v in sim.client().volumes.list_volumes(name="kept").volumes] == [new.id]
+
+
+def test_allow_duplicate_name_after_a_stop_creates_another(sim: RunningSimulator) -> None:
+    """The opt-in offered by the stop works even with the journal saying a create was in flight."""
+    from pulumi_scpvs.provider import _safety
+
+    volumes = provider(VolumeProvider, sim)
+    inputs = checked(volumes, "data", "stack-a", name="contested", size=8)
+    owner = CreateSafetyNet(volumes)._claim(inputs).owner
+    assert owner is not None
+    _safety.JOURNAL.started(owner, "contested", [])
+    theirs = sim.client().volumes.create_volume({"name": "contested", "size": 8})
+    with pytest.raises(ScpError, match="allow_duplicate_name=True"):
+        volumes.create(checked(volumes, "data", "stack-a", name="contested", size=8))
+    mine = volumes.create(checked(volumes, "data", "stack-a", name="contested", size=8, allow_duplicate_name=True))
+    assert mine.id != theirs.id
+    assert sorted(v.id for v in sim.client().volumes.list_volumes(name="contested").volumes) == sorted(
+        [mine.id, theirs.id]
+    )
