@@ -172,6 +172,8 @@ class CreateSafetyNet:
                 if claim.owner is not None:
                     JOURNAL.made(claim.owner, object_id)
                 return object_id, {**extra, **self._settle_or_clean_up(op, object_id, inputs)}
+            if claim.owner is not None:
+                JOURNAL.made(claim.owner, made)
             settled = self._take_over(op, made, inputs)
             if settled is not None:
                 return made, settled
