@@ -33,6 +33,7 @@ HIDDEN_INPUTS = {
     "timeouts",
     "adopt_id",
     "keep_failed",
+    "allow_duplicate_name",
 }
 # Every scpvs resource class is its own type: pulumi-python:dynamic/scpvs:Server.
 SCPVS_TYPE_PREFIX = "pulumi-python:dynamic/scpvs:"
