@@ -24,6 +24,7 @@ import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider
 
 from ._announce import warn_if_embedded
+from ._pickling import pickler_restored
 
 IDENTITY_RESOURCE_NAME = "scpvs-stack-identity"
 TOKEN_BYTES = 16
@@ -52,7 +53,8 @@ class StackIdentity(Resource, module="scpvs", name="StackIdentity"):
     token: pulumi.Output[str]
 
     def __init__(self) -> None:
-        super().__init__(StackIdentityProvider(), IDENTITY_RESOURCE_NAME, {"token": None})
+        with pickler_restored():
+            super().__init__(StackIdentityProvider(), IDENTITY_RESOURCE_NAME, {"token": None})
 
 
 _lock = threading.Lock()

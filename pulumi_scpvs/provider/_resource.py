@@ -10,6 +10,7 @@ from pulumi.dynamic import Resource
 from ._engine import ScpProvider
 from ._identity import stack_identity
 from ._keys import RESOURCE_NAME_KEY, STACK_IDENTITY_KEY
+from ._pickling import pickler_restored
 from ._spec import RESERVED_OUTPUTS
 
 NOT_INPUTS = frozenset({"self", "resource_name", "opts", "__class__"})
@@ -50,4 +51,5 @@ class ScpResource(Resource):
         own = pulumi.ResourceOptions(
             additional_secret_outputs=list(spec.secret_outputs), aliases=[pulumi.Alias(type_=SHARED_TYPE)]
         )
-        super().__init__(self._provider_class(), resource_name, props, pulumi.ResourceOptions.merge(own, opts))
+        with pickler_restored():
+            super().__init__(self._provider_class(), resource_name, props, pulumi.ResourceOptions.merge(own, opts))

@@ -1,0 +1,66 @@
+"""A program of thousands of resources registers without the SDK serializer's recursion cliff.
+
+``pulumi.dynamic.serialize_provider`` wraps ``pickle._Pickler._batch_setitems`` once more for
+every dynamic resource and never restores it (see ``pulumi_scpvs.provider._pickling``):
+without the workaround the ~970th resource of a program fails with ``RecursionError``.
+In-process, with the SDK's mocks: no engine.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+from typing import Any
+
+import pulumi
+import pytest
+from pulumi.runtime.mocks import MockMonitor
+
+import pulumi_scpvs as scpvs
+from pulumi_scpvs.provider._keys import PROVIDER_KEY
+
+RESOURCES = 1200  # beyond the cliff (about 970 with the default recursion limit of 1000)
+
+
+class Mocks(pulumi.runtime.Mocks):
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        return f"{args.name}-id", dict(args.inputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+        return {}
+
+
+class ProviderRecorder(MockMonitor):
+    """The mock engine, keeping the serialized provider each registration sent."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.providers: dict[str, Any] = {}
+
+    def RegisterResource(self, request: Any) -> Any:
+        inputs = pulumi.runtime.rpc.deserialize_properties(request.object, keep_unknowns=True)
+        self.providers[request.name] = inputs.get(PROVIDER_KEY)
+        return super().RegisterResource(request)
+
+
+@pytest.fixture
+def monitor() -> Any:
+    recorder = ProviderRecorder(Mocks())
+    pulumi.runtime.set_mocks(Mocks(), project="proj", stack="dev", preview=False, monitor=recorder)
+    yield recorder
+    pulumi.runtime.settings.reset_options()
+
+
+def test_thousands_of_resources_serialize_at_a_constant_depth(monitor: ProviderRecorder) -> None:
+    before = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+    assert sys.getrecursionlimit() < RESOURCES, "not enough resources to reach the cliff"
+
+    @pulumi.runtime.test
+    def program() -> pulumi.Output[Any]:
+        volumes = [scpvs.Volume(f"v{i}", size=8) for i in range(RESOURCES)]
+        return pulumi.Output.all(volumes[0].id, volumes[-1].id)
+
+    program()
+    assert pickle._Pickler._batch_setitems is before, "a resource left the pickler wrapped"  # type: ignore[attr-defined]
+    first, last = monitor.providers["v0"], monitor.providers[f"v{RESOURCES - 1}"]
+    assert first and first == last, "the serialized provider changed along the way (a state diff)"
