@@ -426,10 +426,16 @@ def test_there_are_at_least_forty_cases() -> None:
 def test_bad_input_fails_at_check_naming_field_and_rule(
     provider: type[ScpProvider], inputs: dict[str, Any], field: str, rule: str
 ) -> None:
+    checked_failing(provider, inputs, field, rule)
+
+
+def checked_failing(provider: type[ScpProvider], inputs: dict[str, Any], field: str, rule: str) -> dict[str, str]:
+    """The failures ``check`` reports for ``inputs``, by input, one of them ``field`` breaking ``rule``."""
     failures = provider().check({}, {RESOURCE_NAME_KEY: "p/s/res", **inputs}).failures
     named = {f.property: f.reason for f in failures}
     assert field in named, named
     assert rule in named[field], named[field]
+    return named
 
 
 @pytest.mark.parametrize(
@@ -438,10 +444,7 @@ def test_bad_input_fails_at_check_naming_field_and_rule(
 def test_bad_input_fails_at_check_while_other_inputs_are_unknown(
     provider: type[ScpProvider], inputs: dict[str, Any], field: str, rule: str
 ) -> None:
-    failures = provider().check({}, {RESOURCE_NAME_KEY: "p/s/res", **inputs}).failures
-    named = {f.property: f.reason for f in failures}
-    assert field in named, named
-    assert rule in named[field], named[field]
+    named = checked_failing(provider, inputs, field, rule)
     unknown_names = {name for name, value in inputs.items() if name != field and "Unknown" in repr(value)}
     assert not unknown_names & set(named), f"a failure about an unknown input: {named}"
 

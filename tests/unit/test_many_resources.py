@@ -14,33 +14,21 @@ from typing import Any
 
 import pulumi
 import pytest
-from pulumi.runtime.mocks import MockMonitor
 
 import pulumi_scpvs as scpvs
 from pulumi_scpvs.provider._keys import PROVIDER_KEY
 
+from .test_resource_types import Mocks, RecordingMonitor
+
 RESOURCES = 1200  # beyond the cliff (about 970 with the default recursion limit of 1000)
 
 
-class Mocks(pulumi.runtime.Mocks):
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        return f"{args.name}-id", dict(args.inputs)
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
-        return {}
-
-
-class ProviderRecorder(MockMonitor):
+class ProviderRecorder(RecordingMonitor):
     """The mock engine, keeping the serialized provider each registration sent."""
 
-    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
-        super().__init__(mocks)
-        self.providers: dict[str, Any] = {}
-
-    def RegisterResource(self, request: Any) -> Any:
-        inputs = pulumi.runtime.rpc.deserialize_properties(request.object, keep_unknowns=True)
-        self.providers[request.name] = inputs.get(PROVIDER_KEY)
-        return super().RegisterResource(request)
+    def provider(self, name: str) -> Any:
+        inputs = pulumi.runtime.rpc.deserialize_properties(self.requests[name].object, keep_unknowns=True)
+        return inputs.get(PROVIDER_KEY)
 
 
 @pytest.fixture
@@ -62,5 +50,5 @@ def test_thousands_of_resources_serialize_at_a_constant_depth(monitor: ProviderR
 
     program()
     assert pickle._Pickler._batch_setitems is before, "a resource left the pickler wrapped"  # type: ignore[attr-defined]
-    first, last = monitor.providers["v0"], monitor.providers[f"v{RESOURCES - 1}"]
+    first, last = monitor.provider("v0"), monitor.provider(f"v{RESOURCES - 1}")
     assert first and first == last, "the serialized provider changed along the way (a state diff)"
