@@ -362,6 +362,7 @@ class ScpProvider(ResourceProvider):
         unknown = {name for name, value in inputs.items() if is_unknown(value)}
         known = {name: value for name, value in inputs.items() if name not in unknown}
         failures: list[CheckFailure] = []
+        model: BaseModel | None = None
         try:
             model = self.spec.inputs.model_validate(known)
         except ValidationError as error:
@@ -372,7 +373,8 @@ class ScpProvider(ResourceProvider):
         else:
             inputs = {**model.model_dump(mode="json"), **{k: inputs[k] for k in unknown}}
         if not failures:
-            failures = self._known_failures(olds, known, unknown)
+            # With every input known, the model validated above is the one to check further.
+            failures = self._known_failures(olds, known, unknown, None if unknown else model)
             if autonamed and inputs.get(ADOPT_KEY):
                 failures.append(CheckFailure("name", "set name to the adopted object's name when using adopt_id"))
         if autonamed:
@@ -385,7 +387,9 @@ class ScpProvider(ResourceProvider):
                 inputs[key] = news[key]
         return CheckResult(inputs, failures)
 
-    def _known_failures(self, olds: Props, known: Props, unknown: Collection[str]) -> list[CheckFailure]:
+    def _known_failures(
+        self, olds: Props, known: Props, unknown: Collection[str], validated: BaseModel | None = None
+    ) -> list[CheckFailure]:
         """``validate`` and ``validate_change`` on the known inputs (all of them, once none is unknown).
 
         At preview an input may wait for another resource's output. The known ones are
@@ -395,13 +399,15 @@ class ScpProvider(ResourceProvider):
         input (an unknown one, or a value the request lacks because of one) waits until
         they are known.
         """
-        model_class = self.spec.inputs
-        if unknown and issubclass(model_class, ResourceInputs):
-            model_class = partial_inputs(model_class, frozenset(unknown))
-        try:
-            model = model_class.model_validate(known)
-        except ValidationError:
-            return []  # rules across known and unknown inputs: decided once all are known
+        model = validated
+        if model is None:
+            model_class = self.spec.inputs
+            if unknown and issubclass(model_class, ResourceInputs):
+                model_class = partial_inputs(model_class, frozenset(unknown))
+            try:
+                model = model_class.model_validate(known)
+            except ValidationError:
+                return []  # rules across known and unknown inputs: decided once all are known
 
         def about_known(failures: list[CheckFailure]) -> list[CheckFailure]:
             return [f for f in failures if _input_name(f.property) in known] if unknown else failures
