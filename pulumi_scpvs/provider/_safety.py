@@ -50,6 +50,7 @@ from ._ownership import (
     Candidate,
     Claim,
     Journal,
+    JournalEntry,
     adopt_hint,
     owner_token,
     pick_proven,
@@ -141,8 +142,14 @@ class CreateSafetyNet:
         on what may be this resource's but cannot be proven, and when an answer is lost,
         look for what the attempt made before trying again."""
         claim = self._claim(inputs)
-        found = self._look(op.client, inputs)
-        earlier = self._made_by_an_earlier_run(op, inputs, claim, found)
+        entry = JOURNAL.entry(claim.owner) if claim.owner else None
+        if entry is not None and entry.name != inputs.get("name"):
+            entry = None  # renamed since: the object, if any, is not under this name
+        earlier = self._journaled(op, entry)
+        found: list[Candidate] | None = None
+        if earlier is None:
+            found = self._look(op.client, inputs)
+            earlier = self._made_by_an_earlier_run(inputs, claim, found, entry)
         if earlier is not None:
             settled = self._take_over(op, earlier, inputs)
             if settled is not None:
@@ -205,28 +212,30 @@ class CreateSafetyNet:
             lost=self.provider.answer_only_output(inputs),
         )
 
-    def _made_by_an_earlier_run(
-        self, op: Operation, inputs: Props, claim: Claim, found: list[Candidate] | None
-    ) -> str | None:
-        """The object an interrupted run of this very resource made, when it can be proven.
+    def _journaled(self, op: Operation, entry: JournalEntry | None) -> str | None:
+        """The object this machine's journal says this resource made, if it still exists."""
+        if entry is None or not entry.object_id:
+            return None
+        try:
+            live = self.provider.read_object(op.client, entry.object_id, {})
+        except NotFoundError:
+            live = None
+        if live is None:
+            return None
+        return self._adopted(entry.object_id, "this machine's journal records that this stack made it")
 
-        Proof is the ownership mark, the stack-derived autoname, the relationship, or this
-        machine's journal. What may be this resource's object but cannot be proven stops the
-        create with the candidates and the ``adopt_id`` to use: an object of the explicit
-        name (for kinds that carry no mark), or one that appeared since a create of this
-        resource was sent and never answered (the journal says so).
+    def _made_by_an_earlier_run(
+        self, inputs: Props, claim: Claim, found: list[Candidate] | None, entry: JournalEntry | None
+    ) -> str | None:
+        """The object an interrupted run of this very resource made, among ``found``, when it can be proven.
+
+        Proof is the ownership mark, the stack-derived autoname or the relationship (the
+        journal's record is :meth:`_journaled`). What may be this resource's object but
+        cannot be proven stops the create with the candidates and the ``adopt_id`` to use:
+        an object of the explicit name (for kinds that carry no mark), or one that appeared
+        since a create of this resource was sent and never answered (``entry`` says so).
         """
         name = inputs.get("name")
-        entry = JOURNAL.entry(claim.owner) if claim.owner else None
-        if entry is not None and entry.name != name:
-            entry = None  # renamed since: the object, if any, is not under this name
-        if entry is not None and entry.object_id:
-            try:
-                live = self.provider.read_object(op.client, entry.object_id, {})
-            except NotFoundError:
-                live = None
-            if live is not None:
-                return self._adopted(entry.object_id, "this machine's journal records that this stack made it")
         if found is None:
             return None
         sorted_ = sort_candidates(found, claim)

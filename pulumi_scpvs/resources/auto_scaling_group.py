@@ -17,7 +17,6 @@ SETTINGS = (
     "drain_timeout",
     "desired_server_count_editable",
 )
-COUNTS = SERVER_COUNTS
 
 
 class AutoScalingGroupLbServerGroupInput(BaseModel):
@@ -43,7 +42,7 @@ class AutoScalingGroupInputs(ResourceInputs):
     lb_server_groups: list[AutoScalingGroupLbServerGroupInput] | None = None
     tags: list[TagInput] | None = None
 
-    _counts_rule = field_validator(*COUNTS)(ordered_server_count)
+    _counts_rule = field_validator(*SERVER_COUNTS)(ordered_server_count)
 
 
 class AutoScalingGroupProvider(ScpProvider):
@@ -55,11 +54,11 @@ class AutoScalingGroupProvider(ScpProvider):
     spec = ResourceSpec(
         inputs=AutoScalingGroupInputs,
         crud=Crud.named("auto_scaling_group", find_query=("name",)),
-        update_in_place=frozenset({*SETTINGS, *COUNTS, "lb_server_groups"}),
+        update_in_place=frozenset({*SETTINGS, *SERVER_COUNTS, "lb_server_groups"}),
         autoname=AutoName(max_length=63),
         timeouts=Timeouts.each(1800),
         observed_inputs={
-            **observed(*COUNTS, "launch_configuration_id", "drain_enabled"),
+            **observed(*SERVER_COUNTS, "launch_configuration_id", "drain_enabled"),
             "lb_server_groups": lambda live: [
                 {"id": g["id"], "port": g["port"]} for g in live.get("lb_server_groups") or []
             ],
@@ -85,8 +84,8 @@ class AutoScalingGroupProvider(ScpProvider):
         groups = op.client.auto_scaling_groups
         if set(changed) & set(SETTINGS):
             groups.update_auto_scaling_group(object_id, compact({k: news.get(k) for k in SETTINGS if k in changed}))
-        if set(changed) & set(COUNTS):
-            groups.update_auto_scaling_group_server_count(object_id, {k: news[k] for k in COUNTS})
+        if set(changed) & set(SERVER_COUNTS):
+            groups.update_auto_scaling_group_server_count(object_id, {k: news[k] for k in SERVER_COUNTS})
         if "lb_server_groups" in changed:
             groups.update_auto_scaling_group_lb_server_groups(
                 object_id, {"lb_server_groups": news.get("lb_server_groups") or []}
