@@ -147,12 +147,17 @@ FAILED_RESOURCE = re.compile(rf"^\s+{re.escape(SCPVS_TYPE)}\w+ \(([^)]+)\):\s*\n
 
 class Project:
     def __init__(
-        self, url: str, parallel: int, env: dict[str, str] | None = None, package_from: str | None = None
+        self,
+        url: str,
+        parallel: int,
+        env: dict[str, str] | None = None,
+        package_from: str | None = None,
+        program: str = PROGRAM,
     ) -> None:
         self.work = Path(tempfile.mkdtemp(prefix="scpvs-bench-"))
         (self.work / "state").mkdir()
         (self.work / "Pulumi.yaml").write_text("name: bench\nruntime: python\n")
-        (self.work / "__main__.py").write_text(PROGRAM)
+        (self.work / "__main__.py").write_text(program)
         self.parallel = parallel
         self.env = {
             **os.environ,

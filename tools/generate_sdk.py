@@ -228,7 +228,7 @@ def resource_class(provider: type[ScpProvider], surface: Surface) -> list[str]:
         *params,
         "        :param opts: the options of this resource",
         '        """',
-        "        super().__init__(resource_name, locals(), opts)",
+        "        self._register(resource_name, locals(), opts)",
     ]
     return lines
 

@@ -56,7 +56,7 @@ from ._inputs import ResourceInputs, partial_inputs
 from ._keys import (
     ADOPT_KEY,
     AUTONAMED_KEY,
-    INPUTS_KEY,
+    INPUTS_DELTA_KEY,
     LEGACY_KIND_KEY,
     PROFILE_KEY,
     PROVIDER_KEY,
@@ -83,7 +83,7 @@ from ._spec import (
     list_item_model,
 )
 from ._targets import check_target, target_of
-from ._values import is_unknown, normalise, old_inputs
+from ._values import inputs_delta, is_unknown, normalise, old_inputs
 from ._workers import widen_worker_pool
 
 __all__ = ["Operation", "ScpProvider", "validation_failures", "with_mark"]
@@ -123,6 +123,9 @@ class ScpProvider(ResourceProvider):
     """Base of every resource provider: implements the protocol once, from the spec and hooks."""
 
     spec: ClassVar[ResourceSpec]
+    # The pickle holds the class alone (see ``__getstate__``): no secret, so the engine need
+    # not encrypt two copies of it per resource in every checkpoint.
+    serialize_as_secret_always = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -189,11 +192,17 @@ class ScpProvider(ResourceProvider):
     def client(self, profile: str | None = None) -> ScpClient:
         return CLIENTS.get(self.config(profile))
 
-    @staticmethod
-    def profile_of(props: Props) -> str | None:
+    def profile_of(self, props: Props) -> str | None:
         """The profile of a resource, from its inputs or from the record in its outputs."""
-        profile = old_inputs(props).get(PROFILE_KEY)
+        profile = self.old_inputs(props).get(PROFILE_KEY)
         return profile if isinstance(profile, str) else None
+
+    def old_inputs(self, outputs: Props) -> Props:
+        """The inputs ``outputs`` were made from (see :func:`inputs_delta`)."""
+        return old_inputs(outputs, self._recorded_fields())
+
+    def _recorded_fields(self) -> tuple[str, ...]:
+        return (*self.spec.input_fields, AUTONAMED_KEY)
 
     def _operation(self, props: Props, phase: str) -> Operation:
         timeouts = self.spec.timeouts.merged(props.get(TIMEOUTS_KEY))
@@ -414,7 +423,7 @@ class ScpProvider(ResourceProvider):
 
         failures = about_known(self.validate(model))
         if not failures and olds:
-            failures = about_known(self.validate_change(old_inputs(olds), model))
+            failures = about_known(self.validate_change(self.old_inputs(olds), model))
         return failures
 
     def _same_kind_as_recorded(self, olds: Props) -> list[CheckFailure]:
@@ -476,7 +485,7 @@ class ScpProvider(ResourceProvider):
             moving = self._check_target(id_, olds, "update", profile)
             # Another profile that points where the object is: an update records it.
             moving = moving or profile != self.profile_of(olds)
-        changed, replaces = self.changed_fields(old_inputs(olds), news)
+        changed, replaces = self.changed_fields(self.old_inputs(olds), news)
         if replaces and not self.spec.delete_before_replace:
             REPLACEMENTS.note(news.get(RESOURCE_NAME_KEY), id_)
         return DiffResult(
@@ -511,7 +520,7 @@ class ScpProvider(ResourceProvider):
             live = None
         if live is None:
             return ReadResult(id_="", outs={})
-        inputs = dict(old_inputs(outputs))
+        inputs = dict(self.old_inputs(outputs))
         for name, observe in self.spec.observed_inputs.items():
             inputs[name] = observe(live)
         result = self._outputs(inputs, live, {k: v for k, v in outputs.items() if k in self.spec.kept_outputs})
@@ -521,7 +530,7 @@ class ScpProvider(ResourceProvider):
     def update(self, id_: str, olds: Props, news: Props) -> UpdateResult:
         inputs = {k: v for k, v in news.items() if k != PROVIDER_KEY}
         self._check_target(id_, olds, "update", self.profile_of(inputs))
-        recorded = old_inputs(olds)
+        recorded = self.old_inputs(olds)
         changed = [n for n in self.spec.input_fields if normalise(recorded.get(n)) != normalise(inputs.get(n))]
         op = self._operation(inputs, "update")
         extra = {k: v for k, v in olds.items() if k in self.spec.kept_outputs}
@@ -568,7 +577,7 @@ class ScpProvider(ResourceProvider):
         if isinstance(outputs.get("metadata"), Mapping):
             outputs["metadata"] = {k: v for k, v in outputs["metadata"].items() if k not in MARK_KEYS}
         outputs.update(extra)
-        outputs[INPUTS_KEY] = {k: v for k, v in inputs.items() if k in self.spec.input_fields or k == AUTONAMED_KEY}
+        outputs[INPUTS_DELTA_KEY] = inputs_delta(inputs, outputs, self._recorded_fields())
         outputs[TARGET_KEY] = self.target(self.profile_of(inputs))
         return outputs
 

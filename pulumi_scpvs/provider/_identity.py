@@ -24,7 +24,7 @@ import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider
 
 from ._announce import warn_if_embedded
-from ._pickling import pickler_restored
+from ._sdk_defects import pickler_restored
 
 IDENTITY_RESOURCE_NAME = "scpvs-stack-identity"
 TOKEN_BYTES = 16
@@ -32,6 +32,8 @@ TOKEN_BYTES = 16
 
 class StackIdentityProvider(ResourceProvider):
     """Creates the token; it never changes, and deleting it deletes nothing in the cloud."""
+
+    serialize_as_secret_always = False  # its pickle is the class alone: no secret in it
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         token = secrets.token_hex(TOKEN_BYTES)

@@ -10,8 +10,11 @@ TARGET_KEY = "__target"
 MOVE_FROM_ENV = "SCPVS_MOVE_FROM"
 # Outputs carry the inputs they were made from: the engine hands ``diff`` and ``update``
 # the old *outputs*, where a live value (a generated public key, a default category)
-# must not be mistaken for a changed input.
+# must not be mistaken for a changed input. States before 0.3 recorded every input here;
 INPUTS_KEY = "__inputs"
+# since then only the inputs the outputs do not show as they are, and the names of those
+# left unset whose output has a value: most resources record one or two.
+INPUTS_DELTA_KEY = "__inputs_delta"
 TIMEOUTS_KEY = "timeouts"
 ADOPT_KEY = "adopt_id"
 KEEP_FAILED_KEY = "keep_failed"

@@ -197,28 +197,33 @@ class Journal:
     def __init__(self, path: str | None = None) -> None:
         self.path = path or os.environ.get(JOURNAL_ENV) or str(Path(".scpvs") / "create-journal.db")
         self._lock = threading.Lock()
-        self._ready = False
+        self._connection: sqlite3.Connection | None = None
 
-    def _connect(self) -> sqlite3.Connection:
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self.path, timeout=30.0)
-        if not self._ready:
+    def _connected(self) -> sqlite3.Connection:
+        """One connection per process, opened on first use (the caller holds the lock).
+
+        Write-ahead logging with ``synchronous=NORMAL``: a commit survives the process being
+        killed (what the journal is for) without an fsync per row, and other processes
+        (explicit providers) read and write beside this one.
+        """
+        if self._connection is None:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS creates_v2 (owner TEXT PRIMARY KEY, name TEXT, seen TEXT, object_id TEXT)"
             )
             connection.commit()
-            self._ready = True
-        return connection
+            self._connection = connection
+        return self._connection
 
     def _write(self, statement: str, values: tuple[Any, ...]) -> None:
         with self._lock:
-            connection = self._connect()
-            try:
-                connection.execute(statement, values)
-                connection.commit()
-            finally:
-                connection.close()
+            connection = self._connected()
+            connection.execute(statement, values)
+            connection.commit()
 
     def started(self, owner: str, name: str | None, seen: Iterable[str]) -> None:
         self._write(
@@ -234,13 +239,11 @@ class Journal:
 
     def entry(self, owner: str) -> JournalEntry | None:
         with self._lock:
-            connection = self._connect()
-            try:
-                row = connection.execute(
-                    "SELECT owner, name, seen, object_id FROM creates_v2 WHERE owner = ?", (owner,)
-                ).fetchone()
-            finally:
-                connection.close()
+            row = (
+                self._connected()
+                .execute("SELECT owner, name, seen, object_id FROM creates_v2 WHERE owner = ?", (owner,))
+                .fetchone()
+            )
         if row is None:
             return None
         owner_, name, seen, object_id = row

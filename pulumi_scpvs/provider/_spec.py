@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from ..scp import ApiOperation
 from ..scp._generated.operations import OPERATIONS
+from ._keys import INPUTS_DELTA_KEY, INPUTS_KEY
 from ._timeouts import Timeouts
 
 Props = dict[str, Any]
@@ -179,6 +180,13 @@ class ResourceSpec:
     @property
     def input_fields(self) -> tuple[str, ...]:
         return tuple(self.inputs.model_fields)
+
+    @property
+    def secret_output_fields(self) -> tuple[str, ...]:
+        """The outputs kept secret: the declared ones, the secret inputs, and the records of
+        inputs that hold them."""
+        records = (INPUTS_KEY, INPUTS_DELTA_KEY) if self.secret_inputs else ()
+        return tuple(dict.fromkeys((*self.secret_outputs, *self.secret_inputs, *records)))
 
     @property
     def output_fields(self) -> tuple[str, ...]:

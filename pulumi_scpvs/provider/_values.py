@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from pulumi.output import Unknown
 
-from ._keys import INPUTS_KEY
+from ._keys import INPUTS_DELTA_KEY, INPUTS_KEY
 from ._spec import Props
 
 
@@ -33,8 +33,37 @@ def as_number(value: Any) -> int | float | None:
     return value
 
 
-def old_inputs(olds: Props) -> Props:
-    """The inputs recorded in old outputs (older states without the record: the outputs themselves)."""
+# In an inputs delta, the inputs left unset whose outputs have a value (the engine drops
+# nulls from what it sends a provider, so "unset" cannot be a null).
+UNSET = "__unset"
+
+
+def inputs_delta(inputs: Props, outputs: Props, fields: Collection[str]) -> Props:
+    """What outputs must record so that :func:`old_inputs` gives ``inputs`` back: each of
+    ``fields`` whose input differs from the output of its name, and the unset ones."""
+    delta: Props = {}
+    for name in fields:
+        value = inputs.get(name)
+        if value != outputs.get(name):
+            if value is None:
+                delta.setdefault(UNSET, []).append(name)
+            else:
+                delta[name] = value
+    return delta
+
+
+def old_inputs(olds: Props, fields: Collection[str]) -> Props:
+    """The inputs (of those named ``fields``) that old outputs were made from.
+
+    Current outputs record only what differs from them (:func:`inputs_delta`); earlier
+    ones every input; the oldest none (their inputs: the outputs themselves).
+    """
+    delta = olds.get(INPUTS_DELTA_KEY)
+    if isinstance(delta, Mapping):
+        unset = set(delta.get(UNSET) or ())
+        inputs = {name: olds[name] for name in fields if olds.get(name) is not None and name not in unset}
+        inputs.update((name, value) for name, value in delta.items() if name != UNSET)
+        return inputs
     recorded = olds.get(INPUTS_KEY)
     return dict(recorded) if isinstance(recorded, Mapping) else olds
 

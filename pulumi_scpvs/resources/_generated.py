@@ -164,7 +164,7 @@ class AutoScalingGroup(ScpResource):
         :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
-        super().__init__(resource_name, locals(), opts)
+        self._register(resource_name, locals(), opts)
 
 
 class AutoScalingGroupNotification(ScpResource):
@@ -222,7 +222,7 @@ class AutoScalingGroupNotification(ScpResource):
         :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
-        super().__init__(resource_name, locals(), opts)
+        self._register(resource_name, locals(), opts)
 
 
 class AutoScalingGroupPolicy(ScpResource):
@@ -311,7 +311,7 @@ class AutoScalingGroupPolicy(ScpResource):
         :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
-        super().__init__(resource_name, locals(), opts)
+        self._register(resource_name, locals(), opts)
 
 
 class AutoScalingGroupSchedule(ScpResource):
@@ -406,7 +406,7 @@ class AutoScalingGroupSchedule(ScpResource):
         :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
-        super().__init__(resource_name, locals(), opts)
+        self._register(resource_name, locals(), opts)
 
 
 class Image(ScpResource):
@@ -516,7 +516,7 @@ class Image(ScpResource):
         :param allow_duplicate_name: create this object even when others of its name exist (by default the create stops and names them: one of them may be this resource's, made by an interrupted run; see README: Reliability)
         :param opts: the options of this resource
         """
-        super().__init__(resource_name, locals(), opts)
+        self._register(resource_name, locals(), opts)
 
 
 class ImageMember(ScpResource):
@@ -565,7 +565,7 @@ class ImageMember(ScpResource):
         :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
-        super().__init__(resource_name, locals(), opts)
+        self._register(resource_name, locals(), opts)
 
 
 class ImageMemberAcceptance(ScpResource):
@@ -614,7 +614,7 @@ class ImageMemberAcceptance(ScpResource):
         :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
-        super().__init__(resource_name, locals(), opts)
+        self._register(resource_name, locals(), opts)
 
 
 class Keypair(ScpResource):
@@ -664,7 +664,7 @@ class Keypair(ScpResource):
         :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
-        super().__init__(resource_name, locals(), opts)
+        self._register(resource_name, locals(), opts)
 
 
 class LaunchConfiguration(ScpResource):
@@ -737,7 +737,7 @@ class LaunchConfiguration(ScpResource):
         :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
-        super().__init__(resource_name, locals(), opts)
+        self._register(resource_name, locals(), opts)
 
 
 class PrivateStaticNat(ScpResource):
@@ -784,7 +784,7 @@ class PrivateStaticNat(ScpResource):
         :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
-        super().__init__(resource_name, locals(), opts)
+        self._register(resource_name, locals(), opts)
 
 
 class Server(ScpResource):
@@ -925,7 +925,7 @@ class Server(ScpResource):
         :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
-        super().__init__(resource_name, locals(), opts)
+        self._register(resource_name, locals(), opts)
 
 
 class ServerGroup(ScpResource):
@@ -974,7 +974,7 @@ class ServerGroup(ScpResource):
         :param allow_duplicate_name: create this object even when others of its name exist (by default the create stops and names them: one of them may be this resource's, made by an interrupted run; see README: Reliability)
         :param opts: the options of this resource
         """
-        super().__init__(resource_name, locals(), opts)
+        self._register(resource_name, locals(), opts)
 
 
 class ServerImage(ScpResource):
@@ -1067,7 +1067,7 @@ class ServerImage(ScpResource):
         :param allow_duplicate_name: create this object even when others of its name exist (by default the create stops and names them: one of them may be this resource's, made by an interrupted run; see README: Reliability)
         :param opts: the options of this resource
         """
-        super().__init__(resource_name, locals(), opts)
+        self._register(resource_name, locals(), opts)
 
 
 class ServerInterface(ScpResource):
@@ -1120,7 +1120,7 @@ class ServerInterface(ScpResource):
         :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
-        super().__init__(resource_name, locals(), opts)
+        self._register(resource_name, locals(), opts)
 
 
 class Snapshot(ScpResource):
@@ -1177,7 +1177,7 @@ class Snapshot(ScpResource):
         :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
-        super().__init__(resource_name, locals(), opts)
+        self._register(resource_name, locals(), opts)
 
 
 class StaticNat(ScpResource):
@@ -1221,7 +1221,7 @@ class StaticNat(ScpResource):
         :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
-        super().__init__(resource_name, locals(), opts)
+        self._register(resource_name, locals(), opts)
 
 
 class Volume(ScpResource):
@@ -1295,7 +1295,7 @@ class Volume(ScpResource):
         :param allow_duplicate_name: create this object even when others of its name exist (by default the create stops and names them: one of them may be this resource's, made by an interrupted run; see README: Reliability)
         :param opts: the options of this resource
         """
-        super().__init__(resource_name, locals(), opts)
+        self._register(resource_name, locals(), opts)
 
 
 class VolumeAttachment(ScpResource):
@@ -1337,7 +1337,7 @@ class VolumeAttachment(ScpResource):
         :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
-        super().__init__(resource_name, locals(), opts)
+        self._register(resource_name, locals(), opts)
 
 
 class VolumeTransfer(ScpResource):
@@ -1377,7 +1377,7 @@ class VolumeTransfer(ScpResource):
         :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
-        super().__init__(resource_name, locals(), opts)
+        self._register(resource_name, locals(), opts)
 
 
 class VolumeTransferAcceptance(ScpResource):
@@ -1415,4 +1415,4 @@ class VolumeTransferAcceptance(ScpResource):
         :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
         :param opts: the options of this resource
         """
-        super().__init__(resource_name, locals(), opts)
+        self._register(resource_name, locals(), opts)

@@ -51,7 +51,7 @@ class LaunchConfigurationProvider(ScpProvider):
         autoname=AutoName(max_length=63),
         timeouts=Timeouts.each(300),
         secret_inputs=("user_data",),
-        secret_outputs=("user_data", "__inputs"),
+        secret_outputs=("user_data",),
     )
 
     def create_request(self, inputs: Props, mark: Mapping[str, str] | None = None) -> Props:

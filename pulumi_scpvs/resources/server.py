@@ -101,7 +101,7 @@ class ServerProvider(ScpProvider):
         ),
         autoname=AutoName(max_length=63),
         timeouts=Timeouts.each(1800),
-        secret_outputs=("user_data", "__inputs", "password"),
+        secret_outputs=("user_data", "password"),
         kept_outputs=("password",),
         secret_inputs=("user_data",),
         observed_inputs={

@@ -61,7 +61,7 @@ class VolumeTransferAcceptanceProvider(ScpProvider):
         output_model=VolumeTransferAcceptResponse,
         timeouts=Timeouts.each(300),
         secret_inputs=("auth_key",),
-        secret_outputs=("auth_key", "__inputs"),
+        secret_outputs=("auth_key",),
     )
 
     def send_create(self, op: Operation, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:

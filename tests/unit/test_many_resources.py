@@ -1,7 +1,7 @@
 """A program of thousands of resources registers without the SDK serializer's recursion cliff.
 
 ``pulumi.dynamic.serialize_provider`` wraps ``pickle._Pickler._batch_setitems`` once more for
-every dynamic resource and never restores it (see ``pulumi_scpvs.provider._pickling``):
+every dynamic resource and never restores it (see ``pulumi_scpvs.provider._sdk_defects``):
 without the workaround the ~970th resource of a program fails with ``RecursionError``.
 In-process, with the SDK's mocks: no engine.
 """

@@ -134,7 +134,7 @@ def test_each_resource_lives_where_its_profile_points_and_the_state_has_no_key(t
     there = volumes.create(checked(volumes, "there", size=16, profile="dr"))
     assert here.outs[TARGET_KEY] == {"endpoint": home, "account_id": ""}
     assert there.outs[TARGET_KEY] == {"endpoint": dr, "account_id": "dr-acc"}
-    assert there.outs[INPUTS_KEY]["profile"] == "dr"
+    assert volumes.old_inputs(there.outs)["profile"] == "dr"
     assert DR_SECRET not in json.dumps(there.outs) and "dr-access" not in json.dumps(there.outs)
     home_client = embedded_client(home)
     dr_client = embedded_client(dr, access_key="dr-access", secret_key=DR_SECRET, account_id="dr-acc")
@@ -171,7 +171,7 @@ def test_another_profile_elsewhere_is_refused_naming_both_and_one_alike_is_recor
     diff = volumes.diff(created.id, created.outs, alike)
     assert diff.changes and not diff.replaces
     updated = volumes.update(created.id, created.outs, alike)
-    assert updated.outs[INPUTS_KEY]["profile"] == "home-too"
+    assert volumes.old_inputs(updated.outs)["profile"] == "home-too"
     assert volumes.diff(created.id, updated.outs, alike).changes is False
     volumes.delete(created.id, updated.outs)
 

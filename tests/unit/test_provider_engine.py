@@ -12,8 +12,8 @@ from pulumi.dynamic.config import Config
 from pulumi.output import Unknown
 
 from pulumi_scpvs import WaitTimeoutError
-from pulumi_scpvs.provider._keys import AUTONAMED_KEY, INPUTS_KEY, RESOURCE_NAME_KEY
-from pulumi_scpvs.resources import KeypairProvider, ServerProvider
+from pulumi_scpvs.provider._keys import AUTONAMED_KEY, INPUTS_DELTA_KEY, INPUTS_KEY, RESOURCE_NAME_KEY
+from pulumi_scpvs.resources import KeypairProvider, ServerProvider, VolumeProvider
 from pulumi_scpvs.simulator import catalogue as cat
 
 SERVER = {
@@ -170,3 +170,25 @@ def test_a_windows_server_password_is_a_kept_secret_output(tmp_path: Path) -> No
     created = servers.create(inputs)
     assert created.outs["password"] and "password" in ServerProvider.spec.secret_outputs
     assert servers.read(created.id, created.outs).outs["password"] == created.outs["password"]
+
+
+def test_outputs_record_only_the_inputs_they_do_not_show_and_every_record_reads_back() -> None:
+    """Outputs carry the inputs unlike them (``__inputs_delta``); states of 0.2 recorded every
+    input (``__inputs``), those of 0.1.0 none: each gives the same old inputs, so no diff."""
+    provider = VolumeProvider()
+    inputs = {"name": "data", "size": 8.0, "__autonamed": "stack", "keep_failed": False}
+    live = {"name": "data", "size": 8, "volume_type": "SSD", "state": "available"}
+    outputs = provider._outputs(inputs, live, {})
+    assert outputs[INPUTS_DELTA_KEY] == {"__autonamed": "stack", "__unset": ["volume_type"]}
+    assert INPUTS_KEY not in outputs
+    assert provider.old_inputs(outputs) == inputs
+    # as the engine sends them: numbers as floats, nulls dropped
+    sent = {k: float(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in outputs.items()}
+    assert provider.old_inputs(sent) == inputs
+    # the user still leaves volume_type unset (the API chose SSD): no change
+    assert provider.diff("v-1", outputs, {k: v for k, v in inputs.items() if k != "__autonamed"}).changes is False
+    assert provider.diff("v-1", outputs, {**inputs, "size": 16.0}).changes is True
+    # a state written by 0.2: every input in __inputs, no delta
+    older = {**{k: v for k, v in outputs.items() if k != INPUTS_DELTA_KEY}, INPUTS_KEY: inputs}
+    assert provider.old_inputs(older) == inputs
+    assert provider.diff("v-1", older, inputs).changes is False
