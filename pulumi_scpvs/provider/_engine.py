@@ -381,6 +381,11 @@ class ScpProvider(ResourceProvider):
             inputs = {**self._defaults(), **inputs}
         else:
             inputs = {**model.model_dump(mode="json"), **{k: inputs[k] for k in unknown}}
+            # A management input at its default says nothing; leaving it out keeps the state slim.
+            defaults = self._defaults()
+            for name in MANAGEMENT_INPUTS & inputs.keys():
+                if name in defaults and inputs[name] == defaults[name]:
+                    del inputs[name]
         if not failures:
             # With every input known, the model validated above is the one to check further.
             failures = self._known_failures(olds, known, unknown, None if unknown else model)
@@ -504,7 +509,9 @@ class ScpProvider(ResourceProvider):
             object_id, extra = CreateSafetyNet(self).adopt(op, str(inputs[ADOPT_KEY]), inputs)
         else:
             object_id, extra = CreateSafetyNet(self).create(op, inputs)
-        live = self.read_object(op.client, object_id, extra)
+        live = self._as_reached(op, object_id)
+        if live is None:
+            live = self.read_object(op.client, object_id, extra)
         if live is None:
             raise ScpError(f"{self.spec.type_name} {object_id} vanished right after it was created")
         return CreateResult(object_id, self._outputs(inputs, live, extra))
@@ -549,6 +556,16 @@ class ScpProvider(ResourceProvider):
             self.delete_object(op, id_, props)
         except NotFoundError:
             log.info("%s %s was already gone", self.spec.type_name, id_)
+
+    def _as_reached(self, op: Operation, object_id: str) -> Props | None:
+        """The object as the create's wait saw it ready, where that is what a read would
+        answer: the kind waits and reads the common way (a show, or a listing of the same
+        model). It spares a request per create."""
+        reached = op.reached.get(object_id)
+        common = type(self).wait_ready is ScpProvider.wait_ready and type(self).read_object is ScpProvider.read_object
+        if not common or not isinstance(reached, BaseModel):
+            return None
+        return reached.model_dump(mode="json")
 
     # -- where objects live -------------------------------------------------------------------
 

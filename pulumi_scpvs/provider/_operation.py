@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..scp import ScpClient
@@ -22,6 +22,8 @@ class Operation:
     client: ScpClient
     deadline: float
     resource_type: str
+    # Each object a wait saw reach its target state, by id, as it saw it.
+    reached: dict[str, Any] = field(default_factory=dict)
 
     def waiter(
         self,
@@ -46,7 +48,10 @@ class Operation:
         With ``watch``, looks share the kind's list requests with the process's other waits.
         """
         waiter = self.waiter(read, state_of, object_id, watch)
-        return waiter.until(targets, deadline=self.deadline, failures=failures)
+        seen = waiter.until(targets, deadline=self.deadline, failures=failures)
+        if seen is not None:
+            self.reached[object_id] = seen
+        return seen
 
     def converge(self, act: Callable[[], Any], done: Callable[[], bool], what: str, *, look_first: bool = True) -> bool:
         """Run a mutation so that repeating it converges; return whether it was sent.

@@ -25,7 +25,7 @@ from pulumi_scpvs.preview_summary import resource_kind, summarize
 from pulumi_scpvs.provider import ScpProvider
 
 from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator
-from ..release_0_1_0 import RELEASE_0_1_0, extract_0_1_0
+from ..releases import RELEASE_0_1_0, RELEASE_0_2_0, extract
 from .conftest import PulumiProject
 
 pytestmark = pytest.mark.engine
@@ -87,7 +87,7 @@ def world(simulator: RunningSimulator) -> dict[str, Any]:
 def test_a_stack_deployed_by_0_1_0_upgrades_with_nothing_replaced_or_changed(
     tmp_path: Path, pulumi_bin: Path, engine_simulator: RunningSimulator
 ) -> None:
-    old_code = extract_0_1_0(tmp_path / f"release-{RELEASE_0_1_0}")
+    old_code = extract(RELEASE_0_1_0, tmp_path / f"release-{RELEASE_0_1_0}")
     directory = tmp_path / "project"
     directory.mkdir()
     project = PulumiProject(directory, pulumi_bin, extra_env={"PYTHONPATH": str(old_code)})
@@ -154,3 +154,61 @@ def test_a_stack_deployed_by_0_1_0_upgrades_with_nothing_replaced_or_changed(
     assert client.servers.list_servers().servers == []
     assert client.volumes.list_volumes().volumes == []
     assert client.keypairs.list_keypairs().keypairs == []
+
+
+def test_a_stack_deployed_by_0_2_0_upgrades_with_nothing_changed_and_diffs_as_before(
+    tmp_path: Path, pulumi_bin: Path, engine_simulator: RunningSimulator
+) -> None:
+    """0.2.0 recorded every input in ``__inputs`` and kept ``__provider`` secret; this version
+    records only the inputs unlike the outputs (``__inputs_delta``) and a plain ``__provider``.
+    The old state plans nothing, a refresh rewrites it without a change, and a changed input
+    is still an update of that input alone."""
+    old_code = extract(RELEASE_0_2_0, tmp_path / f"release-{RELEASE_0_2_0}")
+    directory = tmp_path / "project"
+    directory.mkdir()
+    project = PulumiProject(directory, pulumi_bin, extra_env={"PYTHONPATH": str(old_code)})
+    project.use_program("upgrade_0_2.py")
+    project.run("stack", "init", "test")
+    project.run("config", "set", "scpvs:endpoint", engine_simulator.url)
+    project.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
+    project.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
+    project.run("config", "set", "size", "8")
+    project.run("up", "--yes", "--skip-preview")
+    old = scpvs_resources(project)
+    assert all("__inputs" in r["outputs"] and "__inputs_delta" not in r["outputs"] for r in old.values()), (
+        "the first deploy did not run 0.2.0's code"
+    )
+    ids = {name: r["id"] for name, r in old.items()}
+
+    project.env.pop("PYTHONPATH")
+    if "PYTHONPATH" in os.environ:
+        project.env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    before, objects = requests(engine_simulator), world(engine_simulator)
+    nothing = {"same": len(old) + 2}  # and the stack and its identity
+    assert plan(project) == nothing
+    project.run("up", "--yes", "--skip-preview")
+    assert requests(engine_simulator) - before == Counter(), "the up after the upgrade made requests"
+
+    project.run("refresh", "--yes", "--skip-preview")
+    assert mutating(requests(engine_simulator) - before) == 0
+    assert world(engine_simulator) == objects
+    new = scpvs_resources(project)
+    assert {name: r["id"] for name, r in new.items()} == ids
+    for name, resource in new.items():
+        outputs = resource["outputs"]
+        assert "__inputs" not in outputs and isinstance(plain(outputs["__inputs_delta"]), dict), name
+        # The program's new __provider (not a secret) is in the inputs since the `up`; the outputs
+        # keep the old one until the object's next create or update: the same class either way.
+        assert isinstance(resource["inputs"]["__provider"], str), f"{name}: __provider is still a secret"
+    assert plain(new["data"]["outputs"]["__inputs_delta"]) == {"__autonamed": "stack", "__unset": ["volume_type"]}
+    assert "upgrade-secret-value" not in project.run("stack", "export").stdout
+    assert plan(project) == nothing
+
+    project.run("config", "set", "size", "16")
+    steps = project.preview_steps()
+    assert {name: step["op"] for name, step in steps.items() if step["op"] != "same"} == {"data": "update"}
+    project.run("up", "--yes", "--skip-preview")
+    assert plan(project) == nothing
+    project.run("destroy", "--yes", "--skip-preview")
+    assert scpvs_resources(project) == {}
+    assert engine_simulator.client().volumes.list_volumes().volumes == []

@@ -27,7 +27,7 @@ from pulumi_scpvs.provider._keys import INPUTS_KEY, PROVIDER_KEY, RESOURCE_NAME_
 from pulumi_scpvs.resources import KeypairProvider, ServerProvider
 from pulumi_scpvs.simulator import catalogue as cat
 
-from ..release_0_1_0 import source_0_1_0
+from ..releases import RELEASE_0_1_0, source
 
 # Every provider class a 0.1.0 state refers to (test_the_list_is_the_one_0_1_0_pickles
 # recomputes it from the 0.1.0 source).
@@ -90,11 +90,11 @@ def pickled_providers(source: dict[str, str]) -> set[str]:
 
 
 def test_the_list_is_the_one_0_1_0_pickles() -> None:
-    source = source_0_1_0()
-    providers = pickled_providers(source)
+    files = source(RELEASE_0_1_0)
+    providers = pickled_providers(files)
     assert providers == set(PROVIDERS_0_1_0)
     # Every public provider class of 0.1.0's resources is among them (none missed by the rule above).
-    for path, text in source.items():
+    for path, text in files.items():
         if path.startswith("pulumi_scpvs/resources/"):
             module = path.removesuffix(".py").replace("/", ".")
             for node in ast.parse(text).body:
