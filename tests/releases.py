@@ -1,7 +1,8 @@
 """The source of earlier releases, from this repository's history (for the upgrade tests).
 
-0.1.0 is commit ``f39ae66`` on main; 0.2.0 is ``400a731``, the last commit whose states
-record every input in ``__inputs`` and keep ``__provider`` as a secret. CI runs on a full
+0.1.0 is commit ``f39ae66`` on main; for 0.2.0 (unreleased, run from main) the state
+format is that of ``400a731``, the last commit whose states record every input in
+``__inputs`` and keep ``__provider`` as a secret. CI runs on a full
 clone of main, so the commits are there; when they are not (no ``git``, a shallow clone,
 an export without ``.git``), the tests that need them fail and say so: an upgrade path
 that is not tested is not kept.
