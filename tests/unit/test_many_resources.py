@@ -16,10 +16,9 @@ from typing import Any
 
 import pulumi
 import pytest
-
-import pulumi_scpvs as scpvs
 from pulumi.runtime.settings import SETTINGS
 
+import pulumi_scpvs as scpvs
 from pulumi_scpvs.provider._keys import PROVIDER_KEY
 from pulumi_scpvs.resources import VolumeProvider
 
