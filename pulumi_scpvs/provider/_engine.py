@@ -48,7 +48,15 @@ from pulumi.dynamic import (
 from pydantic import BaseModel, ValidationError
 
 from ..scp import ScpClient
-from ..scp._config import PROFILES_KEY, PULUMI_KEYS, ScpConfig, parse_profiles, resolve_config, resolve_profile
+from ..scp._config import (
+    PROFILES_KEY,
+    PULUMI_KEYS,
+    ScpConfig,
+    parse_profiles,
+    resolve_config,
+    resolve_profile,
+    unknown_stack_settings,
+)
 from ..scp._errors import ConfigurationError, NotFoundError, ScpError
 from ..scp._watch import ListWatch
 from ._clients import CLIENTS
@@ -141,6 +149,7 @@ class ScpProvider(ResourceProvider):
         self._config: ScpConfig | None = None
         self._profile_configs: dict[str, ScpConfig] = {}
         self._config_lock = threading.Lock()
+        self._unknown_settings: list[str] = []
 
     # -- pickling: the class travels, nothing else --------------------------------------
 
@@ -167,12 +176,17 @@ class ScpProvider(ResourceProvider):
             if (value := req.config.get(f"scpvs:{key}")) is not None
         }
         self._raw_profiles = req.config.get(PROFILES_KEY)
+        # Every key of the stack config (the SDK's Config has no public way to list them).
+        self._unknown_settings = unknown_stack_settings(getattr(req.config, "_props", None) or {})
 
     def config(self, profile: str | None = None) -> ScpConfig:
         """The resolved settings of ``profile`` (by default the ``scpvs:*`` ones; from the
         environment alone when ``configure`` never ran)."""
         if getattr(self, "_config_lock", None) is None:
             self._forget_configuration()
+        if self._unknown_settings:
+            raise ConfigurationError(" ".join(self._unknown_settings))
+        parse_profiles(self._raw_profiles)  # every profile's keys, even those no resource names yet
         with self._config_lock:
             if profile is None:
                 if self._config is None:
@@ -396,6 +410,10 @@ class ScpProvider(ResourceProvider):
         failures += self._same_kind_as_recorded(olds)
         if not any(failure.property == PROFILE_KEY for failure in failures):
             failures += self._profile_failures(inputs.get(PROFILE_KEY))
+        if inputs.get(PROFILE_KEY) is None:
+            # The settings this resource deploys with, resolved (no request) so that a broken
+            # configuration fails the preview of a new stack too, naming the setting and its source.
+            self.config()
         for key in (RESOURCE_NAME_KEY, STACK_IDENTITY_KEY):
             if news.get(key) is not None:
                 inputs[key] = news[key]

@@ -25,11 +25,12 @@ settings: a resource with ``profile="dr"`` lives in the account and region they 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import ipaddress
 import json
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -274,6 +275,23 @@ PROFILE_GROUPS: dict[str, tuple[str, ...]] = {
 _SETTING_BY_PULUMI_KEY = {key: setting for setting, key in PULUMI_KEYS.items()}
 
 
+def _did_you_mean(key: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else "."
+
+
+def unknown_stack_settings(config_keys: Iterable[str]) -> list[str]:
+    """One sentence per ``scpvs:*`` key of the stack config that is not a setting (a typo
+    would otherwise be ignored, and the deployment go where the other sources point)."""
+    known = [f"scpvs:{key}" for key in PULUMI_KEYS.values()] + [PROFILES_KEY]
+    return [
+        f"{key} (stack config) is not a pulumi-scpvs setting{_did_you_mean(key, known)} "
+        f"The settings are {', '.join(known)}"
+        for key in sorted(config_keys)
+        if key.startswith("scpvs:") and key not in known
+    ]
+
+
 def parse_profiles(raw: Any) -> dict[str, dict[str, str]]:
     """The ``scpvs:profiles`` stack setting as ``{profile: {setting: value}}``.
 
@@ -301,7 +319,9 @@ def parse_profiles(raw: Any) -> dict[str, dict[str, str]]:
             setting = _SETTING_BY_PULUMI_KEY.get(key)
             if setting is None:
                 raise ConfigurationError(
-                    f"{PROFILES_KEY}.{name}.{key} is not a setting; a profile takes {', '.join(PULUMI_KEYS.values())}"
+                    f"{PROFILES_KEY}.{name}.{key} (stack config) is not a setting"
+                    f"{_did_you_mean(str(key), PULUMI_KEYS.values())} A profile takes "
+                    f"{', '.join(PULUMI_KEYS.values())}"
                 )
             if value not in (None, ""):
                 settings[setting] = str(value)

@@ -89,7 +89,8 @@ def test_a_profile_never_inherits_the_embedded_demo_keys() -> None:
 
 
 def test_bad_profiles_are_named() -> None:
-    with pytest.raises(ConfigurationError, match=r"scpvs:profiles.dr.acessKey is not a setting"):
+    mistyped = r"scpvs:profiles.dr.acessKey \(stack config\) is not a setting; did you mean accessKey\?"
+    with pytest.raises(ConfigurationError, match=mistyped):
         parse_profiles({"dr": {"acessKey": "x"}})
     with pytest.raises(ConfigurationError, match="must map profile names"):
         parse_profiles("[1, 2]")
@@ -212,3 +213,12 @@ def test_a_share_the_member_decided_is_no_drift_for_the_owner() -> None:
     refreshed = {**news, "status": "accepted", INPUTS_KEY: {**news, "status": "accepted"}}
     assert members.diff("i/m", refreshed, news).changes is False
     assert members.diff("i/m", refreshed, {**news, "status": "rejected"}).changes is True
+
+
+def test_unknown_stack_settings_are_named_with_the_nearest_one() -> None:
+    from pulumi_scpvs.scp._config import unknown_stack_settings
+
+    found = unknown_stack_settings(["scpvs:regoin", "scpvs:region", "scpvs:profiles", "proj:regoin", "scpvs:zzz"])
+    assert [sentence.split(" (")[0] for sentence in found] == ["scpvs:regoin", "scpvs:zzz"]
+    assert "did you mean scpvs:region?" in found[0] and "did you mean" not in found[1]
+    assert all("The settings are scpvs:accessKey" in sentence for sentence in found)

@@ -1,0 +1,79 @@
+"""A broken configuration fails the preview of a new stack, naming the setting: before any request.
+
+A typo in a key (``scpvs:regoin``) used to be ignored, so the stack deployed wherever the
+other sources pointed; a bad number or region was only found by ``up``. Each case below
+is a new stack (nothing in its state) whose preview must fail with one sentence naming the
+setting, and reach no simulator.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator
+from .conftest import PulumiProject, new_stack
+
+pytestmark = pytest.mark.engine
+
+
+def requests(simulator: RunningSimulator) -> Counter[str]:
+    return Counter(httpx.get(f"{simulator.url}/_admin/requests", timeout=30).json())
+
+
+CASES = [
+    # (config to set, config keys to remove, what the preview must say)
+    (
+        {"scpvs:regoin": "kr-west1"},
+        (),
+        "scpvs:regoin (stack config) is not a pulumi-scpvs setting; did you mean scpvs:region?",
+    ),
+    (
+        {"scpvs:maxRequestsPerSecond": "abc"},
+        (),
+        "scpvs:maxRequestsPerSecond (from pulumi config) must be a positive number",
+    ),
+    ({"scpvs:maxRequestsPerSecond": "0"}, (), "not '0'"),
+    (
+        {"scpvs:region": "kr-nowhere"},
+        ("scpvs:endpoint",),
+        "scpvs:region 'kr-nowhere' does not exist in environment 's'",
+    ),
+    ({"scpvs:environment": "x", "scpvs:region": "kr-west1"}, ("scpvs:endpoint",), "scpvs:environment 'x' is unknown"),
+    ({"scpvs:region": "kr-west1"}, ("scpvs:endpoint", "scpvs:accessKey", "scpvs:secretKey"), "missing credentials for"),
+    (
+        {"scpvs:profiles.dr.regoin": "kr-east1"},
+        (),
+        "scpvs:profiles.dr.regoin (stack config) is not a setting; did you mean region?",
+    ),
+]
+
+
+def test_a_broken_configuration_fails_the_first_preview_naming_the_setting(
+    tmp_path: Path, pulumi_bin: Path, engine_simulator: RunningSimulator
+) -> None:
+    project: PulumiProject = new_stack(tmp_path / "project", pulumi_bin, "one_volume.py", engine_simulator.url)
+    good = {key: project.run("config", "get", key).stdout.strip() for key in ("scpvs:endpoint",)}
+    assert project.run("preview").returncode == 0, "the stack as configured previews"
+    for settings, removed, said in CASES:
+        for key in removed:
+            project.run("config", "rm", key)
+        for key, value in settings.items():
+            project.run("config", "set", "--path", key, value)
+        before = requests(engine_simulator)
+        preview = project.run("preview", check=False)
+        output = preview.stdout + preview.stderr
+        assert preview.returncode != 0, f"a green preview for {settings} without {removed}:\n{output}"
+        assert said in output, output
+        assert "Traceback" not in output, output
+        assert requests(engine_simulator) - before == Counter(), f"the preview for {settings} reached the cloud"
+        # back to the working configuration for the next case
+        for key in settings:
+            project.run("config", "rm", "--path", key)
+        project.run("config", "set", "scpvs:endpoint", good["scpvs:endpoint"])
+        project.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
+        project.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
+    assert project.run("preview").returncode == 0
