@@ -1,4 +1,5 @@
-"""Say, once per program run, when the objects go to the embedded simulator and not to SCP.
+"""Say, once per program run, where the objects go: a warning for the embedded simulator,
+an informational line naming the endpoint and account (and where each came from) otherwise.
 
 With no endpoint, region or credentials configured, the target is the simulator in the
 provider process (see :mod:`pulumi_scpvs.scp._config`): convenient offline, but a user
@@ -53,8 +54,22 @@ def embedded_warning(config: ScpConfig) -> str:
     )
 
 
-def warn_if_embedded() -> None:
-    """Warn in the CLI output when this run targets the embedded simulator."""
+SOURCE_OF = (("endpoint", "endpoint"), ("region", "region"), ("access key", "access_key"), ("account", "account_id"))
+
+
+def target_line(config: ScpConfig) -> str:
+    """Where a run that deploys to SCP (or another simulator) sends its objects, and why there."""
+    account = f"account {config.account_id}" if config.account_id else "the access key's account"
+    sources = [f"{what} from {config.sources[setting]}" for what, setting in SOURCE_OF if setting in config.sources]
+    return f"pulumi-scpvs deploys to {config.endpoint} ({account}): {', '.join(sources)}."
+
+
+def announce_target() -> None:
+    """Say in the CLI output where this run deploys: a warning for the embedded simulator."""
     config = program_config()
-    if config is not None and config.is_embedded:
+    if config is None:
+        return
+    if config.is_embedded:
         pulumi.log.warn(embedded_warning(config))
+    else:
+        pulumi.log.info(target_line(config))

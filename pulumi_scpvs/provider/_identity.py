@@ -23,7 +23,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider
 
-from ._announce import warn_if_embedded
+from ._announce import announce_target
 from ._sdk_defects import pickler_restored
 
 IDENTITY_RESOURCE_NAME = "scpvs-stack-identity"
@@ -74,6 +74,6 @@ def stack_identity() -> pulumi.Output[str]:
     with _lock:
         identity = _identities.get(key)
         if identity is None:
-            warn_if_embedded()
+            announce_target()
             identity = _identities[key] = StackIdentity()
     return identity.token

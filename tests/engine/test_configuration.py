@@ -76,4 +76,10 @@ def test_a_broken_configuration_fails_the_first_preview_naming_the_setting(
         project.run("config", "set", "scpvs:endpoint", good["scpvs:endpoint"])
         project.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
         project.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
-    assert project.run("preview").returncode == 0
+    final = project.run("preview")
+    # Every run says where it deploys, and where that came from.
+    said = (
+        f"pulumi-scpvs deploys to {engine_simulator.url} (the access key's account): "
+        "endpoint from pulumi config, access key from pulumi config."
+    )
+    assert said in final.stdout + final.stderr, final.stdout
