@@ -63,6 +63,6 @@ class TagArgs(TypedDict, total=False):
 class TimeoutsArgs(TypedDict, total=False):
     """The ``timeouts`` input: any of create/update/delete, as seconds or '20m'-style strings."""
 
-    create: pulumi.Input[float]
-    update: pulumi.Input[float]
-    delete: pulumi.Input[float]
+    create: pulumi.Input[float | str]
+    update: pulumi.Input[float | str]
+    delete: pulumi.Input[float | str]

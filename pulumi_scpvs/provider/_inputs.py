@@ -10,7 +10,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
 
 from ._ownership import MARK_KEYS
-from ._timeouts import Duration
+from ._timeouts import DurationInput
 from ._values import as_number
 
 # The API's integers are 32-bit signed on the wire: no integer input may exceed this.
@@ -147,9 +147,9 @@ class TimeoutsInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    create: Duration | None = None
-    update: Duration | None = None
-    delete: Duration | None = None
+    create: DurationInput | None = None
+    update: DurationInput | None = None
+    delete: DurationInput | None = None
 
 
 class ResourceInputs(BaseModel):

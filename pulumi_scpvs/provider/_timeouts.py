@@ -27,6 +27,9 @@ def parse_duration(value: Any) -> float:
 
 
 Duration = Annotated[float, BeforeValidator(parse_duration)]
+# What a program may write (``90`` or ``"20m"``): the type its ``timeouts`` input is declared
+# with, so that the form the documentation shows type-checks; validated into seconds.
+DurationInput = Annotated[float | str, BeforeValidator(parse_duration)]
 
 
 class Timeouts(BaseModel):

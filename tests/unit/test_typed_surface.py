@@ -28,6 +28,7 @@ CORRECT = """
         tags=[{"key": "team", "value": "web"}],
         power_state="SHUTOFF",
         reboot_type="HARD",
+        timeouts={"create": "30m", "delete": 600},  # the forms the README and the timeout error show
     )
     private_ip: pulumi.Output[str] = server.addresses.apply(lambda a: (a or [])[0].ip_addresses[0].ip_address)
     vcpus: pulumi.Output[int] = server.server_type.apply(lambda t: t.vcpus)
