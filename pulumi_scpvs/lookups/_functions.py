@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -13,16 +14,21 @@ from ..provider._announce import program_config, program_stack_settings
 from ..scp import ScpClient, ScpConfig
 from ..scp import models as m
 from ..scp._config import PROFILES_KEY, parse_profiles, resolve_config, resolve_profile
-from ..scp._errors import ConfigurationError, ScpError
+from ..scp._errors import ConfigurationError, NotFoundError, ScpError
 
 T = TypeVar("T")
 
 _CLIENTS: dict[str | None, ScpClient] = {}
+CANDIDATES_SHOWN = 10
 _LOCK = threading.Lock()
 
 
-class LookupFailedError(ScpError):
-    """A lookup that expects one object found none, or several."""
+class LookupFailedError(ScpError, pulumi.RunError):
+    """A lookup that expects one object found none, or several.
+
+    Also a ``pulumi.RunError``: a program stopped by one prints its message, not a traceback
+    through this package's frames.
+    """
 
 
 def default_client(profile: str | None = None) -> ScpClient:
@@ -81,25 +87,43 @@ def _client(client: ScpClient | None, profile: str | None = None) -> ScpClient:
         return _CLIENTS[profile]
 
 
-def _only(items: Iterable[T], what: str, **filters: Any) -> T:
+def _only(items: Iterable[T], what: str, candidates: Iterable[T] = (), **filters: Any) -> T:
+    """The one item; none or several is an error naming the filter (and, for none, what there is)."""
     found = list(items)
     described = ", ".join(f"{k}={v!r}" for k, v in filters.items() if v is not None) or "no filter"
     if not found:
-        raise LookupFailedError(f"no {what} matches {described}")
+        raise LookupFailedError(f"no {what} matches {described}{_what_there_is(candidates, what, filters)}")
     if len(found) > 1:
         ids = ", ".join(str(getattr(item, "id", None) or getattr(item, "name", "?")) for item in found[:5])
         raise LookupFailedError(f"{len(found)} {what}s match {described} ({ids}); narrow the filter")
     return found[0]
 
 
+def _what_there_is(candidates: Iterable[T], what: str, filters: dict[str, Any]) -> str:
+    """``; the images there: 'a', 'b'...`` with the names nearest to the one looked for first."""
+    names = sorted({str(name) for item in candidates if (name := getattr(item, "name", None))})
+    if not names:
+        return f"; there is no {what} at all" if filters.get("name") is not None else ""
+    wanted = str(filters.get("name") or "")
+    nearest = difflib.get_close_matches(wanted, names, n=3, cutoff=0.5) if wanted else []
+    shown = [*nearest, *(name for name in names if name not in nearest)][:CANDIDATES_SHOWN]
+    more = f" and {len(names) - len(shown)} more" if len(names) > len(shown) else ""
+    return f"; the {what}s there: {', '.join(repr(name) for name in shown)}{more}"
+
+
 def _by_id_or_name(
     id: str | None, name: str | None, what: str, show: Callable[[str], T], listing: Callable[[], Iterable[T]]
 ) -> T:
+    """One object by id (a show) or by exact name (``listing``: every object of the kind)."""
     if (id is None) == (name is None):
         raise LookupFailedError(f"look up a {what} by exactly one of id or name")
     if id is not None:
-        return show(id)
-    return _only((item for item in listing() if getattr(item, "name", None) == name), what, name=name)
+        try:
+            return show(id)
+        except NotFoundError:
+            raise LookupFailedError(f"no {what} has id {id!r} (SCP answered 404)") from None
+    everything = list(listing())
+    return _only((item for item in everything if getattr(item, "name", None) == name), what, everything, name=name)
 
 
 # -- catalogue ------------------------------------------------------------------------------
@@ -150,7 +174,7 @@ def get_image(
 ) -> m.ImageShowResponse:
     """One image by id or by exact name (``get_image(name="Ubuntu 22.04")``)."""
     c = _client(client, profile)
-    return _by_id_or_name(id, name, "image", c.images.show_image, lambda: c.images.iterate_images(name=name))
+    return _by_id_or_name(id, name, "image", c.images.show_image, c.images.iterate_images)
 
 
 def get_pending_images(
@@ -243,7 +267,7 @@ def get_server(
 ) -> m.ServerShowResponse:
     """One server by id or exact name."""
     c = _client(client, profile)
-    return _by_id_or_name(id, name, "server", c.servers.show_server, lambda: c.servers.iterate_servers(name=name))
+    return _by_id_or_name(id, name, "server", c.servers.show_server, c.servers.iterate_servers)
 
 
 def get_volumes(
@@ -263,7 +287,7 @@ def get_volume(
 ) -> m.VolumeShowResponse:
     """One volume by id or exact name."""
     c = _client(client, profile)
-    return _by_id_or_name(id, name, "volume", c.volumes.show_volume, lambda: c.volumes.iterate_volumes(name=name))
+    return _by_id_or_name(id, name, "volume", c.volumes.show_volume, c.volumes.iterate_volumes)
 
 
 def get_snapshots(
@@ -282,9 +306,7 @@ def get_snapshot(
 ) -> m.SnapshotDetailResponse:
     """One snapshot by id or exact name."""
     c = _client(client, profile)
-    return _by_id_or_name(
-        id, name, "snapshot", c.snapshots.show_snapshot, lambda: c.snapshots.iterate_snapshots(name=name)
-    )
+    return _by_id_or_name(id, name, "snapshot", c.snapshots.show_snapshot, c.snapshots.iterate_snapshots)
 
 
 def get_server_groups(*, profile: str | None = None, client: ScpClient | None = None) -> list[m.ServerGroup]:

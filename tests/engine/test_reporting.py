@@ -105,3 +105,15 @@ def test_a_long_wait_reports_its_progress(tmp_path: Path, pulumi_bin: Path) -> N
         assert re.search(rf"Volume {volume_id}: creating → available after 1\d s", output), output
     finally:
         slow.stop()
+
+
+def test_a_lookup_that_finds_nothing_names_what_it_looked_for_without_a_traceback(
+    tmp_path: Path, pulumi_bin: Path, engine_simulator: RunningSimulator
+) -> None:
+    project = volume_project(tmp_path / "lookup", pulumi_bin, engine_simulator)
+    project.use_program("lookup_missing.py")
+    result = project.run("preview", check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "no image matches name='Ubuntu 22.4'; the images there: 'Ubuntu 22.04'" in output, output
+    assert TRACEBACK not in output and "pulumi_scpvs/lookups" not in output, output

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pulumi
 import pytest
 
 from pulumi_scpvs import lookups
@@ -67,8 +68,16 @@ def test_object_lookups_and_quota_usage(client: ScpClient) -> None:
 
 
 def test_lookups_that_expect_one_object_name_the_filter(client: ScpClient) -> None:
-    with pytest.raises(lookups.LookupFailedError, match="no image matches name='Debian'"):
+    with pytest.raises(
+        lookups.LookupFailedError, match="no image matches name='Debian'; the images there: "
+    ) as missing:
         lookups.get_image(name="Debian", client=client)
+    assert isinstance(missing.value, pulumi.RunError), "a program stopped by a lookup would print a traceback"
+    assert "'Ubuntu 22.04'" in str(missing.value), missing.value
+    with pytest.raises(lookups.LookupFailedError, match=r"the images there: 'Ubuntu 22.04'"):
+        lookups.get_image(name="Ubuntu 22.4", client=client)  # the nearest name first
+    with pytest.raises(lookups.LookupFailedError, match="no server has id 'no-such-server' \\(SCP answered 404\\)"):
+        lookups.get_server(id="no-such-server", client=client)
     with pytest.raises(lookups.LookupFailedError, match=r"2 volumes match name='twin' \(.*\); narrow the filter"):
         lookups.get_volume(name="twin", client=client)
     with pytest.raises(lookups.LookupFailedError, match="exactly one of id or name"):
