@@ -3,8 +3,9 @@
     pulumi preview --json > preview.json
     scpvs-preview-summary preview.json > summary.md      # or: ... | scpvs-preview-summary -
 
-Per resource: the operation, its kind, and the inputs that change; replacements are
-called out above the table because they destroy an object. Dynamic providers do not
+Per resource: the operation, its kind, and the inputs that change (old → new; secrets
+only named); replacements are called out above the table because they destroy an object,
+and the preview's warnings (the embedded simulator target first) above everything. Dynamic providers do not
 report which fields changed, so they are worked out from the old and new inputs in the
 preview itself.
 
@@ -64,16 +65,58 @@ def resource_kind(step: dict[str, Any]) -> str:
     return types[0]
 
 
+MASKED = "[secret]"  # how `pulumi preview --json` shows a secret value
+SHOWN_LENGTH = 40
+
+
+def _shown(value: Any) -> str:
+    """A value as the CLI's ``--diff`` shows it, shortened."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
+
+
+def _autonamed(step: dict[str, Any]) -> bool:
+    return bool(((step.get("newState") or {}).get("inputs") or {}).get("__autonamed"))
+
+
 def changed_inputs(step: dict[str, Any]) -> list[str]:
-    """Inputs that differ between the old and new state (``name (known after apply)`` when unknown)."""
+    """Each input that changes, as ``key: old → new`` (``key (secret)`` for a secret, ``(known
+    after apply)`` for a value not known yet); the inputs that force the replacement are
+    listed too when their values look alike (two secrets)."""
     old = (step.get("oldState") or {}).get("inputs") or {}
     new = (step.get("newState") or {}).get("inputs") or {}
+    forcing = set(step.get("replaceReasons") or [])
     changed = []
     for key in sorted(old.keys() | new.keys()):
-        if key in HIDDEN_INPUTS or old.get(key) == new.get(key):
+        if key in HIDDEN_INPUTS or (old.get(key) == new.get(key) and key not in forcing):
             continue
-        changed.append(f"{key} (known after apply)" if UNKNOWN in json.dumps(new.get(key)) else key)
+        before, after = old.get(key), new.get(key)
+        if MASKED in (before, after):
+            changed.append(f"{key} (secret)")
+        elif UNKNOWN in json.dumps(after):
+            changed.append(f"{key}: {_shown(before)} → (known after apply)")
+        elif before == after:
+            changed.append(key)
+        else:
+            note = " (new autoname)" if key == "name" and _autonamed(step) else ""
+            changed.append(f"{key}: {_shown(before)} → {_shown(after)}{note}")
     return changed
+
+
+def replacement_causes(step: dict[str, Any]) -> list[str]:
+    """The inputs that force a replacement (a regenerated autoname is a consequence, not a cause)."""
+    causes = step.get("replaceReasons") or [change.split(":")[0].split(" ")[0] for change in changed_inputs(step)]
+    return [cause for cause in causes if not (cause == "name" and _autonamed(step))]
+
+
+def preview_warnings(preview: dict[str, Any]) -> list[str]:
+    """The warnings a reviewer must see (where the stack deploys first), each once."""
+    warnings: list[str] = []
+    for diagnostic in preview.get("diagnostics") or []:
+        message = " ".join(str(diagnostic.get("message", "")).split()).removeprefix("warning: ")
+        if diagnostic.get("severity") == "warning" and message not in warnings:
+            warnings.append(message)
+    return sorted(warnings, key=lambda message: "embedded SCP simulator" not in message)
 
 
 def preview_errors(preview: dict[str, Any]) -> list[tuple[str, str]]:
@@ -119,11 +162,12 @@ def summarize(preview: dict[str, Any]) -> str:
             lines += [f"Planned before the failure: {headline}.", ""]
     else:
         lines = [f"### Pulumi preview: {headline or 'no changes'}", ""]
+    lines += [line for warning in preview_warnings(preview) for line in (f"> ⚠️ {warning}", "")]
     replacements = [s for s in steps if s["op"] == "replace"]
     if replacements:
         lines.append(f"> ⚠️ **{len(replacements)} replacement(s)**: the old object is deleted.")
         for step in replacements:
-            reasons = ", ".join(step.get("replaceReasons") or changed_inputs(step)) or "unknown"
+            reasons = ", ".join(replacement_causes(step)) or "unknown"
             lines.append(f"> - `{step['urn'].rsplit('::', 1)[-1]}` ({resource_kind(step)}) because of {reasons}")
         lines.append("")
     if not steps:
@@ -132,8 +176,8 @@ def summarize(preview: dict[str, Any]) -> str:
     for step in sorted(steps, key=lambda s: (ORDER.index(s["op"]) if s["op"] in ORDER else 99, s["urn"])):
         name = step["urn"].rsplit("::", 1)[-1]
         changes = changed_inputs(step) if step["op"] in ("update", "replace") else []
-        forcing = set(step.get("replaceReasons") or [])
-        shown = ", ".join(f"**{c}**" if c.split(" ")[0] in forcing else c for c in changes)
+        forcing = set(replacement_causes(step)) if step["op"] == "replace" else set()
+        shown = ", ".join(f"**{c}**" if c.split(":")[0].split(" ")[0] in forcing else c for c in changes)
         lines.append(f"| {SYMBOLS.get(step['op'], step['op'])} | `{name}` | {resource_kind(step)} | {shown} |")
     return "\n".join(lines) + "\n"
 

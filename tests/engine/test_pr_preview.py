@@ -111,7 +111,7 @@ def test_a_pull_request_previews_its_change_to_the_stack_in_the_bucket(
     assert exit_code == "0", summary
     assert summary.startswith("### Pulumi preview: 1 to update, 1 to replace\n"), summary
     assert "> - `logs` (Volume) because of volume_type" in summary
-    assert "| ✏️ update | `data` | Volume | size |" in summary
+    assert "| ✏️ update | `data` | Volume | size: 8 → 16 |" in summary
     assert "create" not in summary
     assert summary.endswith("<sub>Stack `prod` at 0123abc</sub>\n")
 

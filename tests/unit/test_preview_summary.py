@@ -48,4 +48,30 @@ def test_an_upgrade_from_0_1_0_summarises_as_no_changes() -> None:
     same = step("same", f"{server}::web", old=old, new=state(server, name="web"))
     assert summarize({"steps": [same]}) == "### Pulumi preview: no changes\n"
     renamed = step("update", f"{server}::web", old=old, new=state(server, name="w2"))
-    assert "| ✏️ update | `web` | Server | name |" in summarize({"steps": [renamed]})
+    assert '| ✏️ update | `web` | Server | name: "web" → "w2" |' in summarize({"steps": [renamed]})
+
+
+def test_a_forcing_secret_is_named_and_a_regenerated_autoname_is_no_cause() -> None:
+    server = "pulumi-python:dynamic/scpvs:Server"
+    old = state(server, name="web-abc1234", user_data="[secret]", __autonamed="stack", image_id="a")
+    new = state(server, name="web-xyz9876", user_data="[secret]", __autonamed="stack", image_id="a")
+    replaced = {**step("replace", f"{server}::web", old=old, new=new), "replaceReasons": ["user_data", "name"]}
+    summary = summarize({"steps": [replaced]})
+    assert "> - `web` (Server) because of user_data\n" in summary, summary
+    assert '| `web` | Server | name: "web-abc1234" → "web-xyz9876" (new autoname), **user_data (secret)** |' in summary
+    assert "[secret]" not in summary.replace("**user_data (secret)**", "")
+
+
+def test_warnings_are_kept_the_embedded_target_first() -> None:
+    diagnostics = [
+        {"severity": "warning", "message": "warning: something else\n"},
+        {
+            "severity": "info",
+            "message": "pulumi-scpvs deploys to https://x (account a): endpoint from pulumi config.\n",
+        },
+        {"severity": "warning", "message": "warning: pulumi-scpvs deploys to the embedded SCP simulator, not ...\n"},
+        {"severity": "warning", "message": "warning: something else\n"},
+    ]
+    summary = summarize({"steps": [], "diagnostics": diagnostics})
+    assert summary.index("embedded SCP simulator") < summary.index("something else"), summary
+    assert summary.count("something else") == 1

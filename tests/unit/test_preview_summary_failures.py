@@ -19,18 +19,24 @@ def captured(name: str) -> dict[str, Any]:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
-def test_a_change_is_summarized_with_the_replacement_first() -> None:
-    assert summarize(captured("preview-change.json")) == (
+def test_a_change_is_summarized_with_the_target_warning_and_the_replacement_first() -> None:
+    preview = captured("preview-change.json")
+    warning = " ".join(preview["diagnostics"][0]["message"].split()).removeprefix("warning: ")
+    assert summarize(preview) == (
         "### Pulumi preview: 1 to update, 1 to replace\n"
+        "\n"
+        f"> ⚠️ {warning}\n"
         "\n"
         "> ⚠️ **1 replacement(s)**: the old object is deleted.\n"
         "> - `logs` (Volume) because of volume_type\n"
         "\n"
         "| operation | resource | kind | changes |\n"
         "|---|---|---|---|\n"
-        "| ♻️ **replace** | `logs` | Volume | name, **volume_type** |\n"
-        "| ✏️ update | `data` | Volume | size |\n"
+        '| ♻️ **replace** | `logs` | Volume | name: "logs-mnlis1f" → "logs-3oooo9j" (new autoname), '
+        '**volume_type: "SSD" → "HDD"** |\n'
+        "| ✏️ update | `data` | Volume | size: 8 → 16 |\n"
     )
+    assert warning.startswith("pulumi-scpvs deploys to the embedded SCP simulator")
 
 
 def test_a_failed_check_is_the_headline_with_its_resource_and_message() -> None:
@@ -38,11 +44,15 @@ def test_a_failed_check_is_the_headline_with_its_resource_and_message() -> None:
     # The real output has a warning and the engine's follow-on error besides the check failure.
     severities = [diagnostic["severity"] for diagnostic in preview["diagnostics"]]
     assert severities == ["warning", "error", "error"]
-    assert summarize(preview) == (
+    summary = summarize(preview)
+    assert summary.startswith(
         "### ❌ Pulumi preview failed\n"
         "\n"
         "> - `data` (Volume): property size value {7} has a problem: Input should be greater than or equal to 8\n"
-    )
+        "\n"
+        "> ⚠️ pulumi-scpvs deploys to the embedded SCP simulator"
+    ), summary
+    assert summary.count("> - ") == 1, "the engine's follow-on error is left out"
 
 
 def test_steps_planned_before_a_failure_follow_the_errors() -> None:
