@@ -221,7 +221,9 @@ class ScpProvider(ResourceProvider):
     def _operation(self, props: Props, phase: str) -> Operation:
         timeouts = self.spec.timeouts.merged(props.get(TIMEOUTS_KEY))
         deadline = time.monotonic() + getattr(timeouts, phase)
-        return Operation(self.client(self.profile_of(props)).until(deadline), deadline, self.spec.type_name)
+        return Operation(
+            self.client(self.profile_of(props)).until(deadline), deadline, self.spec.type_name, shown_name(props)
+        )
 
     # -- hooks: the common shape comes from ``spec.crud``; a resource overrides what differs --
 
@@ -615,6 +617,14 @@ class ScpProvider(ResourceProvider):
         outputs[INPUTS_DELTA_KEY] = inputs_delta(inputs, outputs, self._recorded_fields())
         outputs[TARGET_KEY] = self.target(self.profile_of(inputs))
         return outputs
+
+
+def shown_name(props: Props) -> str | None:
+    """How progress lines call a resource: its name in the program (create and update have
+    it), else the object's name (a delete has only the outputs)."""
+    resource = props.get(RESOURCE_NAME_KEY)
+    name = resource.rsplit("/", 1)[-1] if isinstance(resource, str) else props.get("name")
+    return name if isinstance(name, str) and name else None
 
 
 def kind_watch(crud: Crud | None, client: ScpClient) -> ListWatch | None:

@@ -22,6 +22,8 @@ class Operation:
     client: ScpClient
     deadline: float
     resource_type: str
+    # The program's name for the resource (or the object's), shown in progress lines.
+    resource_name: str | None = None
     # Each object a wait saw reach its target state, by id, as it saw it.
     reached: dict[str, Any] = field(default_factory=dict)
 
@@ -32,7 +34,14 @@ class Operation:
         object_id: str,
         watch: ListWatch | None = None,
     ) -> Waiter[Any]:
-        return Waiter(read=read, state_of=state_of, description=self.resource_type, object_id=object_id, watch=watch)
+        return Waiter(
+            read=read,
+            state_of=state_of,
+            description=self.resource_type,
+            object_id=object_id,
+            watch=watch,
+            name=self.resource_name,
+        )
 
     def wait(
         self,

@@ -76,6 +76,8 @@ class Waiter(Generic[T]):
     clock: Callable[[], float] = time.monotonic
 
     watch: ListWatch | None = None
+    name: str | None = None
+    """What the user calls the object (a program's resource name), for progress lines."""
 
     def _look(self, pause: float, early: float) -> T | None:
         """The object ``pause`` seconds from now (or up to ``early`` seconds sooner); ``None`` once gone."""
@@ -182,7 +184,9 @@ class _Progress:
         waited = now - self.started
         changed = previous is not None and state != previous
         schedule = self.waiter.schedule
-        what = f"{self.waiter.description} {self.waiter.object_id}"
+        waiter = self.waiter
+        what = f"{waiter.description} {waiter.name} ({waiter.object_id})" if waiter.name else None
+        what = what or f"{waiter.description} {waiter.object_id}"
         if changed:
             if waited >= schedule.report_after:
                 log.info("%s: %s → %s after %.0f s", what, previous, state, waited)

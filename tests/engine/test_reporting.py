@@ -101,8 +101,9 @@ def test_a_long_wait_reports_its_progress(tmp_path: Path, pulumi_bin: Path) -> N
         project = volume_project(tmp_path / "slow", pulumi_bin, slow)
         output = project.run("up", "--yes").stdout
         volume_id = project.outputs()["volume_id"]
-        assert re.search(rf"Volume {volume_id}: still creating after 1\d s", output), output
-        assert re.search(rf"Volume {volume_id}: creating → available after 1\d s", output), output
+        # Named as the program names it: the resource "data" of one_volume.py.
+        assert re.search(rf"Volume data \({volume_id}\): still creating after 1\d s", output), output
+        assert re.search(rf"Volume data \({volume_id}\): creating → available after 1\d s", output), output
     finally:
         slow.stop()
 

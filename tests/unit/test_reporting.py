@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sys
 import traceback
@@ -11,6 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
+from pulumi_scpvs.provider._engine import shown_name
+from pulumi_scpvs.provider._keys import RESOURCE_NAME_KEY
 from pulumi_scpvs.provider._reporting import DEBUG_ENV, UnexpectedError, reported
 from pulumi_scpvs.scp import RetryPolicy, ScpClient
 from pulumi_scpvs.scp._config import resolve_config
@@ -117,6 +120,19 @@ def test_a_long_wait_reports_changes_and_a_line_every_twenty_seconds(caplog: pyt
     assert lines[1].startswith("Server s-1: still BUILD after 3")
     assert lines[2].startswith("Server s-1: BUILD → NETWORKING after 4")
     assert lines[3].startswith("Server s-1: NETWORKING → ACTIVE after 6")
+
+
+def test_progress_names_the_resource_as_the_program_does(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="pulumi_scpvs.waiting")
+    clock = FakeClock()
+    named = dataclasses.replace(waiter(["BUILD", "BUILD", "ACTIVE"], clock, 15), name="web")
+    named.until(("ACTIVE",), deadline=1000)
+    assert [record.getMessage().split(" after")[0] for record in caplog.records] == [
+        "Server web (s-1): still BUILD",
+        "Server web (s-1): BUILD → ACTIVE",
+    ]
+    assert shown_name({RESOURCE_NAME_KEY: "proj/dev/web", "name": "web-abc1234"}) == "web"
+    assert shown_name({"name": "web-abc1234"}) == "web-abc1234"  # a delete: the outputs alone
 
 
 def test_a_short_wait_says_nothing(caplog: pytest.LogCaptureFixture) -> None:
