@@ -27,6 +27,39 @@ complete() {
     && [ -x "$dir/pulumi-language-python-exec" ] && [ -x "$dir/pulumi-resource-pulumi-python" ]
 }
 
+# The host built from sdk/v3 v3.68.0 takes Pulumi.yaml's `runtime.options.virtualenv` as
+# the flags -root and -virtualenv, which today's CLI no longer passes (it sends them over
+# gRPC): without them the host ignores the project's venv (`pulumi install`/`new` even
+# create it in the project root) and runs the program with whatever python3 is first on
+# PATH. So the host is installed as pulumi-language-python-host behind a wrapper that
+# reads the option from the project the CLI runs it in and passes the flags.
+wrap_language_host() {
+  local dir="$1"
+  [ -x "$dir/pulumi-language-python-host" ] && return 0
+  mv "$dir/pulumi-language-python" "$dir/pulumi-language-python-host"
+  cat > "$dir/pulumi-language-python" <<'WRAPPER'
+#!/bin/sh
+# Passes Pulumi.yaml's runtime.options.virtualenv to the language host as flags (see
+# scripts/install-pulumi.sh in pulumi-scpvs); without that option, the host as it is.
+host="$(dirname "$0")/pulumi-language-python-host"
+root="$(pwd)"
+while [ "$root" != "/" ] && [ ! -f "$root/Pulumi.yaml" ] && [ ! -f "$root/Pulumi.yml" ]; do
+  root="$(dirname "$root")"
+done
+project="$root/Pulumi.yaml"
+[ -f "$project" ] || project="$root/Pulumi.yml"
+venv=""
+if [ -f "$project" ]; then
+  venv="$(sed -n 's/^[[:space:]]*virtualenv:[[:space:]]*["'\'']\{0,1\}\([^"'\'' #]*\).*$/\1/p' "$project" | head -n 1)"
+fi
+if [ -n "$venv" ]; then
+  exec "$host" -root="$root" -virtualenv="$venv" "$@"
+fi
+exec "$host" "$@"
+WRAPPER
+  chmod 0755 "$dir/pulumi-language-python"
+}
+
 existing="$(command -v pulumi || true)"
 if [ -n "$existing" ] && complete "$(dirname "$existing")" \
    && [ "$("$existing" version 2>/dev/null)" = "v$PULUMI_VERSION" ]; then
@@ -34,6 +67,7 @@ if [ -n "$existing" ] && complete "$(dirname "$existing")" \
   exit 0
 fi
 if complete "$BIN"; then
+  wrap_language_host "$BIN"
   echo "$BIN"
   exit 0
 fi
@@ -103,6 +137,7 @@ sdkdir="$(cd "$work/cli" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sd
 install -m 0755 "$sdkdir/python/cmd/pulumi-language-python-exec" "$BIN.partial/pulumi-language-python-exec"
 install -m 0755 "$sdkdir/python/dist/pulumi-resource-pulumi-python" "$BIN.partial/pulumi-resource-pulumi-python"
 
+wrap_language_host "$BIN.partial"
 rm -rf "$BIN"
 mv "$BIN.partial" "$BIN"
 log "installed in $BIN after $(( $(date +%s) - started )) s"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command from a fresh clone: set everything up, then deploy the quickstart
-# (Pulumi.yaml at the root -> examples/quickstart/) to the embedded SCP simulator and
+# (Pulumi.yaml at the root -> templates/quickstart/) to the embedded SCP simulator and
 # print the stack outputs. Run it again to see an up-to-date, no-change deployment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,5 +11,5 @@ pulumi stack select dev --non-interactive 2>/dev/null || pulumi stack init dev -
 pulumi up --yes --non-interactive --skip-preview
 pulumi stack output --non-interactive
 echo
-echo "Deployed to the embedded simulator (state in examples/quickstart/.scpvs/). Tear down with:"
+echo "Deployed to the embedded simulator (state in templates/quickstart/.scpvs/). Tear down with:"
 echo "  source scripts/env.sh && pulumi destroy --yes"

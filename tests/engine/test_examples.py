@@ -25,7 +25,10 @@ from .conftest import ROOT, PulumiProject
 
 pytestmark = pytest.mark.engine
 
-EXAMPLES = sorted(p.parent.name for p in (ROOT / "examples").glob("*/__main__.py"))
+# The quickstart is the `pulumi new` template (templates/quickstart) and an example alike.
+TEMPLATES = {p.parent.name: p.parent for p in (ROOT / "templates").glob("*/__main__.py")}
+SOURCES = {**{p.parent.name: p.parent for p in (ROOT / "examples").glob("*/__main__.py")}, **TEMPLATES}
+EXAMPLES = sorted(SOURCES)
 IDS_BY_EXAMPLE: dict[str, dict[str, str]] = {
     "quickstart": {
         "imageId": catalogue.IMAGE_UBUNTU,
@@ -54,7 +57,10 @@ def example_project(
 ) -> PulumiProject:
     """A copy of the example with a stack, pointed at ``simulator`` (the embedded one if None)."""
     directory = tmp_path / example
-    shutil.copytree(ROOT / "examples" / example, directory)
+    shutil.copytree(SOURCES[example], directory)
+    if example in TEMPLATES:
+        # As `pulumi new` makes it, but run with this checkout's environment (no venv of its own).
+        (directory / "Pulumi.yaml").write_text(f"name: {example}\nruntime: python\n")
     project = PulumiProject(directory, pulumi_bin, extra_env={"HOME": str(tmp_path / "home")})
     project.run("stack", "init", "test")
     if simulator is not None:

@@ -17,6 +17,7 @@ from pulumi_scpvs import lookups
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
+TEMPLATE = ROOT / "templates" / "quickstart"
 PYPROJECT = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
 
 
@@ -70,7 +71,7 @@ def test_a_region_from_the_environment_or_scpconf_is_a_real_target(
 
 def test_examples_take_catalogue_ids_only_through_config_id() -> None:
     """A catalogue constant in an example is only ever the ``on_simulator=`` of ``config_id``."""
-    for program in sorted(EXAMPLES.glob("*/*.py")):
+    for program in sorted([*EXAMPLES.glob("*/*.py"), *TEMPLATE.glob("*.py")]):
         tree = ast.parse(program.read_text(encoding="utf-8"))
         allowed = {
             id(node)
@@ -112,20 +113,28 @@ def config_keys_read(program: Path) -> set[str]:
 
 
 def test_the_quickstart_is_a_pulumi_new_template() -> None:
-    project = yaml.safe_load((EXAMPLES / "quickstart" / "Pulumi.yaml").read_text(encoding="utf-8"))
+    project = yaml.safe_load((TEMPLATE / "Pulumi.yaml").read_text(encoding="utf-8"))
+    # Each `pulumi new` names its own project; the venv is found with the CLI alone.
+    assert (project["name"], project["description"]) == ("${PROJECT}", "${DESCRIPTION}")
+    assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": "venv"}}
     template = project["template"]
     assert template["description"]
     prompts = template["config"]
     assert all(prompt.get("description") for prompt in prompts.values())
-    read = config_keys_read(EXAMPLES / "quickstart" / "__main__.py")
+    read = config_keys_read(TEMPLATE / "__main__.py")
     assert read == {"imageId", "serverType", "subnetId", "securityGroupId"}
     assert read <= set(prompts), f"not prompted: {read - set(prompts)}"
-    assert "scpvs:region" in prompts
-    assert {key for key, prompt in prompts.items() if prompt.get("secret")} == {"scpvs:accessKey", "scpvs:secretKey"}
+    # Empty prompts keep the simulator even with ~/.scpconf: the choice is recorded in the stack.
+    assert prompts["scpvs:endpoint"]["default"] == "embedded"
+    assert not any(key.startswith("scpvs:") and key != "scpvs:endpoint" for key in prompts)
+    ignored = (TEMPLATE / ".gitignore").read_text(encoding="utf-8").split()
+    assert {"venv/", ".scpvs/"} <= set(ignored)
+    readme = (TEMPLATE / "README.md").read_text(encoding="utf-8")
+    assert "../" not in readme and "PIP_FIND_LINKS" in readme and "pulumi config rm scpvs:endpoint" in readme
 
 
 def test_the_quickstart_requirements_match_pyproject() -> None:
-    lines = (EXAMPLES / "quickstart" / "requirements.txt").read_text(encoding="utf-8").split()
+    lines = (TEMPLATE / "requirements.txt").read_text(encoding="utf-8").split()
     requirements = {re.split(r"[<>=!~]", line, maxsplit=1)[0]: line for line in lines}
     assert set(requirements) == {"pulumi-scpvs", "pulumi"}
     pinned_pulumi = re.search(r'"(pulumi[<>=!~][^"]*)"', PYPROJECT)
