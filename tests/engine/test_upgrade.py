@@ -84,18 +84,34 @@ def world(simulator: RunningSimulator) -> dict[str, Any]:
     return httpx.get(f"{simulator.url}/_admin/world", timeout=30).json()  # type: ignore[no-any-return]
 
 
-def test_a_stack_deployed_by_0_1_0_upgrades_with_nothing_replaced_or_changed(
-    tmp_path: Path, pulumi_bin: Path, engine_simulator: RunningSimulator
-) -> None:
-    old_code = extract(RELEASE_0_1_0, tmp_path / f"release-{RELEASE_0_1_0}")
+def on_release(
+    release: str, program: str, tmp_path: Path, pulumi_bin: Path, simulator: RunningSimulator
+) -> PulumiProject:
+    """A stack of ``program`` whose CLI runs the package as it was at commit ``release``
+    (on the ``PYTHONPATH`` the program and the dynamic provider host inherit)."""
+    old_code = extract(release, tmp_path / f"release-{release}")
     directory = tmp_path / "project"
     directory.mkdir()
     project = PulumiProject(directory, pulumi_bin, extra_env={"PYTHONPATH": str(old_code)})
-    project.use_program("upgrade.py")
+    project.use_program(program)
     project.run("stack", "init", "test")
-    project.run("config", "set", "scpvs:endpoint", engine_simulator.url)
+    project.run("config", "set", "scpvs:endpoint", simulator.url)
     project.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
     project.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
+    return project
+
+
+def on_this_version(project: PulumiProject) -> None:
+    """From now on the stack runs this checkout's package."""
+    project.env.pop("PYTHONPATH")
+    if "PYTHONPATH" in os.environ:
+        project.env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+
+
+def test_a_stack_deployed_by_0_1_0_upgrades_with_nothing_replaced_or_changed(
+    tmp_path: Path, pulumi_bin: Path, engine_simulator: RunningSimulator
+) -> None:
+    project = on_release(RELEASE_0_1_0, "upgrade.py", tmp_path, pulumi_bin, engine_simulator)
 
     # 0.1.0 deploys: its program registers the shared type, its provider records __kind.
     project.run("up", "--yes", "--skip-preview")
@@ -114,9 +130,7 @@ def test_a_stack_deployed_by_0_1_0_upgrades_with_nothing_replaced_or_changed(
     # This version: the preview plans nothing but `same`, without a request to the cloud. Each
     # resource is found under its 0.1.0 URN through the alias (a child of a resource through
     # its parent's alias too), and the new inputs (no __kind) make no difference.
-    project.env.pop("PYTHONPATH")
-    if "PYTHONPATH" in os.environ:
-        project.env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    on_this_version(project)
     before, objects = requests(engine_simulator), world(engine_simulator)
     preview = json.loads(project.run("preview", "--json", "--show-sames").stdout)
     assert preview["changeSummary"] == NOTHING_TO_DO
@@ -163,15 +177,7 @@ def test_a_stack_deployed_by_0_2_0_upgrades_with_nothing_changed_and_diffs_as_be
     records only the inputs unlike the outputs (``__inputs_delta``) and a plain ``__provider``.
     The old state plans nothing, a refresh rewrites it without a change, and a changed input
     is still an update of that input alone."""
-    old_code = extract(RELEASE_0_2_0, tmp_path / f"release-{RELEASE_0_2_0}")
-    directory = tmp_path / "project"
-    directory.mkdir()
-    project = PulumiProject(directory, pulumi_bin, extra_env={"PYTHONPATH": str(old_code)})
-    project.use_program("upgrade_0_2.py")
-    project.run("stack", "init", "test")
-    project.run("config", "set", "scpvs:endpoint", engine_simulator.url)
-    project.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
-    project.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
+    project = on_release(RELEASE_0_2_0, "upgrade_0_2.py", tmp_path, pulumi_bin, engine_simulator)
     project.run("config", "set", "size", "8")
     project.run("up", "--yes", "--skip-preview")
     old = scpvs_resources(project)
@@ -180,9 +186,7 @@ def test_a_stack_deployed_by_0_2_0_upgrades_with_nothing_changed_and_diffs_as_be
     )
     ids = {name: r["id"] for name, r in old.items()}
 
-    project.env.pop("PYTHONPATH")
-    if "PYTHONPATH" in os.environ:
-        project.env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    on_this_version(project)
     before, objects = requests(engine_simulator), world(engine_simulator)
     nothing = {"same": len(old) + 2}  # and the stack and its identity
     assert plan(project) == nothing
