@@ -18,9 +18,15 @@ resource types it does not know are listed at the top of the program and on stan
 error, and attributes pulumi-scpvs has no input for are comments above their resource.
 
 Terraform keys a server's NICs and extra volumes by names of the user's choice, and the
-official provider sends them in Go's map order; the program lists them in key order.
-Neither is compared when adopting (SCP does not report them as given), so this only
-matters if the server is ever replaced.
+official provider sends them in Go's map order; the program lists them in key order, the
+NIC the state records as the default first. Neither is compared when adopting (SCP does
+not report them as given), so this only matters if the server is ever replaced.
+
+Inputs are copied as far as the resource's declared input types accept them (read from
+the generated signatures, nested TypedDicts included, so a newer provider's attributes
+are left out by themselves), each attribute left out named in a comment. Secret inputs
+(``user_data``) and attributes the state marks sensitive are read from secret stack
+config, never written into the program: the official provider marks none of them.
 """
 
 from __future__ import annotations
@@ -32,13 +38,10 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args, get_origin
+from typing import Any
 
-from pydantic import BaseModel
-
-from .resources.image import ImageInputs
-from .resources.server import ServerInputs
-from .resources.server_group import ServerGroupInputs
+from . import resources
+from ._declared_inputs import UNSET, Misfit, arguments_of, fit
 
 PROVIDER = "samsungcloudplatformv2"
 TYPE_PREFIX = f"{PROVIDER}_virtualserver_"
@@ -66,7 +69,7 @@ class TerraformResource:
     def value(self, attribute: str) -> Any:
         """The attribute's value, with Terraform's "unset" spellings ("", [], {}) read as None."""
         value = self.values.get(attribute)
-        return None if value in ("", [], {}) else value
+        return None if value in UNSET else value
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,19 @@ class Reference:
     value: Any
 
 
+@dataclass(frozen=True)
+class SecretSetting:
+    """A value the program reads from secret stack config (``config.require_secret(key)``), never a literal.
+
+    ``value`` is what the state records; only ``--print-secret`` writes it, to be piped into
+    ``pulumi config set --secret``."""
+
+    key: str
+    address: str
+    attribute: str
+    value: str = field(repr=False)
+
+
 @dataclass
 class Declaration:
     """One resource of the generated program."""
@@ -91,6 +107,7 @@ class Declaration:
     origin: str = ""  # the part of the Terraform resource it comes from, when not the whole
     arguments: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    renamed: dict[str, str] = field(default_factory=dict)  # argument -> the Terraform attribute it comes from
 
     def references(self) -> Iterator[str]:
         """The variables this declaration reads, so they can be written first."""
@@ -139,14 +156,9 @@ class Conversion:
     skipped: list[Skipped]
     terraform_version: str
 
-
-def literal_choices(model: type[BaseModel], field_name: str) -> tuple[Any, ...]:
-    """The values a ``Literal`` input accepts, read from the input model so the two cannot drift apart."""
-    annotation = model.model_fields[field_name].annotation
-    for candidate in (annotation, *get_args(annotation)):
-        if get_origin(candidate) is Literal:
-            return get_args(candidate)
-    raise TypeError(f"{model.__name__}.{field_name} is not a Literal input")
+    @property
+    def secrets(self) -> list[SecretSetting]:
+        return [v for d in self.declarations for v in d.arguments.values() if isinstance(v, SecretSetting)]
 
 
 def load_resources(state: Any) -> tuple[list[TerraformResource], str]:
@@ -187,10 +199,19 @@ def _resource(raw: Any, module: str) -> TerraformResource:
         index=raw.get("index"),
         provider_name=str(raw.get("provider_name") or ""),
         values=values if isinstance(values, dict) else {},
-        sensitive=frozenset(k for k, v in sensitive.items() if v is True)
+        sensitive=frozenset(k for k, v in sensitive.items() if _marks_sensitive(v))
         if isinstance(sensitive, dict)
         else frozenset(),
     )
+
+
+def _marks_sensitive(marks: Any) -> bool:
+    """Whether ``sensitive_values`` marks the attribute, or any part of it, sensitive."""
+    if isinstance(marks, dict):
+        return any(_marks_sensitive(v) for v in marks.values())
+    if isinstance(marks, list):
+        return any(_marks_sensitive(v) for v in marks)
+    return marks is True
 
 
 class Converter:
@@ -286,38 +307,32 @@ class Converter:
         return declaration
 
     def copy(self, declaration: Declaration, attribute: str, argument: str | None = None) -> None:
-        """Copy a recorded attribute into an input, unless Terraform marks it sensitive (then say why not)."""
+        """Copy a recorded attribute into an input; a secret of the resource, or an attribute
+        Terraform marks sensitive, goes through secret config instead of the program."""
         value = declaration.source.value(attribute)
         if value is None:
             return
-        if attribute in declaration.source.sensitive:
-            declaration.notes.append(
-                f"{attribute}: sensitive in the state, not copied into the program (set it from a secret if needed)"
-            )
-            return
-        declaration.arguments[argument or attribute] = value
-
-    def copy_choice(self, declaration: Declaration, model: type[BaseModel], attribute: str, argument: str) -> None:
-        value = declaration.source.value(attribute)
-        if value is None:
-            return
-        choices = literal_choices(model, argument)
-        if value in choices:
-            declaration.arguments[argument] = value
-        elif model.model_fields[argument].is_required():
-            raise Unconvertible(f"{attribute} is {value!r}; pulumi-scpvs accepts {', '.join(map(repr, choices))}")
-        else:
-            declaration.notes.append(
-                f"{attribute} = {value!r}: {argument} accepts only {', '.join(map(repr, choices))}"
-            )
+        argument = argument or attribute
+        secret_inputs = getattr(resources, declaration.kind)._provider_class.spec.secret_inputs
+        if attribute in declaration.source.sensitive or argument in secret_inputs:
+            if not isinstance(value, str):
+                declaration.notes.append(f"{attribute} = (sensitive): not copied (set it from a secret if needed)")
+                return
+            key = f"{declaration.variable}_{argument}"
+            value = SecretSetting(key, declaration.source.address, attribute, value)
+        declaration.arguments[argument] = value
+        if argument != attribute:
+            declaration.renamed[argument] = attribute
 
     def finish(self, declaration: Declaration, handled: set[str], computed: set[str]) -> Declaration:
-        """Set ``adopt_id`` and the tags, and note every recorded attribute the conversion did not express."""
+        """Set ``adopt_id`` and the tags, keep of each argument what the resource's declared
+        input types accept, and note every recorded attribute the program does not say."""
         source = declaration.source
         declaration.arguments.setdefault("adopt_id", str(source.values["id"]))
         tags = source.value("tags")
         if isinstance(tags, dict):
             declaration.arguments["tags"] = [{"key": k, "value": v} for k, v in sorted(tags.items())]
+        self.fit_to_declared_inputs(declaration)
         for attribute in sorted(set(source.values) - handled - computed - {"id", "name", "tags"}):
             if source.value(attribute) is not None:
                 shown = "(sensitive)" if attribute in source.sensitive else repr(source.values[attribute])
@@ -328,6 +343,27 @@ class Converter:
         }
         declaration.arguments = {**first, **declaration.arguments}
         return declaration
+
+    @staticmethod
+    def fit_to_declared_inputs(declaration: Declaration) -> None:
+        """Keep of each argument what ``scpvs.<Kind>(...)`` declares (nested keys included), noting the rest."""
+        declared = arguments_of(getattr(resources, declaration.kind))
+        for argument, value in list(declaration.arguments.items()):
+            origin = f" (Terraform's {declaration.renamed[argument]})" if argument in declaration.renamed else ""
+            dropped: list[str] = []
+            try:
+                declaration.arguments[argument] = fit(
+                    value, declared[argument].annotation, argument, dropped, (Reference, SecretSetting)
+                )
+            except Misfit as misfit:
+                if declared[argument].required:
+                    raise Unconvertible(f"{misfit}{origin}") from None
+                del declaration.arguments[argument]
+                dropped.append(f"{misfit}; not copied")
+            declaration.notes.extend(note + origin for note in dropped)
+        missing = [a for a, d in declared.items() if d.required and a not in declaration.arguments]
+        if missing:
+            raise Unconvertible(f"the state records no {', '.join(missing)}, which {declaration.kind} requires")
 
     def keypair(self, resource: TerraformResource, variable: str) -> list[Declaration]:
         declaration = self.declaration("Keypair", variable, resource)
@@ -340,9 +376,7 @@ class Converter:
 
     def server_group(self, resource: TerraformResource, variable: str) -> list[Declaration]:
         declaration = self.declaration("ServerGroup", variable, resource)
-        if resource.value("policy") is None:
-            raise Unconvertible("the state records no policy")
-        self.copy_choice(declaration, ServerGroupInputs, "policy", "policy")
+        self.copy(declaration, "policy")
         computed = {"account_id", "members", "partition_size", "user_id"}
         return [self.finish(declaration, {"policy"}, computed)]
 
@@ -361,17 +395,13 @@ class Converter:
         declaration = self.declaration("Image", variable, resource)
         if resource.value("url") is None or resource.value("os_distro") is None:
             raise Unconvertible("an image needs a url and an os_distro (or an instance_id), and the state has neither")
-        self.copy_choice(declaration, ImageInputs, "os_distro", "os_distro")
-        for attribute in ("url", "container_format", "disk_format", "min_disk", "min_ram", "protected"):
+        copied = ("os_distro", "url", "container_format", "disk_format", "min_disk", "min_ram", "protected")
+        for attribute in (*copied, "visibility"):
             self.copy(declaration, attribute)
-        self.copy_choice(declaration, ImageInputs, "visibility", "visibility")
-        handled = {"os_distro", "url", "container_format", "disk_format", "min_disk", "min_ram", "protected"}
-        return [self.finish(declaration, handled | {"visibility", "instance_id"}, computed)]
+        return [self.finish(declaration, {*copied, "visibility", "instance_id"}, computed)]
 
     def volume(self, resource: TerraformResource, variable: str) -> list[Declaration]:
         declaration = self.declaration("Volume", variable, resource)
-        if resource.value("size") is None:
-            raise Unconvertible("the state records no size")
         self.copy(declaration, "size")
         self.copy(declaration, "volume_type")
         volume = self.finish(
@@ -410,21 +440,20 @@ class Converter:
         arguments["image_id"] = self.reference("image", resource.values["image_id"])
         arguments["keypair_name"] = self.reference("keypair_name", resource.values["keypair_name"], "name")
         self.copy(declaration, "server_type_id")
-        # Terraform keys the NICs by a name of the user's choice; their order is the key order.
+        # Terraform keys the NICs by a name of the user's choice: the default NIC (v3.2+ records
+        # which) comes first, where a create puts the default NIC, then the key order.
         networks = resource.values["networks"]
-        arguments["networks"] = [
-            {k: v for k, v in networks[key].items() if k != "static_nat_id" and v not in (None, "")}
-            for key in sorted(networks)
-        ]
-        if resource.value("boot_volume"):
-            arguments["boot_volume"] = new_volume(resource.values["boot_volume"])
+        keys = sorted(networks, key=lambda key: (networks[key].get("is_default") is not True, key))
+        arguments["networks"] = [self.network(declaration, i, networks[key]) for i, key in enumerate(keys)]
+        self.copy(declaration, "boot_volume")
         if resource.value("extra_volumes"):
             extra = resource.values["extra_volumes"]
-            arguments["data_volumes"] = [new_volume(extra[key]) for key in sorted(extra)]
+            arguments["data_volumes"] = [extra[key] for key in sorted(extra)]
+            declaration.renamed["data_volumes"] = "extra_volumes"
         self.copy(declaration, "security_groups", "security_group_ids")
         if resource.value("server_group_id"):
             arguments["server_group_id"] = self.reference("server_group", resource.values["server_group_id"])
-        for attribute in ("partition_number", "user_data", "lock"):
+        for attribute in ("partition_number", "user_data", "lock", "product_category", "product_offering"):
             self.copy(declaration, attribute)
         if resource.value("metadata"):
             # The official provider sends each metadata value through Go's String(), which
@@ -434,9 +463,7 @@ class Converter:
                 f"metadata = {resource.values['metadata']!r}: not copied; the official provider stores each "
                 "value quoted on the server, so write the server's metadata (`scpvs.lookups.get_server`) if you want it"
             )
-        self.copy_choice(declaration, ServerInputs, "product_category", "product_category")
-        self.copy_choice(declaration, ServerInputs, "product_offering", "product_offering")
-        self.copy_choice(declaration, ServerInputs, "state", "power_state")
+        self.copy(declaration, "state", "power_state")
         handled = {
             *("image_id", "keypair_name", "server_type_id", "networks", "boot_volume", "extra_volumes"),
             *("security_groups", "server_group_id", "partition_number", "metadata", "user_data", "lock"),
@@ -448,11 +475,18 @@ class Converter:
         }
         return [self.finish(declaration, handled, computed)]
 
-
-def new_volume(volume: Mapping[str, Any]) -> dict[str, Any]:
-    """A boot or extra volume of a Terraform server as a ``ServerNewVolumeArgs`` (its computed ``id`` dropped)."""
-    keys = ("size", "type", "delete_on_termination")
-    return {key: volume[key] for key in keys if volume.get(key) not in (None, "")}
+    @staticmethod
+    def network(declaration: Declaration, index: int, network: Mapping[str, Any]) -> Mapping[str, Any]:
+        """A NIC as recorded. Since provider v3.2 a refresh records the port SCP made for a
+        subnet's NIC as its ``port_id``: with ``subnet_id`` also recorded, the port is the
+        server's own and is left out (a replacement server makes its own port)."""
+        if network.get("subnet_id") in UNSET or network.get("port_id") in UNSET:
+            return network
+        declaration.notes.append(
+            f"networks[{index}].port_id = {network['port_id']!r}: not copied, the port SCP made for subnet_id "
+            f"{network['subnet_id']!r} (if this NIC uses a port you made, give port_id instead of subnet_id)"
+        )
+        return {k: v for k, v in network.items() if k != "port_id"}
 
 
 def identifier(text: str) -> str:
@@ -487,6 +521,8 @@ def python(value: Any) -> str:
     """``value`` as Python source: JSON-like data, and references as the attribute they read."""
     if isinstance(value, Reference):
         return f"{value.variable}.{value.attribute}"
+    if isinstance(value, SecretSetting):
+        return f"config.require_secret({python(value.key)})"
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)  # a JSON string is a Python string literal
     if isinstance(value, Mapping):
@@ -520,7 +556,13 @@ def render(conversion: Conversion, source_name: str) -> str:
         lines.append("# Not converted (nothing was guessed for them):")
         lines += [f"#   {skipped.address}: {skipped.reason}" for skipped in conversion.skipped]
         lines.append("")
+    if conversion.secrets:
+        lines.append("# Secret values, set in the stack's config (encrypted) and never written here:")
+        lines += [f"#   {setting_command(setting, source_name)}" for setting in conversion.secrets]
+        lines.append("")
     lines += ["import pulumi", "", "import pulumi_scpvs as scpvs", ""]
+    if conversion.secrets:
+        lines += ["config = pulumi.Config()", ""]
     for declaration in conversion.declarations:
         origin = f" ({declaration.origin})" if declaration.origin else ""
         lines += ["", f"# {declaration.source.address}{origin}"]
@@ -532,10 +574,23 @@ def render(conversion: Conversion, source_name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def setting_command(setting: SecretSetting, source_name: str) -> str:
+    """The shell command that moves a secret from the state into the stack's config, never through a file."""
+    return (
+        f"scpvs-from-terraform {source_name} --print-secret {setting.key}"
+        f" | pulumi config set --secret {setting.key}  # {setting.address}: {setting.attribute}"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scpvs-from-terraform", description=__doc__.split("\n\n")[0])
     parser.add_argument("state", help="the output of `terraform show -json` (a file, or - for standard input)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the program to FILE instead of standard output")
+    parser.add_argument(
+        "--print-secret",
+        metavar="KEY",
+        help="print the state's value for the program's secret config KEY (pipe it into `pulumi config set --secret`)",
+    )
     args = parser.parse_args(argv)
     try:
         text = sys.stdin.read() if args.state == "-" else open(args.state, encoding="utf-8").read()  # noqa: SIM115
@@ -547,9 +602,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"{args.state} is not JSON ({error}); give the output of `terraform show -json`")
     except NotATerraformState as error:
         parser.error(f"{args.state} is not a Terraform state: {error}")
+    if args.print_secret:
+        secrets = {setting.key: setting for setting in conversion.secrets}
+        if args.print_secret not in secrets:
+            parser.error(f"the program has no secret config key {args.print_secret!r} (it has: {', '.join(secrets)})")
+        sys.stdout.write(secrets[args.print_secret].value)
+        return 0
+    source_name = "STATE.json" if args.state == "-" else args.state
     for skipped in conversion.skipped:
         print(f"scpvs-from-terraform: skipped {skipped.address}: {skipped.reason}", file=sys.stderr)
-    program = render(conversion, "standard input" if args.state == "-" else args.state)
+    for setting in conversion.secrets:
+        command = setting_command(setting, source_name)
+        print(f"scpvs-from-terraform: before `pulumi preview`, run: {command}", file=sys.stderr)
+    program = render(conversion, source_name)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as output:
             output.write(program)

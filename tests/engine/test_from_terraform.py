@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import subprocess
+import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pulumi_scpvs import terraform
+from benchmarks.deploy import mutating
 from pulumi_scpvs.provider._identity import IDENTITY_RESOURCE_NAME
 from pulumi_scpvs.scp import ScpClient
 from pulumi_scpvs.simulator import catalogue as cat
@@ -22,22 +26,7 @@ from .conftest import PulumiProject
 pytestmark = pytest.mark.engine
 
 SCPVS_TYPE = "pulumi-python:dynamic/scpvs:"
-PROVIDER = "registry.terraform.io/samsungsdscloud/samsungcloudplatformv2"
-
-
-def state_resource(kind: str, name: str, values: dict[str, Any], module: str = "") -> dict[str, Any]:
-    type_ = f"samsungcloudplatformv2_virtualserver_{kind}"
-    prefix = f"{module}." if module else ""
-    return {
-        "address": f"{prefix}{type_}.{name}",
-        "mode": "managed",
-        "type": type_,
-        "name": name,
-        "provider_name": PROVIDER,
-        "schema_version": 0,
-        "values": values,
-        "sensitive_values": {},
-    }
+V4_STATE = Path(__file__).resolve().parents[1] / "fixtures" / "terraform-state-v4.json"
 
 
 def wait_for(show: Callable[[], Any], state: str) -> Any:
@@ -50,97 +39,120 @@ def wait_for(show: Callable[[], Any], state: str) -> Any:
 
 
 def make_terraform_objects(client: ScpClient) -> dict[str, Any]:
-    """What `terraform apply` of the official provider would have left: the objects, and its state."""
-    keypair = client.keypairs.create_keypair({"name": "tf-key"})
-    group = client.server_groups.create_server_group({"name": "tf-group", "policy": "anti-affinity"})
+    """What `terraform apply` of the official provider v4 leaves: the objects on the simulator,
+    and the v4 fixture state with its ids replaced by theirs (every attribute of the
+    fixture's shape kept: is_default, static_nat_id, port_id, max_iops, a plain user_data)."""
+    state = json.loads(V4_STATE.read_text())
+    by_name = {r["name"]: r["values"] for r in state["values"]["root_module"]["resources"]}
+    tf_server, tf_volume = by_name["app"], by_name["data"]
+    ids: dict[str, str] = {}
+    client.keypairs.create_keypair({"name": by_name["ops"]["name"]})
+    group = client.server_groups.create_server_group({"name": by_name["spread"]["name"], "policy": "anti-affinity"})
+    ids[by_name["spread"]["id"]] = group.id
+    nic = tf_server["networks"]["primary"]
     created = client.servers.create_server(
         {
-            "name": "tf-web",
+            "name": tf_server["name"],
             "image_id": cat.IMAGE_UBUNTU,
-            "keypair_name": "tf-key",
-            "server_type_id": "s1v1m2",
-            "networks": [{"subnet_id": cat.SUBNET_ID}],
+            "keypair_name": by_name["ops"]["name"],
+            "server_type_id": tf_server["server_type_id"],
+            "networks": [{"subnet_id": cat.SUBNET_ID, "public_ip_id": cat.PUBLIC_IP_IDS[0]}],
+            "security_groups": [cat.SECURITY_GROUP_ID],
             "server_group_id": group.id,
-            "volumes": [{"size": 16, "boot_index": 0, "source_type": "image", "delete_on_termination": True}],
+            "user_data": base64.b64encode(tf_server["user_data"].encode()).decode(),
+            "volumes": [
+                {"size": 32, "boot_index": 0, "source_type": "image", "delete_on_termination": True},
+                {"size": 64, "boot_index": 1, "source_type": "blank", "delete_on_termination": False},
+            ],
             "max_count": 1,
         }
     )
     server = wait_for(lambda: client.servers.show_server(created.servers[0].id), "ACTIVE")
-    volume = client.volumes.create_volume({"name": "tf-data", "size": 24})
+    (interface,) = client.servers.list_server_interfaces(server.id).interfaces
+    ids |= {
+        tf_server["id"]: server.id,
+        tf_server["image_id"]: cat.IMAGE_UBUNTU,
+        nic["subnet_id"]: cat.SUBNET_ID,
+        nic["port_id"]: interface.port_id,
+        nic["fixed_ip"]: interface.fixed_ips[0].ip_address,
+        nic["public_ip_id"]: cat.PUBLIC_IP_IDS[0],
+        tf_server["security_groups"][0]: cat.SECURITY_GROUP_ID,
+        tf_server["boot_volume"]["id"]: server.volumes[0].id,
+        tf_server["extra_volumes"]["scratch"]["id"]: server.volumes[1].id,
+    }
+    if interface.static_nat is not None:
+        ids[nic["static_nat_id"]] = interface.static_nat.id
+    del tf_server["networks"]["backend"]  # the simulator's catalogue has one subnet
+    volume = client.volumes.create_volume({"name": tf_volume["name"], "size": tf_volume["size"]})
     wait_for(lambda: client.volumes.show_volume(volume.id), "available")
     client.volumes.attach_volume_to_server(volume.id, {"server_id": server.id, "delete_on_termination": False})
-    shown = wait_for(lambda: client.volumes.show_volume(volume.id), "in-use")
-    server_values = {
-        "id": server.id,
-        "name": server.name,
-        "image_id": server.image_id,
-        "keypair_name": server.keypair_name,
-        "server_type_id": server.server_type.id,
-        "networks": {"interface_1": {"subnet_id": cat.SUBNET_ID, "fixed_ip": None, "port_id": None}},
-        "boot_volume": {"size": 16, "type": None, "delete_on_termination": True, "id": server.volumes[0].id},
-        "extra_volumes": None,
-        "server_group_id": server.server_group_id,
-        "partition_number": server.partition_number,
-        "product_category": server.product_category,
-        "product_offering": server.product_offering,
-        "metadata": server.metadata,
-        "lock": server.locked,
-        "state": server.state,
-        "tags": {"migrated": "yes"},
-        "account_id": server.account_id,
-        "vpc_id": server.vpc_id,
-    }
-    resources = [
-        state_resource("keypair", "deployer", {"id": 7, "name": keypair.name, "tags": None}),
-        state_resource("server_group", "spread", {"id": group.id, "name": "tf-group", "policy": "anti-affinity"}),
-        state_resource("server", "web", server_values),
-    ]
-    volume_values = {
-        "id": volume.id,
-        "name": shown.name,
-        "size": shown.size,
-        "volume_type": shown.volume_type,
-        "servers": [{"id": server.id}],
-        "state": shown.state,
-    }
-    module = {
-        "address": "module.storage",
-        "resources": [state_resource("volume", "data", volume_values, "module.storage")],
-    }
-    return {
-        "format_version": "1.0",
-        "terraform_version": "1.9.8",
-        "values": {"root_module": {"resources": resources, "child_modules": [module]}},
-    }
+    wait_for(lambda: client.volumes.show_volume(volume.id), "in-use")
+    ids[tf_volume["id"]] = volume.id
+    text = json.dumps(state)
+    for fixture_id, live_id in ids.items():
+        text = text.replace(json.dumps(fixture_id), json.dumps(live_id))
+    return json.loads(text)  # type: ignore[no-any-return]
 
 
-def test_a_converted_terraform_state_is_adopted_without_creating_anything(
+def test_a_converted_v4_state_previews_and_is_adopted_without_creating_anything(
     project: PulumiProject, engine_simulator: RunningSimulator, tmp_path: Path
 ) -> None:
     client = engine_simulator.client()
     state = make_terraform_objects(client)
     state_file = tmp_path / "state.json"
     state_file.write_text(json.dumps(state))
-    assert terraform.main([str(state_file), "-o", str(project.directory / "__main__.py")]) == 0
-    before = httpx.get(f"{engine_simulator.url}/_admin/objects").json()
+    converted = subprocess.run(
+        [sys.executable, "-m", "pulumi_scpvs.terraform", str(state_file), "-o", str(project.directory / "__main__.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    program = (project.directory / "__main__.py").read_text()
+    user_data = state["values"]["root_module"]["resources"][2]["values"]["user_data"]
+    assert "DB_PASSWORD" not in program and "DB_PASSWORD" not in converted.stderr
+    # The secret moves as the program's header says: the converter prints it into `pulumi config set --secret`.
+    (command,) = [line.split("run: ", 1)[1] for line in converted.stderr.splitlines() if "--print-secret" in line]
+    shell = subprocess.run(
+        command.split("  #")[0].replace("scpvs-from-terraform", f"{sys.executable} -m pulumi_scpvs.terraform", 1),
+        shell=True,
+        cwd=project.directory,
+        env=project.env,
+        capture_output=True,
+        text=True,
+    )
+    assert shell.returncode == 0, shell.stderr
+    assert "DB_PASSWORD" not in (project.directory / "Pulumi.test.yaml").read_text(), "stored encrypted"
+    before_objects = httpx.get(f"{engine_simulator.url}/_admin/objects").json()
+    before_requests = requests(engine_simulator)
+
+    steps = project.preview_steps()
+
+    assert {step["op"] for name, step in steps.items() if not name.endswith(IDENTITY_RESOURCE_NAME)} == {"create"}
+    assert mutating(requests(engine_simulator) - before_requests) == 0, "a preview sends nothing that changes SCP"
+    assert httpx.get(f"{engine_simulator.url}/_admin/objects").json() == before_objects
 
     project.run("up", "--yes")
 
-    assert httpx.get(f"{engine_simulator.url}/_admin/objects").json() == before, "adopted, nothing created"
+    assert httpx.get(f"{engine_simulator.url}/_admin/objects").json() == before_objects, "adopted, nothing created"
     exported = project.export()["deployment"]["resources"]
+    assert "DB_PASSWORD" not in json.dumps(exported) and user_data not in json.dumps(exported)
     adopted = {
         r["urn"].rsplit("::", 1)[-1]: r
         for r in exported
         if r["type"].startswith(SCPVS_TYPE) and not r["urn"].endswith(IDENTITY_RESOURCE_NAME)
     }
     assert {name: r["type"].removeprefix(SCPVS_TYPE) for name, r in adopted.items()} == {
-        "deployer": "Keypair",
+        "ops": "Keypair",
         "spread": "ServerGroup",
-        "web": "Server",
+        "app": "Server",
         "data": "Volume",
-        "data_on_web": "VolumeAttachment",
+        "data_on_app": "VolumeAttachment",
     }
     assert all(r.get("protect") for r in adopted.values()), "adopted objects are protected, as `pulumi import` does"
     server_id = state["values"]["root_module"]["resources"][2]["values"]["id"]
-    assert (adopted["web"]["id"], adopted["deployer"]["id"]) == (server_id, "tf-key")
+    assert (adopted["app"]["id"], adopted["ops"]["id"]) == (server_id, "ops-key")
     assert {step["op"] for step in project.preview_steps().values()} == {"same"}
+
+
+def requests(simulator: RunningSimulator) -> Counter[str]:
+    return Counter(httpx.get(f"{simulator.url}/_admin/requests", timeout=30).json())

@@ -14,7 +14,10 @@ import pytest
 from pulumi_scpvs import terraform
 
 ROOT = Path(__file__).resolve().parents[2]
-STATE = ROOT / "tests" / "fixtures" / "terraform-state.json"
+FIXTURES = ROOT / "tests" / "fixtures"
+STATE = FIXTURES / "terraform-state.json"
+# Shaped by the official provider's published schema of each version (see their "//" key).
+STATES = [STATE, FIXTURES / "terraform-state-v3.2.json", FIXTURES / "terraform-state-v4.json"]
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +31,10 @@ def calls(program: str) -> dict[str, dict[str, Any]]:
     for node in ast.parse(program).body:
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
             call = node.value
-            assert isinstance(call.func, ast.Attribute) and ast.unparse(call.func.value) == "scpvs"
+            assert isinstance(call.func, ast.Attribute)
+            if ast.unparse(call.func.value) != "scpvs":
+                assert ast.unparse(node) == "config = pulumi.Config()"
+                continue
             arguments: dict[str, Any] = {"kind": call.func.attr, "resource_name": ast.literal_eval(call.args[0])}
             for keyword in call.keywords:
                 try:
@@ -87,16 +93,22 @@ def test_create_only_inputs_are_copied_and_references_kept(program: str) -> None
 def test_secrets_stay_out_and_what_cannot_be_said_is_written_down(program: str) -> None:
     assert "BEGIN RSA PRIVATE KEY" not in program
     assert "I2Nsb3VkLWNvbmZpZw" not in program  # web[0]'s user_data, marked sensitive
-    assert "# user_data: sensitive in the state, not copied" in program
+    assert calls(program)["web_0"]["user_data"] == "config.require_secret('web_0_user_data')"
+    assert (
+        "#   scpvs-from-terraform state.json --print-secret web_0_user_data"
+        " | pulumi config set --secret web_0_user_data"
+        "  # module.storage.samsungcloudplatformv2_virtualserver_server.web[0]: user_data"
+    ) in program.split("import pulumi\n")[0]
     header = program.split("import pulumi\n")[0]
     assert "#   samsungcloudplatformv2_vpc_subnet.app: pulumi-scpvs has no conversion" in header
     assert "#   data.samsungcloudplatformv2_virtualserver_server_type.small: a data source" in header
     assert "vpc_subnet" not in program.split("import pulumi\n", 1)[1]
 
 
-def test_the_program_type_checks_with_mypy_strict(tmp_path: Path, program: str) -> None:
+@pytest.mark.parametrize("state", STATES, ids=lambda path: path.stem)
+def test_the_program_type_checks_with_mypy_strict(tmp_path: Path, state: Path) -> None:
     source = tmp_path / "__main__.py"
-    source.write_text(program)
+    source.write_text(terraform.render(terraform.convert(json.loads(state.read_text())), state.name))
     config = tmp_path / "mypy.ini"
     config.write_text("[mypy]\nstrict = True\n\n[mypy-pulumi_scpvs.*]\nfollow_imports = silent\n")
     result = subprocess.run(
@@ -153,13 +165,13 @@ def test_an_unknown_value_of_a_required_choice_skips_the_resource_and_references
     assert [(s.address, s.reason) for s in conversion.skipped] == [
         (
             "samsungcloudplatformv2_virtualserver_server_group.odd",
-            "policy is 'soft-affinity'; pulumi-scpvs accepts 'affinity', 'anti-affinity', 'partition'",
+            "policy = 'soft-affinity': accepts only 'affinity', 'anti-affinity', 'partition'",
         )
     ]
     (app,) = conversion.declarations
     assert app.arguments["server_group_id"] == "sg-1"
     assert "power_state" not in app.arguments
-    assert "state = 'PAUSED': power_state accepts only 'ACTIVE', 'SHUTOFF'" in app.notes
+    assert "power_state = 'PAUSED': accepts only 'ACTIVE', 'SHUTOFF'; not copied (Terraform's state)" in app.notes
     assert "disk_encryption = 'on': pulumi-scpvs has no input for it" in app.notes
 
 
@@ -218,12 +230,19 @@ def test_cli_writes_the_program_to_a_file_and_lists_skipped_resources_on_stderr(
         "a data source: it reads objects, it does not manage them",
         "scpvs-from-terraform: skipped samsungcloudplatformv2_vpc_subnet.app: "
         "pulumi-scpvs has no conversion for type samsungcloudplatformv2_vpc_subnet",
+        f"scpvs-from-terraform: before `pulumi preview`, run: scpvs-from-terraform {STATE} --print-secret "
+        "web_0_user_data | pulumi config set --secret web_0_user_data  "
+        "# module.storage.samsungcloudplatformv2_virtualserver_server.web[0]: user_data",
     ]
+    secret = run_cli(str(STATE), "--print-secret", "web_0_user_data")
+    assert (secret.returncode, secret.stdout) == (0, "I2Nsb3VkLWNvbmZpZwpwYWNrYWdlczogW25naW54XQo=")
+    unknown = run_cli(str(STATE), "--print-secret", "web_user_data")
+    assert unknown.returncode == 2
+    assert "no secret config key 'web_user_data' (it has: web_0_user_data)" in unknown.stderr
     from_stdin = run_cli("-", stdin=STATE.read_text())
     assert from_stdin.returncode == 0
-    assert (
-        from_stdin.stdout.split("\n", 1)[1] == output.read_text().split("\n", 1)[1]
-    )  # the first line names the source
+    # The first line names the source; a secret's command names the file the user must give.
+    assert from_stdin.stdout.split("\n", 1)[1].replace("STATE.json", str(STATE)) == output.read_text().split("\n", 1)[1]
 
 
 @pytest.mark.parametrize(
@@ -255,3 +274,48 @@ def test_an_empty_state_gives_a_program_with_no_resources() -> None:
     program = terraform.render(terraform.convert({"format_version": "1.0"}), "state.json")
     compile(program, "__main__.py", "exec")
     assert "scpvs." not in program.split("import pulumi_scpvs as scpvs", 1)[1]
+
+
+@pytest.mark.parametrize("state", STATES[1:], ids=lambda path: path.stem)
+def test_newer_provider_attributes_are_left_out_by_the_declared_types_and_each_is_named(state: Path) -> None:
+    """v3.2+ records computed NIC and volume attributes that no input of the package declares."""
+    conversion = terraform.convert(json.loads(state.read_text()))
+    program = terraform.render(conversion, state.name)
+    resources = calls(program)
+    app = resources["app"]
+    # The default NIC first; the port SCP made for each subnet NIC is not copied.
+    assert app["networks"] == [
+        {
+            "fixed_ip": "10.20.0.14",
+            "public_ip_id": "6a7b8c9d-0e1f-4a2b-9c3d-4e5f6a7b8c9d",
+            "subnet_id": "4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8",
+        },
+        {"fixed_ip": "10.30.0.9", "subnet_id": "0e1f2a3b-4c5d-4e6f-9a7b-8c9d0e1f2a3b"},
+    ]
+    assert app["boot_volume"] == {"delete_on_termination": True, "size": 32, "type": "SSD"}
+    assert app["data_volumes"] == [{"delete_on_termination": False, "size": 64, "type": "SSD"}]
+    (server,) = [d for d in conversion.declarations if d.variable == "app"]
+    assert set(server.notes) >= {
+        "networks[0].is_default = True: not an input here (ServerNetworkArgs has no is_default)",
+        "networks[0].static_nat_id = '7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e': not an input here "
+        "(ServerNetworkArgs has no static_nat_id)",
+        "networks[1].is_default = False: not an input here (ServerNetworkArgs has no is_default)",
+        "boot_volume.max_iops = 3000: not an input here (ServerNewVolumeArgs has no max_iops)",
+        "boot_volume.max_throughput = 125: not an input here (ServerNewVolumeArgs has no max_throughput)",
+        "data_volumes[0].max_iops = 3000: not an input here (ServerNewVolumeArgs has no max_iops) "
+        "(Terraform's extra_volumes)",
+    }
+    assert any(note.startswith("networks[0].port_id = '5f6a7b8c") for note in server.notes)
+    (volume,) = [d for d in conversion.declarations if d.variable == "data"]
+    assert {
+        "max_iops = 3000: pulumi-scpvs has no input for it",
+        "max_throughput = 125: pulumi-scpvs has no input for it",
+    } <= set(volume.notes)
+    # Not marked sensitive by the official provider, yet never a literal: a key pair's private
+    # key stays behind, user_data goes through secret config.
+    assert "PRIVATE KEY" not in program and "DB_PASSWORD" not in program
+    user_data = json.loads(state.read_text())["values"]["root_module"]["resources"][2]["values"]["user_data"]
+    assert user_data not in program
+    assert app["user_data"] == "config.require_secret('app_user_data')"
+    assert [(s.key, s.value) for s in conversion.secrets] == [("app_user_data", user_data)]
+    assert resources["ops"]["adopt_id"] == "ops-key"  # the state's id is a number
