@@ -5,7 +5,7 @@ simulator's world.
     python benchmarks/resilience.py                 # full size (about 20 resources), default rates
     python benchmarks/resilience.py --servers 1 --error-rate 0.1 --seed 3
 
-Needs the Pulumi CLI (scripts/setup.sh). Prints the figures quoted in the README's
+Needs the Pulumi CLI (scripts/setup.sh). Prints the figures quoted in docs/reliability.md:
 "Reliability" section: operations, faults injected by kind, `up` runs needed, duplicates,
 orphans, foreign objects adopted or deleted, private keys lost in silence, hints followed
 per phase and the final mismatch count. A failed `up` is run again, as a user would, up to
@@ -366,7 +366,7 @@ class Stack:
             return bool(admin.get("/_admin/objects").json().get("server", 0) >= max(1, servers // 2))
 
         interrupt_up(self.directory, self.env, victim, half_made)
-        # What a user does next (README, "After an interrupted up"): unlock, then up again.
+        # What a user does next (README: Troubleshooting, "An interrupted pulumi up"): unlock, then up again.
         self.pulumi("cancel", "--yes", check=False)
         if not fresh_runner:
             return "no (the journal is kept)"

@@ -36,13 +36,13 @@ class AutoScalingGroupLbServerGroup(dict[str, Any]):
     @property
     @pulumi.getter
     def id(self) -> str:
-        """LB 서버 그룹 ID"""
+        """LB server group ID"""
         return pulumi.get(self, "id")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def port(self) -> int:
-        """LB 서버 그룹 포트"""
+        """LB server group port"""
         return pulumi.get(self, "port")  # type: ignore[no-any-return]
 
 
@@ -56,7 +56,7 @@ class InterfaceAttachmentFixedIp(dict[str, Any]):
     @property
     @pulumi.getter
     def ip_address(self) -> str:
-        """IP 주소"""
+        """IP address"""
         return pulumi.get(self, "ip_address")  # type: ignore[no-any-return]
 
 
@@ -72,19 +72,19 @@ class LaunchConfigurationVolume(dict[str, Any]):
     @property
     @pulumi.getter
     def boot_index(self) -> int:
-        """부팅 장치를 시도하는 순서"""
+        """Order in which boot devices are tried"""
         return pulumi.get(self, "boot_index")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def size(self) -> int:
-        """볼륨 크기"""
+        """Volume size"""
         return pulumi.get(self, "size")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def type(self) -> str | None:
-        """볼륨 타입"""
+        """Volume type"""
         return pulumi.get(self, "type")  # type: ignore[no-any-return]
 
 
@@ -101,7 +101,7 @@ class PrivateStaticNat(dict[str, Any]):
     @property
     @pulumi.getter
     def external_ip_address(self) -> str:
-        """외부 IP 주소"""
+        """External IP address"""
         return pulumi.get(self, "external_ip_address")  # type: ignore[no-any-return]
 
     @property
@@ -113,13 +113,13 @@ class PrivateStaticNat(dict[str, Any]):
     @property
     @pulumi.getter
     def private_nat_ip_id(self) -> str | None:
-        """비공개 NAT IP ID"""
+        """Private NAT IP ID"""
         return pulumi.get(self, "private_nat_ip_id")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def state(self) -> str:
-        """NAT 상태"""
+        """NAT state"""
         return pulumi.get(self, "state")  # type: ignore[no-any-return]
 
 
@@ -136,7 +136,7 @@ class PublicStaticNat(dict[str, Any]):
     @property
     @pulumi.getter
     def external_ip_address(self) -> str:
-        """외부 IP 주소"""
+        """External IP address"""
         return pulumi.get(self, "external_ip_address")  # type: ignore[no-any-return]
 
     @property
@@ -148,13 +148,13 @@ class PublicStaticNat(dict[str, Any]):
     @property
     @pulumi.getter
     def publicip_id(self) -> str | None:
-        """공개 IP ID"""
+        """Public IP ID"""
         return pulumi.get(self, "publicip_id")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def state(self) -> str:
-        """NAT 상태"""
+        """NAT state"""
         return pulumi.get(self, "state")  # type: ignore[no-any-return]
 
 
@@ -169,13 +169,13 @@ class ServerAddress(dict[str, Any]):
     @property
     @pulumi.getter
     def ip_addresses(self) -> list[ServerAddressIpAddress]:
-        """IP 주소 목록"""
+        """List of IP addresses"""
         return pulumi.get(self, "ip_addresses")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def subnet_name(self) -> str:
-        """서브넷 이름"""
+        """Subnet name"""
         return pulumi.get(self, "subnet_name")  # type: ignore[no-any-return]
 
 
@@ -190,13 +190,13 @@ class ServerAddressIpAddress(dict[str, Any]):
     @property
     @pulumi.getter
     def ip_address(self) -> str:
-        """IP 주소"""
+        """IP address"""
         return pulumi.get(self, "ip_address")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def version(self) -> int:
-        """IP 주소 버전"""
+        """IP address version"""
         return pulumi.get(self, "version")  # type: ignore[no-any-return]
 
 
@@ -268,7 +268,7 @@ class ServerSecurityGroup(dict[str, Any]):
     @property
     @pulumi.getter
     def name(self) -> str:
-        """Security Group 이름"""
+        """Security Group name"""
         return pulumi.get(self, "name")  # type: ignore[no-any-return]
 
 
@@ -289,49 +289,49 @@ class ServerServerType(dict[str, Any]):
     @property
     @pulumi.getter
     def disk(self) -> int:
-        """루트 디스크 크기"""
+        """Root disk size"""
         return pulumi.get(self, "disk")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def ephemeral(self) -> int:
-        """임시 디스크 크기"""
+        """Ephemeral disk size"""
         return pulumi.get(self, "ephemeral")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def extra_specs(self) -> dict[str, Any]:
-        """추가 스펙"""
+        """Extra specs"""
         return pulumi.get(self, "extra_specs")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def id(self) -> str | None:
-        """서버 타입 ID"""
+        """Server type ID"""
         return pulumi.get(self, "id")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def name(self) -> str:
-        """서버 타입 이름"""
+        """Server type name"""
         return pulumi.get(self, "name")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def ram(self) -> int:
-        """RAM 크기"""
+        """RAM size"""
         return pulumi.get(self, "ram")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def swap(self) -> int:
-        """전용 스왑 디스크 크기"""
+        """Dedicated swap disk size"""
         return pulumi.get(self, "swap")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def vcpus(self) -> int:
-        """CPU 수"""
+        """Number of CPUs"""
         return pulumi.get(self, "vcpus")  # type: ignore[no-any-return]
 
 
@@ -346,13 +346,13 @@ class ServerVolume(dict[str, Any]):
     @property
     @pulumi.getter
     def delete_on_termination(self) -> bool:
-        """해지 시 삭제"""
+        """Delete on termination"""
         return pulumi.get(self, "delete_on_termination")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def id(self) -> str:
-        """볼륨 ID"""
+        """Volume ID"""
         return pulumi.get(self, "id")  # type: ignore[no-any-return]
 
 
@@ -397,79 +397,79 @@ class VolumeImageMetadata(dict[str, Any]):
     @property
     @pulumi.getter
     def checksum(self) -> str | None:
-        """체크섬"""
+        """Checksum"""
         return pulumi.get(self, "checksum")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def container_format(self) -> str | None:
-        """컨테이너 형식"""
+        """Container format"""
         return pulumi.get(self, "container_format")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def disk_format(self) -> str | None:
-        """디스크 형식"""
+        """Disk format"""
         return pulumi.get(self, "disk_format")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def image_id(self) -> str | None:
-        """이미지 ID"""
+        """Image ID"""
         return pulumi.get(self, "image_id")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def image_name(self) -> str | None:
-        """이미지 이름"""
+        """Image name"""
         return pulumi.get(self, "image_name")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def min_disk(self) -> int | None:
-        """최소 디스크"""
+        """Minimum disk"""
         return pulumi.get(self, "min_disk")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def min_ram(self) -> int | None:
-        """최소 RAM"""
+        """Minimum RAM"""
         return pulumi.get(self, "min_ram")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def os_distro(self) -> str | None:
-        """OS 배포판"""
+        """OS distribution"""
         return pulumi.get(self, "os_distro")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def scp_image_type(self) -> str | None:
-        """이미지 타입"""
+        """Image type"""
         return pulumi.get(self, "scp_image_type")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def scp_k8s_version(self) -> str | None:
-        """K8S 버전"""
+        """K8S version"""
         return pulumi.get(self, "scp_k8s_version")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def scp_original_image_type(self) -> str | None:
-        """원본 이미지 타입"""
+        """Original image type"""
         return pulumi.get(self, "scp_original_image_type")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def signature_verified(self) -> bool | None:
-        """서명 인증 완료"""
+        """Signature verified"""
         return pulumi.get(self, "signature_verified")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter
     def size(self) -> int | None:
-        """크기"""
+        """Size"""
         return pulumi.get(self, "size")  # type: ignore[no-any-return]
 
 
@@ -497,5 +497,5 @@ class VolumeServer(dict[str, Any]):
     @property
     @pulumi.getter
     def id(self) -> str:
-        """서버 ID"""
+        """Server ID"""
         return pulumi.get(self, "id")  # type: ignore[no-any-return]

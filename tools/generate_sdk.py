@@ -23,6 +23,7 @@ import datetime
 import importlib
 import inspect
 import pkgutil
+import re
 import sys
 import types
 import typing
@@ -198,6 +199,24 @@ def output_fields(provider: type[ScpProvider]) -> list[tuple[str, FieldInfo]]:
     return list(fields.items())
 
 
+def input_description(provider: type[ScpProvider], name: str, info: FieldInfo) -> str:
+    """The input's own description, else the API's for the output of that name, else its name in words."""
+    shown = provider.spec.output_model.model_fields.get(name)
+    return description(info) or (description(shown) if shown else "") or name.replace("_", " ").capitalize()
+
+
+def change_effect(provider: type[ScpProvider], name: str) -> str:
+    """What changing the input does, as ``diff`` decides it (management inputs touch no object)."""
+    spec = provider.spec
+    if name in MANAGEMENT_INPUTS:
+        return ""
+    if name in spec.update_in_place:
+        return "Changes in place."
+    kind = re.sub(r"(?<!^)(?=[A-Z])", " ", spec.type_name).lower()
+    first = " (the old one is deleted first)" if spec.delete_before_replace else ""
+    return f"Changing it replaces the {kind}{first}."
+
+
 def check_name(name: str, where: str) -> None:
     if name in DICT_ATTRIBUTES:
         raise SystemExit(f"{where}.{name} would hide the dict method of that name")
@@ -219,7 +238,10 @@ def resource_class(provider: type[ScpProvider], surface: Surface) -> list[str]:
     for name, info in constructor_fields(provider):
         type_text = f"pulumi.Input[{surface.input_type(info.annotation)}]"
         lines.append(f"        {name}: {type_text}{'' if info.is_required() else ' | None = None'},")
-        params.append(f"        :param {name}: {description(info) or name.replace('_', ' ')}")
+        text = input_description(provider, name, info)
+        # A trigger's description already says what its change does.
+        effect = "" if text.startswith("change it") else change_effect(provider, name)
+        params.append(f"        :param {name}: {text}{'. ' + effect if effect else ''}")
     lines += ["        opts: pulumi.ResourceOptions | None = None,", "    ) -> None:"]
     lines += [
         f'        """Declare a {spec.type_name}.',

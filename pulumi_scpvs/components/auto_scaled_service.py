@@ -25,7 +25,7 @@ class AutoScaledService(pulumi.ComponentResource):
     and ``notify_user_ids`` add schedules and notifications. Changing the template
     (image, type, user data) creates a new launch configuration and moves the group to it
     in place; the group itself is never replaced for that. Everything lives in the account
-    and region of ``profile`` (see README: Profiles; by default the ``scpvs:*`` settings).
+    and region of ``profile`` (see docs/configuration.md: Profiles; by default the ``scpvs:*`` settings).
 
     Outputs: ``group_id``, ``launch_configuration_id``, ``server_count``.
     """

@@ -3,7 +3,7 @@
 Platform teams publish golden images for the rest of the company: a hardened base built
 from ``user_data``, captured, and shared with each consuming account. Only a consuming
 account may accept a share, with its own credentials: name, per account, the profile
-(see README: Profiles) whose credentials are that account's, and the component accepts
+(see docs/configuration.md: Profiles) whose credentials are that account's, and the component accepts
 the share there too.
 """
 

@@ -18,7 +18,7 @@ class VirtualMachine(pulumi.ComponentResource):
     ``data_volume_sizes`` attached to it, a static NAT from ``public_ip_id`` when given,
     and a generated key pair unless ``keypair_name`` names an existing one (its private
     half is the secret output ``private_key``). Everything lives in the account and region
-    of ``profile`` (see README: Profiles; by default the ``scpvs:*`` settings).
+    of ``profile`` (see docs/configuration.md: Profiles; by default the ``scpvs:*`` settings).
 
     Outputs: ``server_id``, ``private_ip``, ``public_ip`` (or ``None``), ``volume_ids``,
     ``keypair_name``, ``private_key``.

@@ -87,7 +87,7 @@ def check_metadata(metadata: dict[str, str]) -> dict[str, str]:
         if key in MARK_KEYS:
             raise ValueError(
                 f"the key {key!r} is reserved: pulumi-scpvs marks the objects it creates with it "
-                "(see README: Reliability); use another key"
+                "(see docs/reliability.md); use another key"
             )
         if "\x00" in key:
             raise ValueError(f"the key {key!r} contains NUL")
@@ -169,9 +169,14 @@ class ResourceInputs(BaseModel):
     # with (see ``partial_inputs``): they are absent there (``None``), not really unset.
     unknown_inputs: ClassVar[frozenset[str]] = frozenset()
 
-    timeouts: TimeoutsInput | None = None
+    timeouts: TimeoutsInput | None = Field(
+        default=None,
+        description="how long create, update and delete may wait, as seconds or '30m'-style strings "
+        "(`custom_timeouts` never reaches a dynamic provider)",
+    )
     adopt_id: str | None = Field(
-        default=None, description="id of an existing object to manage instead of creating one (see README: Adopting)"
+        default=None,
+        description="id of an existing object to manage instead of creating one (see docs/reliability.md: Adopting)",
     )
     keep_failed: bool = Field(
         default=False, description="keep an object whose creation failed, for inspection, instead of deleting it"
@@ -181,7 +186,7 @@ class ResourceInputs(BaseModel):
         pattern=PROFILE_NAME_PATTERN,
         description=(
             "name of a block of scpvs:profiles in the stack config: the account and region this object lives in "
-            "(default: the scpvs:* settings; see README: Profiles)"
+            "(default: the scpvs:* settings; see docs/configuration.md: Profiles)"
         ),
     )
 
@@ -218,7 +223,7 @@ class NameSharingInputs(ResourceInputs):
         default=False,
         description=(
             "create this object even when others of its name exist (by default the create stops and names "
-            "them: one of them may be this resource's, made by an interrupted run; see README: Reliability)"
+            "them: one of them may be this resource's, made by an interrupted run; see docs/reliability.md)"
         ),
     )
 

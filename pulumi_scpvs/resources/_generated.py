@@ -76,45 +76,45 @@ class AutoScalingGroup(ScpResource):
     _provider_class = AutoScalingGroupProvider
 
     account_id: pulumi.Output[str]
-    """계정 ID"""
+    """Account ID"""
     created_at: pulumi.Output[str]
-    """생성 시간"""
+    """Creation time"""
     created_by: pulumi.Output[str]
-    """생성자"""
+    """Creator"""
     desired_server_count: pulumi.Output[int]
-    """목표 서버 수"""
+    """Desired server count"""
     desired_server_count_editable: pulumi.Output[bool]
-    """목표 서버 수 수정 가능 여부"""
+    """Whether the desired server count can be edited"""
     drain_enabled: pulumi.Output[bool]
-    """Drain 사용 여부"""
+    """Whether Drain is enabled"""
     drain_timeout: pulumi.Output[int | None]
-    """Drain timeout 값"""
+    """Drain timeout value"""
     launch_configuration_id: pulumi.Output[str]
     """Launch Configuration ID"""
     launch_configuration_name: pulumi.Output[str]
-    """Launch Configuration 이름"""
+    """Launch Configuration name"""
     lb_server_groups: pulumi.Output[list[outputs.AutoScalingGroupLbServerGroup] | None]
-    """LB 서버 그룹 목록"""
+    """List of LB server groups"""
     max_server_count: pulumi.Output[int]
-    """최대 서버 수"""
+    """Maximum server count"""
     min_server_count: pulumi.Output[int]
-    """최소 서버 수"""
+    """Minimum server count"""
     modified_at: pulumi.Output[str]
-    """수정 시간"""
+    """Modification time"""
     modified_by: pulumi.Output[str]
-    """수정자"""
+    """Modifier"""
     name: pulumi.Output[str]
-    """Auto-Scaling Group 이름"""
+    """Auto-Scaling Group name"""
     security_group_ids: pulumi.Output[list[str] | None]
-    """Security Group ID 목록"""
+    """List of Security Group IDs"""
     server_name_prefix: pulumi.Output[str]
-    """서버 이름 접두사"""
+    """Server name prefix"""
     state: pulumi.Output[str]
-    """Auto-Scaling Group 상태"""
+    """Auto-Scaling Group state"""
     subnet_ids: pulumi.Output[list[str] | None]
-    """Subnet ID 목록"""
+    """List of Subnet IDs"""
     total_server_count: pulumi.Output[int]
-    """총 서버 수"""
+    """Total server count"""
     vpc_id: pulumi.Output[str]
     """VPC ID"""
     tags: pulumi.Output[list[outputs.Tag] | None]
@@ -145,23 +145,23 @@ class AutoScalingGroup(ScpResource):
         """Declare a AutoScalingGroup.
 
         :param resource_name: the unique name of this resource in the program
-        :param server_name_prefix: server name prefix
-        :param launch_configuration_id: launch configuration id
-        :param subnet_ids: subnet ids
-        :param min_server_count: min server count
-        :param desired_server_count: desired server count
-        :param max_server_count: max server count
-        :param name: name
-        :param desired_server_count_editable: desired server count editable
-        :param drain_enabled: drain enabled
-        :param drain_timeout: seconds
-        :param security_group_ids: security group ids
-        :param lb_server_groups: lb server groups
-        :param tags: tags
-        :param timeouts: timeouts
-        :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
+        :param server_name_prefix: Server name prefix. Changing it replaces the auto scaling group.
+        :param launch_configuration_id: Launch Configuration ID. Changes in place.
+        :param subnet_ids: List of Subnet IDs. Changing it replaces the auto scaling group.
+        :param min_server_count: Minimum server count. Changes in place.
+        :param desired_server_count: Desired server count. Changes in place.
+        :param max_server_count: Maximum server count. Changes in place.
+        :param name: Auto-Scaling Group name. Changing it replaces the auto scaling group.
+        :param desired_server_count_editable: Whether the desired server count can be edited. Changes in place.
+        :param drain_enabled: Whether Drain is enabled. Changes in place.
+        :param drain_timeout: seconds. Changes in place.
+        :param security_group_ids: List of Security Group IDs. Changes in place.
+        :param lb_server_groups: List of LB server groups. Changes in place.
+        :param tags: Tags. Changing it replaces the auto scaling group.
+        :param timeouts: how long create, update and delete may wait, as seconds or '30m'-style strings (`custom_timeouts` never reaches a dynamic provider)
+        :param adopt_id: id of an existing object to manage instead of creating one (see docs/reliability.md: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
-        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see docs/configuration.md: Profiles)
         :param opts: the options of this resource
         """
         self._register(resource_name, locals(), opts)
@@ -175,23 +175,23 @@ class AutoScalingGroupNotification(ScpResource):
     _provider_class = AutoScalingGroupNotificationProvider
 
     account_id: pulumi.Output[str]
-    """계정 ID"""
+    """Account ID"""
     auto_scaling_group_id: pulumi.Output[str]
     """Auto-Scaling Group ID"""
     created_at: pulumi.Output[str]
-    """생성 시간"""
+    """Creation time"""
     created_by: pulumi.Output[str]
-    """생성자"""
+    """Creator"""
     modified_at: pulumi.Output[str]
-    """수정 시간"""
+    """Modification time"""
     modified_by: pulumi.Output[str]
-    """수정자"""
+    """Modifier"""
     notification_events: pulumi.Output[list[str]]
-    """Auto-Scaling Group 알림 이벤트 목록"""
+    """List of Auto-Scaling Group notification events"""
     notification_state: pulumi.Output[str]
-    """Auto-Scaling Group 알림 상태"""
+    """Auto-Scaling Group notification state"""
     user_id: pulumi.Output[str]
-    """사용자 ID"""
+    """User ID"""
     user_name: pulumi.Output[str]
     """User name"""
 
@@ -212,14 +212,14 @@ class AutoScalingGroupNotification(ScpResource):
         """Declare a AutoScalingGroupNotification.
 
         :param resource_name: the unique name of this resource in the program
-        :param auto_scaling_group_id: auto scaling group id
-        :param user_id: user id
-        :param notification_events: notification events
-        :param notification_state: notification state
-        :param timeouts: timeouts
-        :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
+        :param auto_scaling_group_id: Auto-Scaling Group ID. Changing it replaces the auto scaling group notification.
+        :param user_id: User ID. Changing it replaces the auto scaling group notification.
+        :param notification_events: List of Auto-Scaling Group notification events. Changes in place.
+        :param notification_state: Auto-Scaling Group notification state. Changes in place.
+        :param timeouts: how long create, update and delete may wait, as seconds or '30m'-style strings (`custom_timeouts` never reaches a dynamic provider)
+        :param adopt_id: id of an existing object to manage instead of creating one (see docs/reliability.md: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
-        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see docs/configuration.md: Profiles)
         :param opts: the options of this resource
         """
         self._register(resource_name, locals(), opts)
@@ -232,41 +232,41 @@ class AutoScalingGroupPolicy(ScpResource):
     _provider_class = AutoScalingGroupPolicyProvider
 
     account_id: pulumi.Output[str]
-    """계정 ID"""
+    """Account ID"""
     auto_scaling_group_id: pulumi.Output[str]
     """Auto-Scaling Group ID"""
     comparison_operator: pulumi.Output[str]
-    """비교 연산자"""
+    """Comparison operator"""
     cooldown_seconds: pulumi.Output[int]
-    """쿨다운 시간(초 단위)"""
+    """Cooldown time (seconds)"""
     created_at: pulumi.Output[str]
-    """생성 시간"""
+    """Creation time"""
     created_by: pulumi.Output[str]
-    """생성자"""
+    """Creator"""
     evaluation_minutes: pulumi.Output[int]
-    """평가 시간(분 단위)"""
+    """Evaluation time (minutes)"""
     metric_method: pulumi.Output[str]
-    """메트릭 방법"""
+    """Metric method"""
     metric_type: pulumi.Output[str]
-    """메트릭 유형"""
+    """Metric type"""
     modified_at: pulumi.Output[str]
-    """수정 시간"""
+    """Modification time"""
     modified_by: pulumi.Output[str]
-    """수정자"""
+    """Modifier"""
     name: pulumi.Output[str]
-    """정책 이름"""
+    """Policy name"""
     scale_method: pulumi.Output[str]
-    """스케일 방법"""
+    """Scale method"""
     scale_type: pulumi.Output[str]
-    """스케일 유형"""
+    """Scale type"""
     scale_value: pulumi.Output[int]
-    """스켕일 값"""
+    """Scale value"""
     state: pulumi.Output[str]
-    """정책 상태"""
+    """Policy state"""
     threshold: pulumi.Output[int]
-    """임계값"""
+    """Threshold"""
     threshold_unit: pulumi.Output[str]
-    """임계값 단위"""
+    """Threshold unit"""
 
     def __init__(
         self,
@@ -293,22 +293,22 @@ class AutoScalingGroupPolicy(ScpResource):
         """Declare a AutoScalingGroupPolicy.
 
         :param resource_name: the unique name of this resource in the program
-        :param auto_scaling_group_id: auto scaling group id
-        :param metric_type: metric type
-        :param comparison_operator: comparison operator
-        :param threshold: threshold
-        :param scale_type: scale type
-        :param scale_value: scale value
-        :param name: name
-        :param metric_method: metric method
-        :param evaluation_minutes: evaluation minutes
-        :param scale_method: scale method
-        :param cooldown_seconds: cooldown seconds
-        :param state: state
-        :param timeouts: timeouts
-        :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
+        :param auto_scaling_group_id: Auto-Scaling Group ID. Changing it replaces the auto scaling group policy.
+        :param metric_type: Metric type. Changes in place.
+        :param comparison_operator: Comparison operator. Changes in place.
+        :param threshold: Threshold. Changes in place.
+        :param scale_type: Scale type. Changes in place.
+        :param scale_value: Scale value. Changes in place.
+        :param name: Policy name. Changes in place.
+        :param metric_method: Metric method. Changes in place.
+        :param evaluation_minutes: Evaluation time (minutes). Changes in place.
+        :param scale_method: Scale method. Changes in place.
+        :param cooldown_seconds: Cooldown time (seconds). Changes in place.
+        :param state: Policy state. Changes in place.
+        :param timeouts: how long create, update and delete may wait, as seconds or '30m'-style strings (`custom_timeouts` never reaches a dynamic provider)
+        :param adopt_id: id of an existing object to manage instead of creating one (see docs/reliability.md: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
-        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see docs/configuration.md: Profiles)
         :param opts: the options of this resource
         """
         self._register(resource_name, locals(), opts)
@@ -320,41 +320,41 @@ class AutoScalingGroupSchedule(ScpResource):
     _provider_class = AutoScalingGroupScheduleProvider
 
     account_id: pulumi.Output[str]
-    """계정 ID"""
+    """Account ID"""
     created_at: pulumi.Output[str]
-    """생성 시간"""
+    """Creation time"""
     created_by: pulumi.Output[str]
-    """생성자"""
+    """Creator"""
     day_of_month: pulumi.Output[str | None]
     day_of_week: pulumi.Output[str | None]
-    """요일"""
+    """Day of the week"""
     description: pulumi.Output[str | None]
-    """설명"""
+    """Description"""
     desired_server_count: pulumi.Output[int | None]
-    """목표 서버 수"""
+    """Desired server count"""
     end_date: pulumi.Output[str | None]
-    """종료 날짜"""
+    """End date"""
     frequency: pulumi.Output[str]
-    """빈도"""
+    """Frequency"""
     hour: pulumi.Output[int]
-    """시간"""
+    """Hour"""
     max_server_count: pulumi.Output[int | None]
-    """최대 서버 수"""
+    """Maximum server count"""
     min_server_count: pulumi.Output[int | None]
-    """최소 서버 수"""
+    """Minimum server count"""
     minute: pulumi.Output[int]
     modified_at: pulumi.Output[str]
-    """수정 시간"""
+    """Modification time"""
     modified_by: pulumi.Output[str]
-    """수정자"""
+    """Modifier"""
     name: pulumi.Output[str]
-    """스케쥴 이름"""
+    """Schedule name"""
     start_date: pulumi.Output[str]
-    """시작 날짜"""
+    """Start date"""
     state: pulumi.Output[str]
-    """스케쥴 상태"""
+    """Schedule state"""
     timezone: pulumi.Output[str]
-    """시간대"""
+    """Time zone"""
     auto_scaling_group_id: pulumi.Output[str]
 
     def __init__(
@@ -385,25 +385,25 @@ class AutoScalingGroupSchedule(ScpResource):
         """Declare a AutoScalingGroupSchedule.
 
         :param resource_name: the unique name of this resource in the program
-        :param auto_scaling_group_id: auto scaling group id
-        :param frequency: frequency
-        :param hour: hour
-        :param minute: minute
-        :param start_date: start date
-        :param name: name
-        :param end_date: end date
-        :param timezone: timezone
-        :param day_of_week: day of week
-        :param day_of_month: day of month
-        :param min_server_count: min server count
-        :param max_server_count: max server count
-        :param desired_server_count: desired server count
-        :param description: description
-        :param state: state
-        :param timeouts: timeouts
-        :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
+        :param auto_scaling_group_id: Auto scaling group id. Changing it replaces the auto scaling group schedule.
+        :param frequency: Frequency. Changes in place.
+        :param hour: Hour. Changes in place.
+        :param minute: Minute. Changes in place.
+        :param start_date: Start date. Changes in place.
+        :param name: Schedule name. Changes in place.
+        :param end_date: End date. Changes in place.
+        :param timezone: Time zone. Changes in place.
+        :param day_of_week: Day of the week. Changes in place.
+        :param day_of_month: Day of month. Changes in place.
+        :param min_server_count: Minimum server count. Changes in place.
+        :param max_server_count: Maximum server count. Changes in place.
+        :param desired_server_count: Desired server count. Changes in place.
+        :param description: Description. Changes in place.
+        :param state: Schedule state. Changes in place.
+        :param timeouts: how long create, update and delete may wait, as seconds or '30m'-style strings (`custom_timeouts` never reaches a dynamic provider)
+        :param adopt_id: id of an existing object to manage instead of creating one (see docs/reliability.md: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
-        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see docs/configuration.md: Profiles)
         :param opts: the options of this resource
         """
         self._register(resource_name, locals(), opts)
@@ -416,63 +416,63 @@ class Image(ScpResource):
     _provider_class = ImageProvider
 
     checksum: pulumi.Output[str | None]
-    """체크섬"""
+    """Checksum"""
     container_format: pulumi.Output[str]
-    """컨테이너 형식"""
+    """Container format"""
     created_at: pulumi.Output[str]
-    """생성일시"""
+    """Creation date and time"""
     disk_format: pulumi.Output[str]
-    """디스크 형식"""
+    """Disk format"""
     file: pulumi.Output[str]
-    """파일"""
+    """File"""
     min_disk: pulumi.Output[int]
-    """최소 디스크"""
+    """Minimum disk"""
     min_ram: pulumi.Output[int]
-    """최소 RAM"""
+    """Minimum RAM"""
     name: pulumi.Output[str]
-    """이미지 이름"""
+    """Image name"""
     os_distro: pulumi.Output[str | None]
-    """OS 배포판"""
+    """OS distribution"""
     os_hash_algo: pulumi.Output[str | None]
-    """OS 해시 알고리즘"""
+    """OS hash algorithm"""
     os_hash_value: pulumi.Output[str | None]
-    """OS 해시 값"""
+    """OS hash value"""
     os_hidden: pulumi.Output[bool]
-    """OS 숨김 여부"""
+    """Whether the OS is hidden"""
     owner: pulumi.Output[str]
     """Owner account ID"""
     owner_account_name: pulumi.Output[str | None]
-    """소유 account 이름"""
+    """Owner account name"""
     owner_user_name: pulumi.Output[str | None]
-    """소유자 이름"""
+    """Owner name"""
     protected: pulumi.Output[bool]
-    """보호"""
+    """Protected"""
     root_device_name: pulumi.Output[str | None]
-    """루트 디바이스 이름"""
+    """Root device name"""
     scp_image_type: pulumi.Output[str | None]
-    """이미지 타입"""
+    """Image type"""
     scp_k8s_version: pulumi.Output[str | None]
-    """K8S 버전"""
+    """K8S version"""
     scp_original_image_type: pulumi.Output[str | None]
-    """원본 이미지 타입"""
+    """Original image type"""
     scp_os_build_version: pulumi.Output[str | None]
-    """OS 빌드 버전"""
+    """OS build version"""
     scp_os_version: pulumi.Output[str | None]
-    """OS 버전"""
+    """OS version"""
     size: pulumi.Output[int | None]
-    """크기"""
+    """Size"""
     status: pulumi.Output[str]
-    """상태"""
+    """Status"""
     updated_at: pulumi.Output[str]
-    """수정일시"""
+    """Modification date and time"""
     url: pulumi.Output[str | None]
-    """이미지 파일에 대한 Object Storage URL (qcow2 형식만 허용)"""
+    """Object Storage URL of the image file (only qcow2 format allowed)"""
     virtual_size: pulumi.Output[int | None]
-    """가상 크기"""
+    """Virtual size"""
     visibility: pulumi.Output[str]
-    """가시성"""
+    """Visibility"""
     volumes: pulumi.Output[str | None]
-    """볼륨"""
+    """Volumes"""
     tags: pulumi.Output[list[outputs.Tag] | None]
 
     def __init__(
@@ -499,21 +499,21 @@ class Image(ScpResource):
         """Declare a Image.
 
         :param resource_name: the unique name of this resource in the program
-        :param os_distro: os distro
-        :param url: where SCP imports the image from (.qcow2)
-        :param name: name
-        :param container_format: container format
-        :param disk_format: disk format
-        :param min_disk: GiB
-        :param min_ram: MiB
-        :param protected: protected
-        :param visibility: visibility
-        :param tags: tags
-        :param timeouts: timeouts
-        :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
+        :param os_distro: OS distribution. Changing it replaces the image.
+        :param url: where SCP imports the image from (.qcow2). Changing it replaces the image.
+        :param name: Image name. Changing it replaces the image.
+        :param container_format: Container format. Changing it replaces the image.
+        :param disk_format: Disk format. Changing it replaces the image.
+        :param min_disk: GiB. Changes in place.
+        :param min_ram: MiB. Changes in place.
+        :param protected: Protected. Changes in place.
+        :param visibility: Visibility. Changes in place.
+        :param tags: Tags. Changing it replaces the image.
+        :param timeouts: how long create, update and delete may wait, as seconds or '30m'-style strings (`custom_timeouts` never reaches a dynamic provider)
+        :param adopt_id: id of an existing object to manage instead of creating one (see docs/reliability.md: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
-        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
-        :param allow_duplicate_name: create this object even when others of its name exist (by default the create stops and names them: one of them may be this resource's, made by an interrupted run; see README: Reliability)
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see docs/configuration.md: Profiles)
+        :param allow_duplicate_name: create this object even when others of its name exist (by default the create stops and names them: one of them may be this resource's, made by an interrupted run; see docs/reliability.md)
         :param opts: the options of this resource
         """
         self._register(resource_name, locals(), opts)
@@ -530,15 +530,15 @@ class ImageMember(ScpResource):
     _provider_class = ImageMemberProvider
 
     created_at: pulumi.Output[str]
-    """생성일시"""
+    """Creation date and time"""
     image_id: pulumi.Output[str]
-    """이미지 ID"""
+    """Image ID"""
     member_id: pulumi.Output[str]
-    """멤버 ID"""
+    """Member ID"""
     status: pulumi.Output[str]
-    """멤버 상태"""
+    """Member status"""
     updated_at: pulumi.Output[str]
-    """수정일시"""
+    """Modification date and time"""
 
     def __init__(
         self,
@@ -556,13 +556,13 @@ class ImageMember(ScpResource):
         """Declare a ImageMember.
 
         :param resource_name: the unique name of this resource in the program
-        :param image_id: image id
-        :param member_id: member id
-        :param status: status
-        :param timeouts: timeouts
-        :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
+        :param image_id: Image ID. Changing it replaces the image member.
+        :param member_id: Member ID. Changing it replaces the image member.
+        :param status: Member status. Changes in place.
+        :param timeouts: how long create, update and delete may wait, as seconds or '30m'-style strings (`custom_timeouts` never reaches a dynamic provider)
+        :param adopt_id: id of an existing object to manage instead of creating one (see docs/reliability.md: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
-        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see docs/configuration.md: Profiles)
         :param opts: the options of this resource
         """
         self._register(resource_name, locals(), opts)
@@ -572,22 +572,22 @@ class ImageMemberAcceptance(ScpResource):
     """Accepts (or rejects) the image ``image_id`` shared with ``member_id``, as that account.
 
     Only the member account may decide, so give this resource the ``profile`` whose
-    credentials are the member's (see README: Profiles); the owner declares the
+    credentials are the member's (see docs/configuration.md: Profiles); the owner declares the
     ``ImageMember``. ``status`` changes in place; deleting it sets the membership back
     to ``pending`` (gone is done)."""
 
     _provider_class = ImageMemberAcceptanceProvider
 
     created_at: pulumi.Output[str]
-    """생성일시"""
+    """Creation date and time"""
     image_id: pulumi.Output[str]
-    """이미지 ID"""
+    """Image ID"""
     member_id: pulumi.Output[str]
-    """멤버 ID"""
+    """Member ID"""
     status: pulumi.Output[str]
-    """멤버 상태"""
+    """Member status"""
     updated_at: pulumi.Output[str]
-    """수정일시"""
+    """Modification date and time"""
 
     def __init__(
         self,
@@ -605,13 +605,13 @@ class ImageMemberAcceptance(ScpResource):
         """Declare a ImageMemberAcceptance.
 
         :param resource_name: the unique name of this resource in the program
-        :param image_id: image id
-        :param member_id: the accepting account's id (the account of this resource's profile)
-        :param status: status
-        :param timeouts: timeouts
-        :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
+        :param image_id: Image ID. Changing it replaces the image member acceptance.
+        :param member_id: the accepting account's id (the account of this resource's profile). Changing it replaces the image member acceptance.
+        :param status: Member status. Changes in place.
+        :param timeouts: how long create, update and delete may wait, as seconds or '30m'-style strings (`custom_timeouts` never reaches a dynamic provider)
+        :param adopt_id: id of an existing object to manage instead of creating one (see docs/reliability.md: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
-        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see docs/configuration.md: Profiles)
         :param opts: the options of this resource
         """
         self._register(resource_name, locals(), opts)
@@ -624,17 +624,17 @@ class Keypair(ScpResource):
     _provider_class = KeypairProvider
 
     created_at: pulumi.Output[str]
-    """생성일시"""
+    """Creation date and time"""
     fingerprint: pulumi.Output[str]
     """Fingerprint"""
     name: pulumi.Output[str]
-    """키페어 이름"""
+    """Key pair name"""
     public_key: pulumi.Output[str]
     """Public Key"""
     type: pulumi.Output[str]
-    """키페어 유형"""
+    """Key pair type"""
     user_id: pulumi.Output[str]
-    """사용자 ID"""
+    """User ID"""
     private_key: pulumi.Output[str | None]
     """the generated private key (a secret)"""
     tags: pulumi.Output[list[outputs.Tag] | None]
@@ -655,13 +655,13 @@ class Keypair(ScpResource):
         """Declare a Keypair.
 
         :param resource_name: the unique name of this resource in the program
-        :param name: name
-        :param public_key: OpenSSH public key to import; omit to have SCP generate a pair
-        :param tags: tags
-        :param timeouts: timeouts
-        :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
+        :param name: Key pair name. Changing it replaces the keypair.
+        :param public_key: OpenSSH public key to import; omit to have SCP generate a pair. Changing it replaces the keypair.
+        :param tags: Tags. Changing it replaces the keypair.
+        :param timeouts: how long create, update and delete may wait, as seconds or '30m'-style strings (`custom_timeouts` never reaches a dynamic provider)
+        :param adopt_id: id of an existing object to manage instead of creating one (see docs/reliability.md: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
-        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see docs/configuration.md: Profiles)
         :param opts: the options of this resource
         """
         self._register(resource_name, locals(), opts)
@@ -673,35 +673,35 @@ class LaunchConfiguration(ScpResource):
     _provider_class = LaunchConfigurationProvider
 
     account_id: pulumi.Output[str]
-    """계정 ID"""
+    """Account ID"""
     auto_scaling_group_count: pulumi.Output[int | None]
-    """Launch Configuration에 연결된 Auto-Scaling Group 수"""
+    """Number of Auto-Scaling Groups connected to the Launch Configuration"""
     created_at: pulumi.Output[str]
-    """생성 시간"""
+    """Creation time"""
     created_by: pulumi.Output[str]
-    """생성자"""
+    """Creator"""
     image_id: pulumi.Output[str]
-    """이미지 ID"""
+    """Image ID"""
     image_name: pulumi.Output[str]
-    """이미지 이름"""
+    """Image name"""
     keypair_name: pulumi.Output[str]
-    """키페어 이름"""
+    """Key pair name"""
     modified_at: pulumi.Output[str]
-    """수정 시간"""
+    """Modification time"""
     modified_by: pulumi.Output[str]
-    """수정자"""
+    """Modifier"""
     name: pulumi.Output[str]
-    """Launch Configuration 이름"""
+    """Launch Configuration name"""
     public_key: pulumi.Output[str | None]
     """Public Key"""
     server_type_id: pulumi.Output[str]
-    """서버 타입 ID"""
+    """Server type ID"""
     state: pulumi.Output[str]
-    """Launch Configuration 상태"""
+    """Launch Configuration state"""
     user_data: pulumi.Output[str | None]
-    """사용자 데이터"""
+    """User data"""
     volumes: pulumi.Output[list[outputs.LaunchConfigurationVolume] | None]
-    """볼륨"""
+    """Volumes"""
     tags: pulumi.Output[list[outputs.Tag] | None]
 
     def __init__(
@@ -724,17 +724,17 @@ class LaunchConfiguration(ScpResource):
         """Declare a LaunchConfiguration.
 
         :param resource_name: the unique name of this resource in the program
-        :param image_id: image id
-        :param keypair_name: keypair name
-        :param server_type_id: server type id
-        :param name: name
-        :param user_data: user data
-        :param volumes: volumes
-        :param tags: tags
-        :param timeouts: timeouts
-        :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
+        :param image_id: Image ID. Changing it replaces the launch configuration.
+        :param keypair_name: Key pair name. Changing it replaces the launch configuration.
+        :param server_type_id: Server type ID. Changing it replaces the launch configuration.
+        :param name: Launch Configuration name. Changing it replaces the launch configuration.
+        :param user_data: User data. Changing it replaces the launch configuration.
+        :param volumes: Volumes. Changing it replaces the launch configuration.
+        :param tags: Tags. Changing it replaces the launch configuration.
+        :param timeouts: how long create, update and delete may wait, as seconds or '30m'-style strings (`custom_timeouts` never reaches a dynamic provider)
+        :param adopt_id: id of an existing object to manage instead of creating one (see docs/reliability.md: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
-        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see docs/configuration.md: Profiles)
         :param opts: the options of this resource
         """
         self._register(resource_name, locals(), opts)
@@ -746,11 +746,11 @@ class PrivateStaticNat(ScpResource):
     _provider_class = PrivateStaticNatProvider
 
     external_ip_address: pulumi.Output[str]
-    """외부 IP 주소"""
+    """External IP address"""
     private_nat_ip_id: pulumi.Output[str | None]
-    """비공개 NAT IP ID"""
+    """Private NAT IP ID"""
     state: pulumi.Output[str]
-    """NAT 상태"""
+    """NAT state"""
     nat_id: pulumi.Output[str | None]
     """the NAT's own id (the last part of the resource id)"""
     server_id: pulumi.Output[str]
@@ -774,14 +774,14 @@ class PrivateStaticNat(ScpResource):
         """Declare a PrivateStaticNat.
 
         :param resource_name: the unique name of this resource in the program
-        :param server_id: server id
-        :param port_id: port id
-        :param private_nat_id: private nat id
-        :param private_nat_ip_id: private nat ip id
-        :param timeouts: timeouts
-        :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
+        :param server_id: Server id. Changing it replaces the private static nat (the old one is deleted first).
+        :param port_id: Port id. Changing it replaces the private static nat (the old one is deleted first).
+        :param private_nat_id: Private nat id. Changing it replaces the private static nat (the old one is deleted first).
+        :param private_nat_ip_id: Private NAT IP ID. Changing it replaces the private static nat (the old one is deleted first).
+        :param timeouts: how long create, update and delete may wait, as seconds or '30m'-style strings (`custom_timeouts` never reaches a dynamic provider)
+        :param adopt_id: id of an existing object to manage instead of creating one (see docs/reliability.md: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
-        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see docs/configuration.md: Profiles)
         :param opts: the options of this resource
         """
         self._register(resource_name, locals(), opts)
@@ -797,51 +797,51 @@ class Server(ScpResource):
     _provider_class = ServerProvider
 
     account_id: pulumi.Output[str]
-    """계정 ID"""
+    """Account ID"""
     addresses: pulumi.Output[list[outputs.ServerAddress] | None]
-    """주소 목록"""
+    """List of addresses"""
     auto_scaling_group_id: pulumi.Output[str | None]
     """Auto-Scaling Group ID"""
     created_at: pulumi.Output[str]
-    """생성일시"""
+    """Creation date and time"""
     created_by: pulumi.Output[str]
-    """생성자 ID"""
+    """Creator ID"""
     disk_config: pulumi.Output[str]
-    """디스크 컨피그"""
+    """Disk config"""
     image_id: pulumi.Output[str | None]
-    """이미지 ID"""
+    """Image ID"""
     is_marketplace: pulumi.Output[bool | None]
-    """Marketplace 여부"""
+    """Whether it is a Marketplace server"""
     keypair_name: pulumi.Output[str | None]
-    """키페어 이름"""
+    """Key pair name"""
     launch_configuration_id: pulumi.Output[str | None]
     """Launch Configuration ID"""
     locked: pulumi.Output[bool]
-    """잠김 여부"""
+    """Whether it is locked"""
     metadata: pulumi.Output[dict[str, Any]]
-    """메타 데이터"""
+    """Metadata"""
     modified_at: pulumi.Output[str]
-    """수정일시"""
+    """Modification date and time"""
     name: pulumi.Output[str]
-    """서버 이름"""
+    """Server name"""
     partition_number: pulumi.Output[int | None]
-    """파티션 넘버"""
+    """Partition number"""
     planned_compute_os_type: pulumi.Output[str | None]
-    """Planned Compute OS 유형"""
+    """Planned Compute OS type"""
     product_category: pulumi.Output[str | None]
-    """상품군"""
+    """Product category"""
     product_offering: pulumi.Output[str | None]
-    """상품"""
+    """Product offering"""
     security_groups: pulumi.Output[list[outputs.ServerSecurityGroup] | None]
-    """Security Group 목록"""
+    """List of Security Groups"""
     server_group_id: pulumi.Output[str | None]
-    """서버 그룹 ID"""
+    """Server group ID"""
     server_type: pulumi.Output[outputs.ServerServerType]
-    """서버 타입"""
+    """Server type"""
     state: pulumi.Output[str]
-    """서버 상태"""
+    """Server state"""
     volumes: pulumi.Output[list[outputs.ServerVolume]]
-    """볼륨"""
+    """Volumes"""
     vpc_id: pulumi.Output[str | None]
     """VPC ID"""
     password: pulumi.Output[str | None]
@@ -898,31 +898,31 @@ class Server(ScpResource):
         """Declare a Server.
 
         :param resource_name: the unique name of this resource in the program
-        :param image_id: image id
-        :param keypair_name: keypair name
-        :param server_type_id: server type id
-        :param networks: networks
-        :param name: name
-        :param boot_volume: boot volume
-        :param data_volumes: data volumes
-        :param security_group_ids: security group ids
-        :param server_group_id: server group id
-        :param partition_number: partition number
-        :param product_category: product category
-        :param product_offering: product offering
-        :param metadata: metadata
-        :param user_data: cloud-init user data (plain text; sent base64-encoded)
-        :param tags: tags
-        :param power_state: power state
-        :param lock: lock
+        :param image_id: Image ID. Changing it replaces the server.
+        :param keypair_name: Key pair name. Changing it replaces the server.
+        :param server_type_id: Server type id. Changes in place.
+        :param networks: Networks. Changing it replaces the server.
+        :param name: Server name. Changes in place.
+        :param boot_volume: Boot volume. Changing it replaces the server.
+        :param data_volumes: Data volumes. Changing it replaces the server.
+        :param security_group_ids: Security group ids. Changes in place.
+        :param server_group_id: Server group ID. Changing it replaces the server.
+        :param partition_number: Partition number. Changing it replaces the server.
+        :param product_category: Product category. Changing it replaces the server.
+        :param product_offering: Product offering. Changing it replaces the server.
+        :param metadata: Metadata. Changing it replaces the server.
+        :param user_data: cloud-init user data (plain text; sent base64-encoded). Changing it replaces the server.
+        :param tags: Tags. Changing it replaces the server.
+        :param power_state: Power state. Changes in place.
+        :param lock: Lock. Changes in place.
         :param reboot_trigger: change it to reboot the server on `up`
-        :param reboot_type: reboot type
+        :param reboot_type: Reboot type. Changes in place.
         :param rebuild_trigger: change it to rebuild the server on `up`
         :param dump_trigger: change it to take a memory dump on `up`
-        :param timeouts: timeouts
-        :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
+        :param timeouts: how long create, update and delete may wait, as seconds or '30m'-style strings (`custom_timeouts` never reaches a dynamic provider)
+        :param adopt_id: id of an existing object to manage instead of creating one (see docs/reliability.md: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
-        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see docs/configuration.md: Profiles)
         :param opts: the options of this resource
         """
         self._register(resource_name, locals(), opts)
@@ -934,17 +934,17 @@ class ServerGroup(ScpResource):
     _provider_class = ServerGroupProvider
 
     account_id: pulumi.Output[str]
-    """계정 ID"""
+    """Account ID"""
     members: pulumi.Output[list[str]]
-    """서버 그룹 멤버"""
+    """Server group members"""
     name: pulumi.Output[str]
-    """서버 그룹 명"""
+    """Server group name"""
     partition_size: pulumi.Output[int | None]
-    """파티션 사이즈"""
+    """Partition size"""
     policy: pulumi.Output[str]
-    """서버 그룹 정책"""
+    """Server group policy"""
     user_id: pulumi.Output[str]
-    """사용자 ID"""
+    """User ID"""
     tags: pulumi.Output[list[outputs.Tag] | None]
 
     def __init__(
@@ -964,14 +964,14 @@ class ServerGroup(ScpResource):
         """Declare a ServerGroup.
 
         :param resource_name: the unique name of this resource in the program
-        :param policy: policy
-        :param name: name
-        :param tags: tags
-        :param timeouts: timeouts
-        :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
+        :param policy: Server group policy. Changing it replaces the server group.
+        :param name: Server group name. Changing it replaces the server group.
+        :param tags: Tags. Changing it replaces the server group.
+        :param timeouts: how long create, update and delete may wait, as seconds or '30m'-style strings (`custom_timeouts` never reaches a dynamic provider)
+        :param adopt_id: id of an existing object to manage instead of creating one (see docs/reliability.md: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
-        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
-        :param allow_duplicate_name: create this object even when others of its name exist (by default the create stops and names them: one of them may be this resource's, made by an interrupted run; see README: Reliability)
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see docs/configuration.md: Profiles)
+        :param allow_duplicate_name: create this object even when others of its name exist (by default the create stops and names them: one of them may be this resource's, made by an interrupted run; see docs/reliability.md)
         :param opts: the options of this resource
         """
         self._register(resource_name, locals(), opts)
@@ -983,63 +983,63 @@ class ServerImage(ScpResource):
     _provider_class = ServerImageProvider
 
     checksum: pulumi.Output[str | None]
-    """체크섬"""
+    """Checksum"""
     container_format: pulumi.Output[str]
-    """컨테이너 형식"""
+    """Container format"""
     created_at: pulumi.Output[str]
-    """생성일시"""
+    """Creation date and time"""
     disk_format: pulumi.Output[str]
-    """디스크 형식"""
+    """Disk format"""
     file: pulumi.Output[str]
-    """파일"""
+    """File"""
     min_disk: pulumi.Output[int]
-    """최소 디스크"""
+    """Minimum disk"""
     min_ram: pulumi.Output[int]
-    """최소 RAM"""
+    """Minimum RAM"""
     name: pulumi.Output[str]
-    """이미지 이름"""
+    """Image name"""
     os_distro: pulumi.Output[str | None]
-    """OS 배포판"""
+    """OS distribution"""
     os_hash_algo: pulumi.Output[str | None]
-    """OS 해시 알고리즘"""
+    """OS hash algorithm"""
     os_hash_value: pulumi.Output[str | None]
-    """OS 해시 값"""
+    """OS hash value"""
     os_hidden: pulumi.Output[bool]
-    """OS 숨김 여부"""
+    """Whether the OS is hidden"""
     owner: pulumi.Output[str]
     """Owner account ID"""
     owner_account_name: pulumi.Output[str | None]
-    """소유 account 이름"""
+    """Owner account name"""
     owner_user_name: pulumi.Output[str | None]
-    """소유자 이름"""
+    """Owner name"""
     protected: pulumi.Output[bool]
-    """보호"""
+    """Protected"""
     root_device_name: pulumi.Output[str | None]
-    """루트 디바이스 이름"""
+    """Root device name"""
     scp_image_type: pulumi.Output[str | None]
-    """이미지 타입"""
+    """Image type"""
     scp_k8s_version: pulumi.Output[str | None]
-    """K8S 버전"""
+    """K8S version"""
     scp_original_image_type: pulumi.Output[str | None]
-    """원본 이미지 타입"""
+    """Original image type"""
     scp_os_build_version: pulumi.Output[str | None]
-    """OS 빌드 버전"""
+    """OS build version"""
     scp_os_version: pulumi.Output[str | None]
-    """OS 버전"""
+    """OS version"""
     size: pulumi.Output[int | None]
-    """크기"""
+    """Size"""
     status: pulumi.Output[str]
-    """상태"""
+    """Status"""
     updated_at: pulumi.Output[str]
-    """수정일시"""
+    """Modification date and time"""
     url: pulumi.Output[str | None]
-    """이미지 파일에 대한 Object Storage URL (qcow2 형식만 허용)"""
+    """Object Storage URL of the image file (only qcow2 format allowed)"""
     virtual_size: pulumi.Output[int | None]
-    """가상 크기"""
+    """Virtual size"""
     visibility: pulumi.Output[str]
-    """가시성"""
+    """Visibility"""
     volumes: pulumi.Output[str | None]
-    """볼륨"""
+    """Volumes"""
     server_id: pulumi.Output[str]
 
     def __init__(
@@ -1058,13 +1058,13 @@ class ServerImage(ScpResource):
         """Declare a ServerImage.
 
         :param resource_name: the unique name of this resource in the program
-        :param server_id: server id
-        :param name: name
-        :param timeouts: timeouts
-        :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
+        :param server_id: Server id. Changing it replaces the server image.
+        :param name: Image name. Changing it replaces the server image.
+        :param timeouts: how long create, update and delete may wait, as seconds or '30m'-style strings (`custom_timeouts` never reaches a dynamic provider)
+        :param adopt_id: id of an existing object to manage instead of creating one (see docs/reliability.md: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
-        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
-        :param allow_duplicate_name: create this object even when others of its name exist (by default the create stops and names them: one of them may be this resource's, made by an interrupted run; see README: Reliability)
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see docs/configuration.md: Profiles)
+        :param allow_duplicate_name: create this object even when others of its name exist (by default the create stops and names them: one of them may be this resource's, made by an interrupted run; see docs/reliability.md)
         :param opts: the options of this resource
         """
         self._register(resource_name, locals(), opts)
@@ -1079,9 +1079,9 @@ class ServerInterface(ScpResource):
     fixed_ips: pulumi.Output[list[outputs.InterfaceAttachmentFixedIp]]
     """Fixed Ip list"""
     mac_addr: pulumi.Output[str]
-    """MAC 주소"""
+    """MAC address"""
     port_id: pulumi.Output[str]
-    """포트 ID"""
+    """Port ID"""
     port_state: pulumi.Output[str]
     """Port State"""
     private_static_nat: pulumi.Output[outputs.PrivateStaticNat | None]
@@ -1089,7 +1089,7 @@ class ServerInterface(ScpResource):
     static_nat: pulumi.Output[outputs.PublicStaticNat | None]
     """Public Static NAT"""
     subnet_id: pulumi.Output[str]
-    """서브넷 ID"""
+    """Subnet ID"""
     server_id: pulumi.Output[str]
     fixed_ip: pulumi.Output[str | None]
 
@@ -1110,14 +1110,14 @@ class ServerInterface(ScpResource):
         """Declare a ServerInterface.
 
         :param resource_name: the unique name of this resource in the program
-        :param server_id: server id
-        :param subnet_id: subnet id
-        :param fixed_ip: fixed ip
-        :param port_id: port id
-        :param timeouts: timeouts
-        :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
+        :param server_id: Server id. Changing it replaces the server interface.
+        :param subnet_id: Subnet ID. Changes in place.
+        :param fixed_ip: Fixed ip. Changes in place.
+        :param port_id: Port ID. Changing it replaces the server interface.
+        :param timeouts: how long create, update and delete may wait, as seconds or '30m'-style strings (`custom_timeouts` never reaches a dynamic provider)
+        :param adopt_id: id of an existing object to manage instead of creating one (see docs/reliability.md: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
-        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see docs/configuration.md: Profiles)
         :param opts: the options of this resource
         """
         self._register(resource_name, locals(), opts)
@@ -1129,23 +1129,23 @@ class Snapshot(ScpResource):
     _provider_class = SnapshotProvider
 
     created_at: pulumi.Output[str]
-    """생성일시"""
+    """Creation date and time"""
     description: pulumi.Output[str | None]
-    """설명"""
+    """Description"""
     metadata: pulumi.Output[dict[str, Any] | None]
     """Snapshot metadata"""
     name: pulumi.Output[str | None]
-    """스냅샷명"""
+    """Snapshot name"""
     size: pulumi.Output[int]
-    """볼륨 크기"""
+    """Volume size"""
     status: pulumi.Output[str | None]
-    """볼륨 상태"""
+    """Volume status"""
     updated_at: pulumi.Output[str | None]
-    """수정일시"""
+    """Modification date and time"""
     user_id: pulumi.Output[str | None]
-    """사용자 ID"""
+    """User ID"""
     volume_id: pulumi.Output[str]
-    """볼륨 ID"""
+    """Volume ID"""
     force: pulumi.Output[bool | None]
 
     def __init__(
@@ -1166,15 +1166,15 @@ class Snapshot(ScpResource):
         """Declare a Snapshot.
 
         :param resource_name: the unique name of this resource in the program
-        :param volume_id: volume id
-        :param name: name
-        :param description: description
-        :param force: force
-        :param metadata: metadata
-        :param timeouts: timeouts
-        :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
+        :param volume_id: Volume ID. Changing it replaces the snapshot.
+        :param name: Snapshot name. Changes in place.
+        :param description: Description. Changes in place.
+        :param force: Force. Changing it replaces the snapshot.
+        :param metadata: Snapshot metadata. Changing it replaces the snapshot.
+        :param timeouts: how long create, update and delete may wait, as seconds or '30m'-style strings (`custom_timeouts` never reaches a dynamic provider)
+        :param adopt_id: id of an existing object to manage instead of creating one (see docs/reliability.md: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
-        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see docs/configuration.md: Profiles)
         :param opts: the options of this resource
         """
         self._register(resource_name, locals(), opts)
@@ -1186,11 +1186,11 @@ class StaticNat(ScpResource):
     _provider_class = StaticNatProvider
 
     external_ip_address: pulumi.Output[str]
-    """외부 IP 주소"""
+    """External IP address"""
     publicip_id: pulumi.Output[str | None]
-    """공개 IP ID"""
+    """Public IP ID"""
     state: pulumi.Output[str]
-    """NAT 상태"""
+    """NAT state"""
     nat_id: pulumi.Output[str | None]
     """the NAT's own id (the last part of the resource id)"""
     server_id: pulumi.Output[str]
@@ -1212,13 +1212,13 @@ class StaticNat(ScpResource):
         """Declare a StaticNat.
 
         :param resource_name: the unique name of this resource in the program
-        :param server_id: server id
-        :param port_id: port id
-        :param publicip_id: publicip id
-        :param timeouts: timeouts
-        :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
+        :param server_id: Server id. Changing it replaces the static nat (the old one is deleted first).
+        :param port_id: Port id. Changing it replaces the static nat (the old one is deleted first).
+        :param publicip_id: Public IP ID. Changing it replaces the static nat (the old one is deleted first).
+        :param timeouts: how long create, update and delete may wait, as seconds or '30m'-style strings (`custom_timeouts` never reaches a dynamic provider)
+        :param adopt_id: id of an existing object to manage instead of creating one (see docs/reliability.md: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
-        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see docs/configuration.md: Profiles)
         :param opts: the options of this resource
         """
         self._register(resource_name, locals(), opts)
@@ -1231,33 +1231,33 @@ class Volume(ScpResource):
     _provider_class = VolumeProvider
 
     bootable: pulumi.Output[bool]
-    """부트 디스크 여부"""
+    """Whether it is a boot disk"""
     created_at: pulumi.Output[str]
-    """생성일시"""
+    """Creation date and time"""
     encrypted: pulumi.Output[bool]
-    """암호화 여부"""
+    """Whether it is encrypted"""
     modified_at: pulumi.Output[str | None]
-    """수정일시"""
+    """Modification date and time"""
     multiattach: pulumi.Output[bool]
-    """다중 연결"""
+    """Multi-attach"""
     name: pulumi.Output[str | None]
-    """볼륨명"""
+    """Volume name"""
     servers: pulumi.Output[list[outputs.VolumeServer]]
     """Attached servers"""
     size: pulumi.Output[int]
-    """볼륨 크기"""
+    """Volume size"""
     snapshot_id: pulumi.Output[str | None]
-    """스냅샷 ID"""
+    """Snapshot ID"""
     state: pulumi.Output[str]
-    """볼륨 상태"""
+    """Volume status"""
     user_id: pulumi.Output[str]
-    """사용자 ID"""
+    """User ID"""
     volume_image_metadata: pulumi.Output[outputs.VolumeImageMetadata | None]
-    """볼륨 이미지 메타데이터"""
+    """Volume image metadata"""
     volume_type: pulumi.Output[str]
-    """볼륨 타입"""
+    """Volume type"""
     volume_type_id: pulumi.Output[str]
-    """볼륨 유형 ID"""
+    """Volume type ID"""
     tags: pulumi.Output[list[outputs.Tag] | None]
     revert_to_snapshot_id: pulumi.Output[str | None]
     """setting or changing it reverts the volume to that snapshot on `up`"""
@@ -1282,17 +1282,17 @@ class Volume(ScpResource):
         """Declare a Volume.
 
         :param resource_name: the unique name of this resource in the program
-        :param size: GiB, a multiple of 8; grows in place, never shrinks
-        :param name: name
-        :param volume_type: volume type
-        :param snapshot_id: snapshot id
-        :param tags: tags
-        :param revert_to_snapshot_id: setting or changing it reverts the volume to that snapshot on `up`
-        :param timeouts: timeouts
-        :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
+        :param size: GiB, a multiple of 8; grows in place, never shrinks. Changes in place.
+        :param name: Volume name. Changes in place.
+        :param volume_type: Volume type. Changing it replaces the volume.
+        :param snapshot_id: Snapshot ID. Changing it replaces the volume.
+        :param tags: Tags. Changing it replaces the volume.
+        :param revert_to_snapshot_id: setting or changing it reverts the volume to that snapshot on `up`. Changes in place.
+        :param timeouts: how long create, update and delete may wait, as seconds or '30m'-style strings (`custom_timeouts` never reaches a dynamic provider)
+        :param adopt_id: id of an existing object to manage instead of creating one (see docs/reliability.md: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
-        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
-        :param allow_duplicate_name: create this object even when others of its name exist (by default the create stops and names them: one of them may be this resource's, made by an interrupted run; see README: Reliability)
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see docs/configuration.md: Profiles)
+        :param allow_duplicate_name: create this object even when others of its name exist (by default the create stops and names them: one of them may be this resource's, made by an interrupted run; see docs/reliability.md)
         :param opts: the options of this resource
         """
         self._register(resource_name, locals(), opts)
@@ -1304,13 +1304,13 @@ class VolumeAttachment(ScpResource):
     _provider_class = VolumeAttachmentProvider
 
     delete_on_termination: pulumi.Output[bool]
-    """해지 시 삭제"""
+    """Delete on termination"""
     device: pulumi.Output[str]
     """Device name"""
     server_id: pulumi.Output[str]
-    """서버 ID"""
+    """Server ID"""
     volume_id: pulumi.Output[str]
-    """볼륨 ID"""
+    """Volume ID"""
 
     def __init__(
         self,
@@ -1328,13 +1328,13 @@ class VolumeAttachment(ScpResource):
         """Declare a VolumeAttachment.
 
         :param resource_name: the unique name of this resource in the program
-        :param volume_id: volume id
-        :param server_id: server id
-        :param delete_on_termination: delete on termination
-        :param timeouts: timeouts
-        :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
+        :param volume_id: Volume ID. Changing it replaces the volume attachment (the old one is deleted first).
+        :param server_id: Server ID. Changing it replaces the volume attachment (the old one is deleted first).
+        :param delete_on_termination: Delete on termination. Changes in place.
+        :param timeouts: how long create, update and delete may wait, as seconds or '30m'-style strings (`custom_timeouts` never reaches a dynamic provider)
+        :param adopt_id: id of an existing object to manage instead of creating one (see docs/reliability.md: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
-        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see docs/configuration.md: Profiles)
         :param opts: the options of this resource
         """
         self._register(resource_name, locals(), opts)
@@ -1346,11 +1346,11 @@ class VolumeTransfer(ScpResource):
     _provider_class = VolumeTransferProvider
 
     created_at: pulumi.Output[str]
-    """생성일시"""
+    """Creation date and time"""
     name: pulumi.Output[str | None]
-    """볼륨명"""
+    """Volume name"""
     volume_id: pulumi.Output[str]
-    """볼륨 ID"""
+    """Volume ID"""
     auth_key: pulumi.Output[str | None]
     """what the receiving account needs to accept (a secret)"""
 
@@ -1369,12 +1369,12 @@ class VolumeTransfer(ScpResource):
         """Declare a VolumeTransfer.
 
         :param resource_name: the unique name of this resource in the program
-        :param volume_id: volume id
-        :param name: name
-        :param timeouts: timeouts
-        :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
+        :param volume_id: Volume ID. Changing it replaces the volume transfer (the old one is deleted first).
+        :param name: Volume name. Changing it replaces the volume transfer (the old one is deleted first).
+        :param timeouts: how long create, update and delete may wait, as seconds or '30m'-style strings (`custom_timeouts` never reaches a dynamic provider)
+        :param adopt_id: id of an existing object to manage instead of creating one (see docs/reliability.md: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
-        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see docs/configuration.md: Profiles)
         :param opts: the options of this resource
         """
         self._register(resource_name, locals(), opts)
@@ -1386,9 +1386,9 @@ class VolumeTransferAcceptance(ScpResource):
     _provider_class = VolumeTransferAcceptanceProvider
 
     name: pulumi.Output[str | None]
-    """볼륨명"""
+    """Volume name"""
     volume_id: pulumi.Output[str]
-    """볼륨 ID"""
+    """Volume ID"""
     transfer_id: pulumi.Output[str]
     auth_key: pulumi.Output[str]
 
@@ -1407,12 +1407,12 @@ class VolumeTransferAcceptance(ScpResource):
         """Declare a VolumeTransferAcceptance.
 
         :param resource_name: the unique name of this resource in the program
-        :param transfer_id: transfer id
-        :param auth_key: auth key
-        :param timeouts: timeouts
-        :param adopt_id: id of an existing object to manage instead of creating one (see README: Adopting)
+        :param transfer_id: Transfer id. Changing it replaces the volume transfer acceptance.
+        :param auth_key: Auth key. Changing it replaces the volume transfer acceptance.
+        :param timeouts: how long create, update and delete may wait, as seconds or '30m'-style strings (`custom_timeouts` never reaches a dynamic provider)
+        :param adopt_id: id of an existing object to manage instead of creating one (see docs/reliability.md: Adopting)
         :param keep_failed: keep an object whose creation failed, for inspection, instead of deleting it
-        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see README: Profiles)
+        :param profile: name of a block of scpvs:profiles in the stack config: the account and region this object lives in (default: the scpvs:* settings; see docs/configuration.md: Profiles)
         :param opts: the options of this resource
         """
         self._register(resource_name, locals(), opts)

@@ -181,7 +181,7 @@ class ImageMemberAcceptanceProvider(ScpProvider):
     """Accepts (or rejects) the image ``image_id`` shared with ``member_id``, as that account.
 
     Only the member account may decide, so give this resource the ``profile`` whose
-    credentials are the member's (see README: Profiles); the owner declares the
+    credentials are the member's (see docs/configuration.md: Profiles); the owner declares the
     ``ImageMember``. ``status`` changes in place; deleting it sets the membership back
     to ``pending`` (gone is done)."""
 

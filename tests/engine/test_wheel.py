@@ -61,6 +61,8 @@ def test_pulumi_new_from_the_template_installs_the_wheel_and_deploys(
     assert str(directory / "venv") in where.stdout and str(ROOT) not in where.stdout
     for script in ("scpvs-simulator", "scpvs-preview-summary", "scpvs-from-terraform"):
         assert (directory / "venv" / "bin" / script).exists(), f"the wheel installs no {script}"
+    documents = directory / "venv" / "share" / "doc" / "pulumi-scpvs"
+    assert {"README.md", "reference.md", "configuration.md"} <= {path.name for path in documents.glob("*.md")}
 
     # Empty prompts: the embedded simulator, though ~/.scpconf names an account.
     preview = project.run("preview")

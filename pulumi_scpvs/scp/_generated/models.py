@@ -13,138 +13,138 @@ from .._model_base import ScpModel
 class AutoScalingGroup(ScpModel):
     """The ``AutoScalingGroup`` schema of the API document."""
 
-    account_id: str = Field(..., description='계정 ID')
-    created_at: datetime = Field(..., description='생성 시간')
-    created_by: str = Field(..., description='생성자')
-    desired_server_count: int = Field(..., description='목표 서버 수')
-    desired_server_count_editable: bool = Field(..., description='목표 서버 수 수정 가능 여부')
-    drain_enabled: bool = Field(..., description='Drain 사용 여부')
-    drain_timeout: int | None = Field(None, description='Drain timeout 값')
+    account_id: str = Field(..., description='Account ID')
+    created_at: datetime = Field(..., description='Creation time')
+    created_by: str = Field(..., description='Creator')
+    desired_server_count: int = Field(..., description='Desired server count')
+    desired_server_count_editable: bool = Field(..., description='Whether the desired server count can be edited')
+    drain_enabled: bool = Field(..., description='Whether Drain is enabled')
+    drain_timeout: int | None = Field(None, description='Drain timeout value')
     id: str = Field(..., description='ID')
     launch_configuration_id: str = Field(..., description='Launch Configuration ID')
-    launch_configuration_name: str = Field(..., description='Launch Configuration 이름')
-    lb_server_groups: list[AutoScalingGroupLbServerGroup] | None = Field(None, description='LB 서버 그룹 목록')
-    max_server_count: int = Field(..., description='최대 서버 수')
-    min_server_count: int = Field(..., description='최소 서버 수')
-    modified_at: datetime = Field(..., description='수정 시간')
-    modified_by: str = Field(..., description='수정자')
-    name: str = Field(..., description='Auto-Scaling Group 이름')
-    security_group_ids: list[str] | None = Field(None, description='Security Group ID 목록')
-    server_name_prefix: str = Field(..., description='서버 이름 접두사')
-    state: str = Field(..., description='Auto-Scaling Group 상태')
-    subnet_ids: list[str] | None = Field(None, description='Subnet ID 목록')
+    launch_configuration_name: str = Field(..., description='Launch Configuration name')
+    lb_server_groups: list[AutoScalingGroupLbServerGroup] | None = Field(None, description='List of LB server groups')
+    max_server_count: int = Field(..., description='Maximum server count')
+    min_server_count: int = Field(..., description='Minimum server count')
+    modified_at: datetime = Field(..., description='Modification time')
+    modified_by: str = Field(..., description='Modifier')
+    name: str = Field(..., description='Auto-Scaling Group name')
+    security_group_ids: list[str] | None = Field(None, description='List of Security Group IDs')
+    server_name_prefix: str = Field(..., description='Server name prefix')
+    state: str = Field(..., description='Auto-Scaling Group state')
+    subnet_ids: list[str] | None = Field(None, description='List of Subnet IDs')
     vpc_id: str = Field(..., description='VPC ID')
 
 
 class AutoScalingGroupCreateRequest(ScpModel):
     """The ``AutoScalingGroupCreateRequest`` schema of the API document."""
 
-    desired_server_count: int = Field(..., description='목표 서버 수')
-    desired_server_count_editable: bool = Field(..., description='목표 서버 수 수정 가능 여부')
-    drain_enabled: bool | None = Field(None, description='Drain 사용 여부')
-    drain_timeout: int | None = Field(None, description='Drain timeout 값')
+    desired_server_count: int = Field(..., description='Desired server count')
+    desired_server_count_editable: bool = Field(..., description='Whether the desired server count can be edited')
+    drain_enabled: bool | None = Field(None, description='Whether Drain is enabled')
+    drain_timeout: int | None = Field(None, description='Drain timeout value')
     launch_configuration_id: str = Field(..., description='Launch Configuration ID')
-    lb_server_groups: list[AutoScalingGroupLbServerGroup] | None = Field(None, description='LB 서버 그룹 목록')
-    max_server_count: int = Field(..., description='최대 서버 수')
-    min_server_count: int = Field(..., description='최소 서버 수')
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*\\Z', min_length=1, max_length=63)] = Field(..., description='Auto-Scaling Group 이름')
+    lb_server_groups: list[AutoScalingGroupLbServerGroup] | None = Field(None, description='List of LB server groups')
+    max_server_count: int = Field(..., description='Maximum server count')
+    min_server_count: int = Field(..., description='Minimum server count')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*\\Z', min_length=1, max_length=63)] = Field(..., description='Auto-Scaling Group name')
     notifications: list[AutoScalingGroupNotificationCreateRequest] | None = Field(None, description='Notifications')
     scaling_policies: list[AutoScalingGroupPolicyCreateRequest] | None = Field(None, description='Scaling policy list')
-    security_group_ids: list[str] | None = Field(None, description='Security Group ID 목록')
-    server_name_prefix: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*\\Z', min_length=1, max_length=61)] = Field(..., description='서버 이름 접두사')
-    subnet_ids: list[str] = Field(..., description='Subnet ID 목록')
+    security_group_ids: list[str] | None = Field(None, description='List of Security Group IDs')
+    server_name_prefix: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*\\Z', min_length=1, max_length=61)] = Field(..., description='Server name prefix')
+    subnet_ids: list[str] = Field(..., description='List of Subnet IDs')
     tags: list[Tag] | None = Field(None, description='Tags')
 
 
 class AutoScalingGroupLbServerGroup(ScpModel):
     """The ``AutoScalingGroupLbServerGroup`` schema of the API document."""
 
-    id: str = Field(..., description='LB 서버 그룹 ID')
-    port: Annotated[int, Field(ge=1, le=65534)] = Field(..., description='LB 서버 그룹 포트')
+    id: str = Field(..., description='LB server group ID')
+    port: Annotated[int, Field(ge=1, le=65534)] = Field(..., description='LB server group port')
 
 
 class AutoScalingGroupLbServerGroupListResponse(ScpModel):
     """The ``AutoScalingGroupLbServerGroupListResponse`` schema of the API document."""
 
     count: int = Field(..., description='count')
-    lb_server_groups: list[AutoScalingGroupLbServerGroupShowResponse] = Field(..., description='LB 서버 그룹 목록')
+    lb_server_groups: list[AutoScalingGroupLbServerGroupShowResponse] = Field(..., description='List of LB server groups')
 
 
 class AutoScalingGroupLbServerGroupSetRequest(ScpModel):
     """The ``AutoScalingGroupLbServerGroupSetRequest`` schema of the API document."""
 
-    lb_server_groups: list[AutoScalingGroupLbServerGroup] = Field(..., description='LB 서버 그룹 목록')
+    lb_server_groups: list[AutoScalingGroupLbServerGroup] = Field(..., description='List of LB server groups')
 
 
 class AutoScalingGroupLbServerGroupShowResponse(ScpModel):
     """The ``AutoScalingGroupLbServerGroupShowResponse`` schema of the API document."""
 
-    created_at: datetime = Field(..., description='생성 시간')
-    created_by: str = Field(..., description='생성자')
+    created_at: datetime = Field(..., description='Creation time')
+    created_by: str = Field(..., description='Creator')
     id: str = Field(..., description='ID')
-    modified_at: datetime = Field(..., description='수정 시간')
-    modified_by: str = Field(..., description='수정자')
-    name: str = Field(..., description='LB 서버 그룹 이름')
-    port: int = Field(..., description='LB 서버 그룹 포트')
+    modified_at: datetime = Field(..., description='Modification time')
+    modified_by: str = Field(..., description='Modifier')
+    name: str = Field(..., description='LB server group name')
+    port: int = Field(..., description='LB server group port')
 
 
 class AutoScalingGroupListResponse(ScpModel):
     """The ``AutoScalingGroupListResponse`` schema of the API document."""
 
-    auto_scaling_groups: list[AutoScalingGroup] = Field(..., description='Auto-Scaling Group 목록')
+    auto_scaling_groups: list[AutoScalingGroup] = Field(..., description='List of Auto-Scaling Groups')
     count: int = Field(..., description='count')
 
 
 class AutoScalingGroupNotificationCreateRequest(ScpModel):
     """The ``AutoScalingGroupNotificationCreateRequest`` schema of the API document."""
 
-    notification_events: list[str] = Field(..., description='Auto-Scaling Group 알림 이벤트 목록')
-    user_ids: list[str] = Field(..., description='사용자 ID 목록')
+    notification_events: list[str] = Field(..., description='List of Auto-Scaling Group notification events')
+    user_ids: list[str] = Field(..., description='List of user IDs')
 
 
 class AutoScalingGroupNotificationListResponse(ScpModel):
     """The ``AutoScalingGroupNotificationListResponse`` schema of the API document."""
 
     count: int = Field(..., description='count')
-    notifications: list[AutoScalingGroupNotificationShowResponse] = Field(..., description='Auto-Scaling Group 알림 목록')
+    notifications: list[AutoScalingGroupNotificationShowResponse] = Field(..., description='List of Auto-Scaling Group notifications')
 
 
 class AutoScalingGroupNotificationShowResponse(ScpModel):
     """The ``AutoScalingGroupNotificationShowResponse`` schema of the API document."""
 
-    account_id: str = Field(..., description='계정 ID')
+    account_id: str = Field(..., description='Account ID')
     auto_scaling_group_id: str = Field(..., description='Auto-Scaling Group ID')
-    created_at: datetime = Field(..., description='생성 시간')
-    created_by: str = Field(..., description='생성자')
+    created_at: datetime = Field(..., description='Creation time')
+    created_by: str = Field(..., description='Creator')
     id: str = Field(..., description='ID')
-    modified_at: datetime = Field(..., description='수정 시간')
-    modified_by: str = Field(..., description='수정자')
-    notification_events: list[str] = Field(..., description='Auto-Scaling Group 알림 이벤트 목록')
-    notification_state: str = Field(..., description='Auto-Scaling Group 알림 상태')
-    user_id: str = Field(..., description='사용자 ID')
+    modified_at: datetime = Field(..., description='Modification time')
+    modified_by: str = Field(..., description='Modifier')
+    notification_events: list[str] = Field(..., description='List of Auto-Scaling Group notification events')
+    notification_state: str = Field(..., description='Auto-Scaling Group notification state')
+    user_id: str = Field(..., description='User ID')
     user_name: str = Field(..., description='User name')
 
 
 class AutoScalingGroupNotificationUpdateRequest(ScpModel):
     """The ``AutoScalingGroupNotificationUpdateRequest`` schema of the API document."""
 
-    notification_events: list[str] | None = Field(None, description='Auto-Scaling Group 알림 이벤트 목록')
-    notification_state: str | None = Field(None, description='Auto-Scaling Group 알림 상태')
+    notification_events: list[str] | None = Field(None, description='List of Auto-Scaling Group notification events')
+    notification_state: str | None = Field(None, description='Auto-Scaling Group notification state')
 
 
 class AutoScalingGroupPolicyCreateRequest(ScpModel):
     """The ``AutoScalingGroupPolicyCreateRequest`` schema of the API document."""
 
-    comparison_operator: Annotated[str, Field(pattern='^(ge|gt|le|lt)\\Z')] = Field(..., description='비교 연산자')
-    cooldown_seconds: int = Field(..., description='쿨다운 시간(초 단위)')
-    evaluation_minutes: int = Field(..., description='평가 시간(분 단위)')
-    metric_method: Annotated[str, Field(pattern='^(AVG|MIN|MAX)\\Z')] = Field(..., description='메트릭 방법')
-    metric_type: Annotated[str, Field(pattern='^(CPU|MEMORY|NETWORK_IN_BYTES|NETWORK_OUT_BYTES|NETWORK_IN_PACKETS|NETWORK_OUT_PACKETS)\\Z')] = Field(..., description='메트릭 유형')
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*\\Z', min_length=1, max_length=63)] = Field(..., description='정책 이름')
-    scale_method: Annotated[str, Field(pattern='^(AMOUNT|PERCENTAGE|FIXED)\\Z')] = Field(..., description='스케일 방법')
-    scale_type: Annotated[str, Field(pattern='^(SCALE_IN|SCALE_OUT)\\Z')] = Field(..., description='스케일 유형')
-    scale_value: int = Field(..., description='스켕일 값')
-    threshold: int = Field(..., description='임계값')
+    comparison_operator: Annotated[str, Field(pattern='^(ge|gt|le|lt)\\Z')] = Field(..., description='Comparison operator')
+    cooldown_seconds: int = Field(..., description='Cooldown time (seconds)')
+    evaluation_minutes: int = Field(..., description='Evaluation time (minutes)')
+    metric_method: Annotated[str, Field(pattern='^(AVG|MIN|MAX)\\Z')] = Field(..., description='Metric method')
+    metric_type: Annotated[str, Field(pattern='^(CPU|MEMORY|NETWORK_IN_BYTES|NETWORK_OUT_BYTES|NETWORK_IN_PACKETS|NETWORK_OUT_PACKETS)\\Z')] = Field(..., description='Metric type')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*\\Z', min_length=1, max_length=63)] = Field(..., description='Policy name')
+    scale_method: Annotated[str, Field(pattern='^(AMOUNT|PERCENTAGE|FIXED)\\Z')] = Field(..., description='Scale method')
+    scale_type: Annotated[str, Field(pattern='^(SCALE_IN|SCALE_OUT)\\Z')] = Field(..., description='Scale type')
+    scale_value: int = Field(..., description='Scale value')
+    threshold: int = Field(..., description='Threshold')
 
 
 class AutoScalingGroupPolicyListResponse(ScpModel):
@@ -157,60 +157,60 @@ class AutoScalingGroupPolicyListResponse(ScpModel):
 class AutoScalingGroupPolicyShowResponse(ScpModel):
     """The ``AutoScalingGroupPolicyShowResponse`` schema of the API document."""
 
-    account_id: str = Field(..., description='계정 ID')
+    account_id: str = Field(..., description='Account ID')
     auto_scaling_group_id: str = Field(..., description='Auto-Scaling Group ID')
-    comparison_operator: str = Field(..., description='비교 연산자')
-    cooldown_seconds: int = Field(..., description='쿨다운 시간(초 단위)')
-    created_at: datetime = Field(..., description='생성 시간')
-    created_by: str = Field(..., description='생성자')
-    evaluation_minutes: int = Field(..., description='평가 시간(분 단위)')
+    comparison_operator: str = Field(..., description='Comparison operator')
+    cooldown_seconds: int = Field(..., description='Cooldown time (seconds)')
+    created_at: datetime = Field(..., description='Creation time')
+    created_by: str = Field(..., description='Creator')
+    evaluation_minutes: int = Field(..., description='Evaluation time (minutes)')
     id: str = Field(..., description='ID')
-    metric_method: str = Field(..., description='메트릭 방법')
-    metric_type: str = Field(..., description='메트릭 유형')
-    modified_at: datetime = Field(..., description='수정 시간')
-    modified_by: str = Field(..., description='수정자')
-    name: str = Field(..., description='정책 이름')
-    scale_method: str = Field(..., description='스케일 방법')
-    scale_type: str = Field(..., description='스케일 유형')
-    scale_value: int = Field(..., description='스켕일 값')
-    state: str = Field(..., description='정책 상태')
-    threshold: int = Field(..., description='임계값')
-    threshold_unit: str = Field(..., description='임계값 단위')
+    metric_method: str = Field(..., description='Metric method')
+    metric_type: str = Field(..., description='Metric type')
+    modified_at: datetime = Field(..., description='Modification time')
+    modified_by: str = Field(..., description='Modifier')
+    name: str = Field(..., description='Policy name')
+    scale_method: str = Field(..., description='Scale method')
+    scale_type: str = Field(..., description='Scale type')
+    scale_value: int = Field(..., description='Scale value')
+    state: str = Field(..., description='Policy state')
+    threshold: int = Field(..., description='Threshold')
+    threshold_unit: str = Field(..., description='Threshold unit')
 
 
 class AutoScalingGroupPolicyUpdateRequest(ScpModel):
     """The ``AutoScalingGroupPolicyUpdateRequest`` schema of the API document."""
 
-    comparison_operator: Annotated[str, Field(pattern='^(ge|gt|le|lt)\\Z')] | None = Field(None, description='비교 연산자')
-    cooldown_seconds: int | None = Field(None, description='쿨다운 시간(초 단위)')
-    evaluation_minutes: int | None = Field(None, description='평가 시간(분 단위)')
-    metric_method: Annotated[str, Field(pattern='^(AVG|MIN|MAX)\\Z')] | None = Field(None, description='메트릭 방법')
-    metric_type: Annotated[str, Field(pattern='^(CPU|MEMORY|NETWORK_IN_BYTES|NETWORK_OUT_BYTES|NETWORK_IN_PACKETS|NETWORK_OUT_PACKETS)\\Z')] | None = Field(None, description='메트릭 유형')
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*\\Z')] | None = Field(None, description='정책 이름')
-    scale_method: Annotated[str, Field(pattern='^(AMOUNT|PERCENTAGE|FIXED)\\Z')] | None = Field(None, description='스케일 방법')
-    scale_type: Annotated[str, Field(pattern='^(SCALE_IN|SCALE_OUT)\\Z')] | None = Field(None, description='스케일 유형')
-    scale_value: int | None = Field(None, description='스켕일 값')
-    state: Annotated[str, Field(pattern='^(ACTIVE|INACTIVE)\\Z')] | None = Field(None, description='정책 상태')
-    threshold: int | None = Field(None, description='임계값')
+    comparison_operator: Annotated[str, Field(pattern='^(ge|gt|le|lt)\\Z')] | None = Field(None, description='Comparison operator')
+    cooldown_seconds: int | None = Field(None, description='Cooldown time (seconds)')
+    evaluation_minutes: int | None = Field(None, description='Evaluation time (minutes)')
+    metric_method: Annotated[str, Field(pattern='^(AVG|MIN|MAX)\\Z')] | None = Field(None, description='Metric method')
+    metric_type: Annotated[str, Field(pattern='^(CPU|MEMORY|NETWORK_IN_BYTES|NETWORK_OUT_BYTES|NETWORK_IN_PACKETS|NETWORK_OUT_PACKETS)\\Z')] | None = Field(None, description='Metric type')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*\\Z')] | None = Field(None, description='Policy name')
+    scale_method: Annotated[str, Field(pattern='^(AMOUNT|PERCENTAGE|FIXED)\\Z')] | None = Field(None, description='Scale method')
+    scale_type: Annotated[str, Field(pattern='^(SCALE_IN|SCALE_OUT)\\Z')] | None = Field(None, description='Scale type')
+    scale_value: int | None = Field(None, description='Scale value')
+    state: Annotated[str, Field(pattern='^(ACTIVE|INACTIVE)\\Z')] | None = Field(None, description='Policy state')
+    threshold: int | None = Field(None, description='Threshold')
 
 
 class AutoScalingGroupScheduleCreateRequest(ScpModel):
     """The ``AutoScalingGroupScheduleCreateRequest`` schema of the API document."""
 
     day_of_month: str | None = Field(None)
-    day_of_week: str | None = Field(None, description='요일')
-    description: str | None = Field(None, description='설명')
-    desired_server_count: int | None = Field(None, description='목표 서버 수')
-    end_date: str | None = Field(None, description='종료 날짜')
-    frequency: Literal['ONCE', 'DAILY', 'WEEKLY', 'MONTHLY'] = Field(..., description='빈도')
-    hour: Annotated[int, Field(le=23)] = Field(..., description='시간')
-    max_server_count: int | None = Field(None, description='최대 서버 수')
-    min_server_count: int | None = Field(None, description='최소 서버 수')
+    day_of_week: str | None = Field(None, description='Day of the week')
+    description: str | None = Field(None, description='Description')
+    desired_server_count: int | None = Field(None, description='Desired server count')
+    end_date: str | None = Field(None, description='End date')
+    frequency: Literal['ONCE', 'DAILY', 'WEEKLY', 'MONTHLY'] = Field(..., description='Frequency')
+    hour: Annotated[int, Field(le=23)] = Field(..., description='Hour')
+    max_server_count: int | None = Field(None, description='Maximum server count')
+    min_server_count: int | None = Field(None, description='Minimum server count')
     minute: int = Field(...)
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*\\Z', min_length=1, max_length=63)] = Field(..., description='스케쥴 이름')
-    start_date: str = Field(..., description='시작 날짜')
-    state: Literal['ACTIVE', 'INACTIVE', 'DELETED'] | None = Field(None, description='스케쥴 상태')
-    timezone: str = Field(..., description='시간대')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*\\Z', min_length=1, max_length=63)] = Field(..., description='Schedule name')
+    start_date: str = Field(..., description='Start date')
+    state: Literal['ACTIVE', 'INACTIVE', 'DELETED'] | None = Field(None, description='Schedule state')
+    timezone: str = Field(..., description='Time zone')
 
 
 class AutoScalingGroupScheduleListResponse(ScpModel):
@@ -226,155 +226,155 @@ class AutoScalingGroupScheduleListResponse(ScpModel):
 class AutoScalingGroupScheduleShowResponse(ScpModel):
     """The ``AutoScalingGroupScheduleShowResponse`` schema of the API document."""
 
-    account_id: str = Field(..., description='계정 ID')
-    created_at: datetime = Field(..., description='생성 시간')
-    created_by: str = Field(..., description='생성자')
+    account_id: str = Field(..., description='Account ID')
+    created_at: datetime = Field(..., description='Creation time')
+    created_by: str = Field(..., description='Creator')
     day_of_month: str | None = Field(...)
-    day_of_week: str | None = Field(..., description='요일')
-    description: str | None = Field(..., description='설명')
-    desired_server_count: int | None = Field(..., description='목표 서버 수')
-    end_date: str | None = Field(..., description='종료 날짜')
-    frequency: Literal['ONCE', 'DAILY', 'WEEKLY', 'MONTHLY'] = Field(..., description='빈도')
-    hour: int = Field(..., description='시간')
+    day_of_week: str | None = Field(..., description='Day of the week')
+    description: str | None = Field(..., description='Description')
+    desired_server_count: int | None = Field(..., description='Desired server count')
+    end_date: str | None = Field(..., description='End date')
+    frequency: Literal['ONCE', 'DAILY', 'WEEKLY', 'MONTHLY'] = Field(..., description='Frequency')
+    hour: int = Field(..., description='Hour')
     id: str = Field(..., description='ID')
-    max_server_count: int | None = Field(..., description='최대 서버 수')
-    min_server_count: int | None = Field(..., description='최소 서버 수')
+    max_server_count: int | None = Field(..., description='Maximum server count')
+    min_server_count: int | None = Field(..., description='Minimum server count')
     minute: int = Field(...)
-    modified_at: datetime = Field(..., description='수정 시간')
-    modified_by: str = Field(..., description='수정자')
-    name: str = Field(..., description='스케쥴 이름')
-    start_date: str = Field(..., description='시작 날짜')
-    state: str = Field(..., description='스케쥴 상태')
-    timezone: str = Field(..., description='시간대')
+    modified_at: datetime = Field(..., description='Modification time')
+    modified_by: str = Field(..., description='Modifier')
+    name: str = Field(..., description='Schedule name')
+    start_date: str = Field(..., description='Start date')
+    state: str = Field(..., description='Schedule state')
+    timezone: str = Field(..., description='Time zone')
 
 
 class AutoScalingGroupScheduleUpdateRequest(ScpModel):
     """The ``AutoScalingGroupScheduleUpdateRequest`` schema of the API document."""
 
     day_of_month: str | None = Field(None)
-    day_of_week: str | None = Field(None, description='요일')
-    description: str | None = Field(None, description='설명')
-    desired_server_count: int | None = Field(None, description='목표 서버 수')
-    end_date: str | None = Field(None, description='종료 날짜')
-    frequency: Literal['ONCE', 'DAILY', 'WEEKLY', 'MONTHLY'] | None = Field(None, description='빈도')
-    hour: int | None = Field(None, description='시간')
-    max_server_count: int | None = Field(None, description='최대 서버 수')
-    min_server_count: int | None = Field(None, description='최소 서버 수')
+    day_of_week: str | None = Field(None, description='Day of the week')
+    description: str | None = Field(None, description='Description')
+    desired_server_count: int | None = Field(None, description='Desired server count')
+    end_date: str | None = Field(None, description='End date')
+    frequency: Literal['ONCE', 'DAILY', 'WEEKLY', 'MONTHLY'] | None = Field(None, description='Frequency')
+    hour: int | None = Field(None, description='Hour')
+    max_server_count: int | None = Field(None, description='Maximum server count')
+    min_server_count: int | None = Field(None, description='Minimum server count')
     minute: int | None = Field(None)
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*\\Z')] | None = Field(None, description='스케쥴 이름')
-    start_date: str | None = Field(None, description='시작 날짜')
-    state: Literal['ACTIVE', 'INACTIVE', 'DELETED'] | None = Field(None, description='스케쥴 상태')
-    timezone: str | None = Field(None, description='시간대')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*\\Z')] | None = Field(None, description='Schedule name')
+    start_date: str | None = Field(None, description='Start date')
+    state: Literal['ACTIVE', 'INACTIVE', 'DELETED'] | None = Field(None, description='Schedule state')
+    timezone: str | None = Field(None, description='Time zone')
 
 
 class AutoScalingGroupSetRequest(ScpModel):
     """The ``AutoScalingGroupSetRequest`` schema of the API document."""
 
-    desired_server_count_editable: bool | None = Field(None, description='목표 서버 수 수정 가능 여부')
-    drain_enabled: bool | None = Field(None, description='Drain 사용 여부')
-    drain_timeout: int | None = Field(None, description='Drain timeout 값')
+    desired_server_count_editable: bool | None = Field(None, description='Whether the desired server count can be edited')
+    drain_enabled: bool | None = Field(None, description='Whether Drain is enabled')
+    drain_timeout: int | None = Field(None, description='Drain timeout value')
     launch_configuration_id: str | None = Field(None, description='Launch Configuration ID')
-    security_group_ids: list[str] | None = Field(None, description='Security Group ID 목록')
+    security_group_ids: list[str] | None = Field(None, description='List of Security Group IDs')
 
 
 class AutoScalingGroupSetServerCountRequest(ScpModel):
     """The ``AutoScalingGroupSetServerCountRequest`` schema of the API document."""
 
-    desired_server_count: int | None = Field(None, description='목표 서버 수')
-    max_server_count: int | None = Field(None, description='최대 서버 수')
-    min_server_count: int | None = Field(None, description='최소 서버 수')
+    desired_server_count: int | None = Field(None, description='Desired server count')
+    max_server_count: int | None = Field(None, description='Maximum server count')
+    min_server_count: int | None = Field(None, description='Minimum server count')
 
 
 class AutoScalingGroupShowResponse(ScpModel):
     """The ``AutoScalingGroupShowResponse`` schema of the API document."""
 
-    account_id: str = Field(..., description='계정 ID')
-    created_at: datetime = Field(..., description='생성 시간')
-    created_by: str = Field(..., description='생성자')
-    desired_server_count: int = Field(..., description='목표 서버 수')
-    desired_server_count_editable: bool = Field(..., description='목표 서버 수 수정 가능 여부')
-    drain_enabled: bool = Field(..., description='Drain 사용 여부')
-    drain_timeout: int | None = Field(None, description='Drain timeout 값')
+    account_id: str = Field(..., description='Account ID')
+    created_at: datetime = Field(..., description='Creation time')
+    created_by: str = Field(..., description='Creator')
+    desired_server_count: int = Field(..., description='Desired server count')
+    desired_server_count_editable: bool = Field(..., description='Whether the desired server count can be edited')
+    drain_enabled: bool = Field(..., description='Whether Drain is enabled')
+    drain_timeout: int | None = Field(None, description='Drain timeout value')
     id: str = Field(..., description='ID')
     launch_configuration_id: str = Field(..., description='Launch Configuration ID')
-    launch_configuration_name: str = Field(..., description='Launch Configuration 이름')
-    lb_server_groups: list[AutoScalingGroupLbServerGroup] | None = Field(None, description='LB 서버 그룹 목록')
-    max_server_count: int = Field(..., description='최대 서버 수')
-    min_server_count: int = Field(..., description='최소 서버 수')
-    modified_at: datetime = Field(..., description='수정 시간')
-    modified_by: str = Field(..., description='수정자')
-    name: str = Field(..., description='Auto-Scaling Group 이름')
-    security_group_ids: list[str] | None = Field(None, description='Security Group ID 목록')
-    server_name_prefix: str = Field(..., description='서버 이름 접두사')
-    state: str = Field(..., description='Auto-Scaling Group 상태')
-    subnet_ids: list[str] | None = Field(None, description='Subnet ID 목록')
-    total_server_count: int = Field(..., description='총 서버 수')
+    launch_configuration_name: str = Field(..., description='Launch Configuration name')
+    lb_server_groups: list[AutoScalingGroupLbServerGroup] | None = Field(None, description='List of LB server groups')
+    max_server_count: int = Field(..., description='Maximum server count')
+    min_server_count: int = Field(..., description='Minimum server count')
+    modified_at: datetime = Field(..., description='Modification time')
+    modified_by: str = Field(..., description='Modifier')
+    name: str = Field(..., description='Auto-Scaling Group name')
+    security_group_ids: list[str] | None = Field(None, description='List of Security Group IDs')
+    server_name_prefix: str = Field(..., description='Server name prefix')
+    state: str = Field(..., description='Auto-Scaling Group state')
+    subnet_ids: list[str] | None = Field(None, description='List of Subnet IDs')
+    total_server_count: int = Field(..., description='Total server count')
     vpc_id: str = Field(..., description='VPC ID')
 
 
 class AutoScalingGroupVirtualServerListResponse(ScpModel):
     """The ``AutoScalingGroupVirtualServerListResponse`` schema of the API document."""
 
-    servers: list[AutoScalingGroupVirtualServerShowResponse] = Field(..., description='서버 목록')
+    servers: list[AutoScalingGroupVirtualServerShowResponse] = Field(..., description='List of servers')
 
 
 class AutoScalingGroupVirtualServerShowResponse(ScpModel):
     """The ``AutoScalingGroupVirtualServerShowResponse`` schema of the API document."""
 
-    account_id: str = Field(..., description='계정 ID')
-    addresses: list[ServerShowResponseAddress] | None = Field(None, description='주소 목록')
+    account_id: str = Field(..., description='Account ID')
+    addresses: list[ServerShowResponseAddress] | None = Field(None, description='List of addresses')
     auto_scaling_group_id: str = Field(..., description='Auto-Scaling Group ID')
-    created_at: datetime = Field(..., description='생성일시')
-    created_by: str = Field(..., description='생성자 ID')
-    disk_config: str = Field(..., description='디스크 컨피그')
-    id: str = Field(..., description='서버 ID')
-    image_id: str | None = Field(None, description='이미지 ID')
-    is_marketplace: bool | None = Field(None, description='Marketplace 여부')
-    keypair_name: str | None = Field(None, description='키페어 이름')
+    created_at: datetime = Field(..., description='Creation date and time')
+    created_by: str = Field(..., description='Creator ID')
+    disk_config: str = Field(..., description='Disk config')
+    id: str = Field(..., description='Server ID')
+    image_id: str | None = Field(None, description='Image ID')
+    is_marketplace: bool | None = Field(None, description='Whether it is a Marketplace server')
+    keypair_name: str | None = Field(None, description='Key pair name')
     launch_configuration_id: str | None = Field(None, description='Launch Configuration ID')
-    lb_linked_state: str | None = Field(None, description='Load Balancer 연결 상태')
-    locked: bool = Field(..., description='잠김 여부')
-    metadata: dict[str, Any] = Field(..., description='메타 데이터')
-    modified_at: datetime = Field(..., description='수정일시')
-    name: str = Field(..., description='서버 이름')
-    partition_number: int | None = Field(None, description='파티션 넘버')
-    planned_compute_os_type: Literal['open_source', 'windows', 'rhel'] | None = Field(None, description='Planned Compute OS 유형')
-    product_category: Literal['compute', 'container'] | None = Field(None, description='상품군')
-    product_offering: Literal['virtual_server', 'gpu_server', 'k8s_vm', 'k8s_gpu_vm'] | None = Field(None, description='상품')
-    security_groups: list[ServerShowResponseSecurityGroup] | None = Field(None, description='Security Group 목록')
-    server_group_id: str | None = Field(None, description='서버 그룹 ID')
-    server_type: ServerShowResponseServerType = Field(..., description='서버 타입')
-    state: str = Field(..., description='서버 상태')
-    volumes: list[ServerShowResponseVolume] = Field(..., description='볼륨')
+    lb_linked_state: str | None = Field(None, description='Load Balancer connection state')
+    locked: bool = Field(..., description='Whether it is locked')
+    metadata: dict[str, Any] = Field(..., description='Metadata')
+    modified_at: datetime = Field(..., description='Modification date and time')
+    name: str = Field(..., description='Server name')
+    partition_number: int | None = Field(None, description='Partition number')
+    planned_compute_os_type: Literal['open_source', 'windows', 'rhel'] | None = Field(None, description='Planned Compute OS type')
+    product_category: Literal['compute', 'container'] | None = Field(None, description='Product category')
+    product_offering: Literal['virtual_server', 'gpu_server', 'k8s_vm', 'k8s_gpu_vm'] | None = Field(None, description='Product offering')
+    security_groups: list[ServerShowResponseSecurityGroup] | None = Field(None, description='List of Security Groups')
+    server_group_id: str | None = Field(None, description='Server group ID')
+    server_type: ServerShowResponseServerType = Field(..., description='Server type')
+    state: str = Field(..., description='Server state')
+    volumes: list[ServerShowResponseVolume] = Field(..., description='Volumes')
     vpc_id: str | None = Field(None, description='VPC ID')
 
 
 class DefaultConfigListResponse(ScpModel):
     """The ``DefaultConfigListResponse`` schema of the API document."""
 
-    configs: dict[str, Any] = Field(..., description='설정 값')
+    configs: dict[str, Any] = Field(..., description='Configuration values')
     count: int = Field(..., description='count')
 
 
 class ImageCreateRequest(ScpModel):
     """The ``ImageCreateRequest`` schema of the API document."""
 
-    container_format: Annotated[str, Field(pattern='^bare\\Z')] = Field('bare', description='컨테이너 형식')
-    disk_format: Annotated[str, Field(pattern='^qcow2\\Z')] = Field('qcow2', description='디스크 형식')
-    min_disk: int | None = Field(None, description='최소 디스크')
-    min_ram: Annotated[int, Field(le=2097151)] | None = Field(None, description='최소 RAM')
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*\\Z', min_length=1, max_length=255)] = Field(..., description='이미지 이름')
-    os_distro: Literal['alma', 'centos', 'rhel', 'rocky', 'ubuntu', 'windows', 'oracle'] = Field(..., description='OS 배포판')
-    protected: bool | None = Field(None, description='보호')
+    container_format: Annotated[str, Field(pattern='^bare\\Z')] = Field('bare', description='Container format')
+    disk_format: Annotated[str, Field(pattern='^qcow2\\Z')] = Field('qcow2', description='Disk format')
+    min_disk: int | None = Field(None, description='Minimum disk')
+    min_ram: Annotated[int, Field(le=2097151)] | None = Field(None, description='Minimum RAM')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*\\Z', min_length=1, max_length=255)] = Field(..., description='Image name')
+    os_distro: Literal['alma', 'centos', 'rhel', 'rocky', 'ubuntu', 'windows', 'oracle'] = Field(..., description='OS distribution')
+    protected: bool | None = Field(None, description='Protected')
     tags: list[Tag] | None = Field(None, description='Tags')
-    url: Annotated[str, Field(max_length=255)] = Field(..., description='이미지 파일에 대한 Object Storage URL (qcow2 형식만 허용)')
-    visibility: Annotated[str, Field(pattern='^(?:private|shared)\\Z')] = Field('private', description='가시성')
+    url: Annotated[str, Field(max_length=255)] = Field(..., description='Object Storage URL of the image file (only qcow2 format allowed)')
+    visibility: Annotated[str, Field(pattern='^(?:private|shared)\\Z')] = Field('private', description='Visibility')
 
 
 class ImageImportRequest(ScpModel):
     """The ``ImageImportRequest`` schema of the API document."""
 
-    url: Annotated[str, Field(pattern='^.*\\.qcow2\\Z', max_length=255)] = Field(..., description='이미지 파일에 대한 Object Storage URL (qcow2 형식만 허용)')
+    url: Annotated[str, Field(pattern='^.*\\.qcow2\\Z', max_length=255)] = Field(..., description='Object Storage URL of the image file (only qcow2 format allowed)')
 
 
 class ImageListResponse(ScpModel):
@@ -386,7 +386,7 @@ class ImageListResponse(ScpModel):
 class ImageMemberCreateRequest(ScpModel):
     """The ``ImageMemberCreateRequest`` schema of the API document."""
 
-    member_id: Annotated[str, Field(pattern='^[A-Za-z0-9-]*\\Z', min_length=1, max_length=64)] = Field(..., description='멤버 ID')
+    member_id: Annotated[str, Field(pattern='^[A-Za-z0-9-]*\\Z', min_length=1, max_length=64)] = Field(..., description='Member ID')
 
 
 class ImageMemberListResponse(ScpModel):
@@ -398,94 +398,94 @@ class ImageMemberListResponse(ScpModel):
 class ImageMemberSetRequest(ScpModel):
     """The ``ImageMemberSetRequest`` schema of the API document."""
 
-    status: Literal['pending', 'accepted', 'rejected'] = Field(..., description='멤버 상태')
+    status: Literal['pending', 'accepted', 'rejected'] = Field(..., description='Member status')
 
 
 class ImageMemberShowResponse(ScpModel):
     """The ``ImageMemberShowResponse`` schema of the API document."""
 
-    created_at: str = Field(..., description='생성일시')
-    image_id: str = Field(..., description='이미지 ID')
-    member_id: str = Field(..., description='멤버 ID')
-    status: str = Field(..., description='멤버 상태')
-    updated_at: str = Field(..., description='수정일시')
+    created_at: str = Field(..., description='Creation date and time')
+    image_id: str = Field(..., description='Image ID')
+    member_id: str = Field(..., description='Member ID')
+    status: str = Field(..., description='Member status')
+    updated_at: str = Field(..., description='Modification date and time')
 
 
 class ImageSetRequest(ScpModel):
     """The ``ImageSetRequest`` schema of the API document."""
 
-    min_disk: int | None = Field(None, description='최소 디스크')
-    min_ram: int | None = Field(None, description='최소 RAM')
-    protected: bool | None = Field(None, description='보호')
-    visibility: Annotated[str, Field(pattern='^(?:private|shared)\\Z')] | None = Field(None, description='가시성')
+    min_disk: int | None = Field(None, description='Minimum disk')
+    min_ram: int | None = Field(None, description='Minimum RAM')
+    protected: bool | None = Field(None, description='Protected')
+    visibility: Annotated[str, Field(pattern='^(?:private|shared)\\Z')] | None = Field(None, description='Visibility')
 
 
 class ImageShowResponse(ScpModel):
     """The ``ImageShowResponse`` schema of the API document."""
 
-    checksum: str | None = Field(None, description='체크섬')
-    container_format: str = Field(..., description='컨테이너 형식')
-    created_at: str = Field(..., description='생성일시')
-    disk_format: str = Field(..., description='디스크 형식')
-    file: str = Field(..., description='파일')
-    id: str = Field(..., description='이미지 ID')
-    min_disk: int = Field(..., description='최소 디스크')
-    min_ram: int = Field(..., description='최소 RAM')
-    name: str = Field(..., description='이미지 이름')
-    os_distro: str | None = Field(None, description='OS 배포판')
-    os_hash_algo: str | None = Field(None, description='OS 해시 알고리즘')
-    os_hash_value: str | None = Field(None, description='OS 해시 값')
-    os_hidden: bool = Field(..., description='OS 숨김 여부')
+    checksum: str | None = Field(None, description='Checksum')
+    container_format: str = Field(..., description='Container format')
+    created_at: str = Field(..., description='Creation date and time')
+    disk_format: str = Field(..., description='Disk format')
+    file: str = Field(..., description='File')
+    id: str = Field(..., description='Image ID')
+    min_disk: int = Field(..., description='Minimum disk')
+    min_ram: int = Field(..., description='Minimum RAM')
+    name: str = Field(..., description='Image name')
+    os_distro: str | None = Field(None, description='OS distribution')
+    os_hash_algo: str | None = Field(None, description='OS hash algorithm')
+    os_hash_value: str | None = Field(None, description='OS hash value')
+    os_hidden: bool = Field(..., description='Whether the OS is hidden')
     owner: str = Field(..., description='Owner account ID')
-    owner_account_name: str | None = Field(None, description='소유 account 이름')
-    owner_user_name: str | None = Field(None, description='소유자 이름')
-    protected: bool = Field(..., description='보호')
-    root_device_name: str | None = Field(None, description='루트 디바이스 이름')
-    scp_image_type: str | None = Field(None, description='이미지 타입')
-    scp_k8s_version: str | None = Field(None, description='K8S 버전')
-    scp_original_image_type: str | None = Field(None, description='원본 이미지 타입')
-    scp_os_build_version: str | None = Field(None, description='OS 빌드 버전')
-    scp_os_version: str | None = Field(None, description='OS 버전')
-    size: int | None = Field(None, description='크기')
-    status: str = Field(..., description='상태')
-    updated_at: str = Field(..., description='수정일시')
-    url: str | None = Field(None, description='이미지 파일에 대한 Object Storage URL (qcow2 형식만 허용)')
-    virtual_size: int | None = Field(None, description='가상 크기')
-    visibility: str = Field(..., description='가시성')
-    volumes: str | None = Field(None, description='볼륨')
+    owner_account_name: str | None = Field(None, description='Owner account name')
+    owner_user_name: str | None = Field(None, description='Owner name')
+    protected: bool = Field(..., description='Protected')
+    root_device_name: str | None = Field(None, description='Root device name')
+    scp_image_type: str | None = Field(None, description='Image type')
+    scp_k8s_version: str | None = Field(None, description='K8S version')
+    scp_original_image_type: str | None = Field(None, description='Original image type')
+    scp_os_build_version: str | None = Field(None, description='OS build version')
+    scp_os_version: str | None = Field(None, description='OS version')
+    size: int | None = Field(None, description='Size')
+    status: str = Field(..., description='Status')
+    updated_at: str = Field(..., description='Modification date and time')
+    url: str | None = Field(None, description='Object Storage URL of the image file (only qcow2 format allowed)')
+    virtual_size: int | None = Field(None, description='Virtual size')
+    visibility: str = Field(..., description='Visibility')
+    volumes: str | None = Field(None, description='Volumes')
 
 
 class InterfaceAttachmentFixedIp(ScpModel):
     """The ``InterfaceAttachmentFixedIp`` schema of the API document."""
 
-    ip_address: str = Field(..., description='IP 주소')
+    ip_address: str = Field(..., description='IP address')
 
 
 class InterfaceResponse(ScpModel):
     """The ``InterfaceResponse`` schema of the API document."""
 
     fixed_ips: list[InterfaceAttachmentFixedIp] = Field(..., description='Fixed Ip list')
-    mac_addr: str = Field(..., description='MAC 주소')
-    port_id: str = Field(..., description='포트 ID')
+    mac_addr: str = Field(..., description='MAC address')
+    port_id: str = Field(..., description='Port ID')
     port_state: str = Field(..., description='Port State')
     private_static_nat: PrivateStaticNat | None = Field(None, description='Private Static NAT')
     static_nat: PublicStaticNat | None = Field(None, description='Public Static NAT')
-    subnet_id: str = Field(..., description='서브넷 ID')
+    subnet_id: str = Field(..., description='Subnet ID')
 
 
 class Keypair(ScpModel):
     """The ``Keypair`` schema of the API document."""
 
     fingerprint: str = Field(..., description='Fingerprint')
-    name: str = Field(..., description='키페어 이름')
+    name: str = Field(..., description='Key pair name')
     public_key: str = Field(..., description='Public Key')
-    type: str = Field(..., description='키페어 유형')
+    type: str = Field(..., description='Key pair type')
 
 
 class KeypairCreateRequest(ScpModel):
     """The ``KeypairCreateRequest`` schema of the API document."""
 
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*\\Z', min_length=1, max_length=255)] = Field(..., description='키페어 이름')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*\\Z', min_length=1, max_length=255)] = Field(..., description='Key pair name')
     public_key: str | None = Field(None, description='Public Key')
     tags: list[Tag] | None = Field(None, description='Tags')
 
@@ -494,10 +494,10 @@ class KeypairCreateResponse(ScpModel):
     """The ``KeypairCreateResponse`` schema of the API document."""
 
     fingerprint: str = Field(..., description='Fingerprint')
-    name: str = Field(..., description='키페어 이름')
-    private_key: str | None = Field(None, description='비밀 키')
+    name: str = Field(..., description='Key pair name')
+    private_key: str | None = Field(None, description='Private key')
     public_key: str = Field(..., description='Public Key')
-    type: str = Field(..., description='키페어 유형')
+    type: str = Field(..., description='Key pair type')
 
 
 class KeypairListResponse(ScpModel):
@@ -509,111 +509,111 @@ class KeypairListResponse(ScpModel):
 class KeypairShowResponse(ScpModel):
     """The ``KeypairShowResponse`` schema of the API document."""
 
-    created_at: datetime = Field(..., description='생성일시')
+    created_at: datetime = Field(..., description='Creation date and time')
     fingerprint: str = Field(..., description='Fingerprint')
-    id: int = Field(..., description='키페어 ID')
-    name: str = Field(..., description='키페어 이름')
+    id: int = Field(..., description='Key pair ID')
+    name: str = Field(..., description='Key pair name')
     public_key: str = Field(..., description='Public Key')
-    type: str = Field(..., description='키페어 유형')
-    user_id: str = Field(..., description='사용자 ID')
+    type: str = Field(..., description='Key pair type')
+    user_id: str = Field(..., description='User ID')
 
 
 class LaunchConfigurationCreateRequest(ScpModel):
     """The ``LaunchConfigurationCreateRequest`` schema of the API document."""
 
-    image_id: str = Field(..., description='이미지 ID')
-    keypair_name: str = Field(..., description='키페어 이름')
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*\\Z', min_length=1, max_length=63)] = Field(..., description='Launch Configuration 이름')
-    server_type_id: str = Field(..., description='서버 타입 ID')
+    image_id: str = Field(..., description='Image ID')
+    keypair_name: str = Field(..., description='Key pair name')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_]*\\Z', min_length=1, max_length=63)] = Field(..., description='Launch Configuration name')
+    server_type_id: str = Field(..., description='Server type ID')
     tags: list[Tag] | None = Field(None, description='Tags')
-    user_data: str | None = Field(None, description='사용자 데이터')
-    volumes: list[LaunchConfigurationVolume] | None = Field(None, description='볼륨')
+    user_data: str | None = Field(None, description='User data')
+    volumes: list[LaunchConfigurationVolume] | None = Field(None, description='Volumes')
 
 
 class LaunchConfigurationDetailShowResponse(ScpModel):
     """The ``LaunchConfigurationDetailShowResponse`` schema of the API document."""
 
-    account_id: str = Field(..., description='계정 ID')
-    auto_scaling_group_count: int | None = Field(None, description='Launch Configuration에 연결된 Auto-Scaling Group 수')
-    created_at: datetime = Field(..., description='생성 시간')
-    created_by: str = Field(..., description='생성자')
+    account_id: str = Field(..., description='Account ID')
+    auto_scaling_group_count: int | None = Field(None, description='Number of Auto-Scaling Groups connected to the Launch Configuration')
+    created_at: datetime = Field(..., description='Creation time')
+    created_by: str = Field(..., description='Creator')
     id: str = Field(..., description='ID')
-    image_id: str = Field(..., description='이미지 ID')
-    image_name: str = Field(..., description='이미지 이름')
-    keypair_name: str = Field(..., description='키페어 이름')
-    modified_at: datetime = Field(..., description='수정 시간')
-    modified_by: str = Field(..., description='수정자')
-    name: str = Field(..., description='Launch Configuration 이름')
+    image_id: str = Field(..., description='Image ID')
+    image_name: str = Field(..., description='Image name')
+    keypair_name: str = Field(..., description='Key pair name')
+    modified_at: datetime = Field(..., description='Modification time')
+    modified_by: str = Field(..., description='Modifier')
+    name: str = Field(..., description='Launch Configuration name')
     public_key: str | None = Field(None, description='Public Key')
-    server_type_id: str = Field(..., description='서버 타입 ID')
-    state: str = Field(..., description='Launch Configuration 상태')
-    user_data: str | None = Field(None, description='사용자 데이터')
-    volumes: list[LaunchConfigurationVolume] | None = Field(None, description='볼륨')
+    server_type_id: str = Field(..., description='Server type ID')
+    state: str = Field(..., description='Launch Configuration state')
+    user_data: str | None = Field(None, description='User data')
+    volumes: list[LaunchConfigurationVolume] | None = Field(None, description='Volumes')
 
 
 class LaunchConfigurationListResponse(ScpModel):
     """The ``LaunchConfigurationListResponse`` schema of the API document."""
 
     count: int | None = Field(None, description='count')
-    launch_configurations: list[LaunchConfigurationShowResponse] = Field(..., description='Launch Configuration 목록')
+    launch_configurations: list[LaunchConfigurationShowResponse] = Field(..., description='List of Launch Configurations')
 
 
 class LaunchConfigurationShowResponse(ScpModel):
     """The ``LaunchConfigurationShowResponse`` schema of the API document."""
 
-    account_id: str = Field(..., description='계정 ID')
-    auto_scaling_group_count: int | None = Field(None, description='Launch Configuration에 연결된 Auto-Scaling Group 수')
-    boot_disk_size: int | None = Field(None, description='기본 볼륨 크기')
-    created_at: datetime = Field(..., description='생성 시간')
-    created_by: str = Field(..., description='생성자')
-    extra_disk_size: int | None = Field(None, description='추가 볼륨 크기')
+    account_id: str = Field(..., description='Account ID')
+    auto_scaling_group_count: int | None = Field(None, description='Number of Auto-Scaling Groups connected to the Launch Configuration')
+    boot_disk_size: int | None = Field(None, description='Base volume size')
+    created_at: datetime = Field(..., description='Creation time')
+    created_by: str = Field(..., description='Creator')
+    extra_disk_size: int | None = Field(None, description='Additional volume size')
     id: str = Field(..., description='ID')
-    image_id: str = Field(..., description='이미지 ID')
-    image_name: str = Field(..., description='이미지 이름')
-    keypair_name: str = Field(..., description='키페어 이름')
-    modified_at: datetime = Field(..., description='수정 시간')
-    modified_by: str = Field(..., description='수정자')
-    name: str = Field(..., description='Launch Configuration 이름')
+    image_id: str = Field(..., description='Image ID')
+    image_name: str = Field(..., description='Image name')
+    keypair_name: str = Field(..., description='Key pair name')
+    modified_at: datetime = Field(..., description='Modification time')
+    modified_by: str = Field(..., description='Modifier')
+    name: str = Field(..., description='Launch Configuration name')
     public_key: str | None = Field(None, description='Public Key')
-    server_type_id: str = Field(..., description='서버 타입 ID')
-    state: str = Field(..., description='Launch Configuration 상태')
-    user_data: str | None = Field(None, description='사용자 데이터')
-    volumes: list[LaunchConfigurationVolume] | None = Field(None, description='볼륨')
+    server_type_id: str = Field(..., description='Server type ID')
+    state: str = Field(..., description='Launch Configuration state')
+    user_data: str | None = Field(None, description='User data')
+    volumes: list[LaunchConfigurationVolume] | None = Field(None, description='Volumes')
 
 
 class LaunchConfigurationVolume(ScpModel):
     """The ``LaunchConfigurationVolume`` schema of the API document."""
 
-    boot_index: int = Field(..., description='부팅 장치를 시도하는 순서')
-    size: int = Field(..., description='볼륨 크기')
-    type: str | None = Field(None, description='볼륨 타입')
+    boot_index: int = Field(..., description='Order in which boot devices are tried')
+    size: int = Field(..., description='Volume size')
+    type: str | None = Field(None, description='Volume type')
 
 
 class Network(ScpModel):
     """The ``Network`` schema of the API document."""
 
-    fixed_ip: str | None = Field(None, description='고정 IP')
-    port_id: str | None = Field(None, description='포트 ID')
-    public_ip_id: str | None = Field(None, description='공개 IP ID')
-    subnet_id: str | None = Field(None, description='서브넷 ID')
+    fixed_ip: str | None = Field(None, description='Fixed IP')
+    port_id: str | None = Field(None, description='Port ID')
+    public_ip_id: str | None = Field(None, description='Public IP ID')
+    subnet_id: str | None = Field(None, description='Subnet ID')
 
 
 class PrivateStaticNat(ScpModel):
     """The ``PrivateStaticNat`` schema of the API document."""
 
-    external_ip_address: str = Field(..., description='외부 IP 주소')
+    external_ip_address: str = Field(..., description='External IP address')
     id: str = Field(..., description='NAT ID')
-    private_nat_ip_id: str | None = Field(None, description='비공개 NAT IP ID')
-    state: str = Field(..., description='NAT 상태')
+    private_nat_ip_id: str | None = Field(None, description='Private NAT IP ID')
+    state: str = Field(..., description='NAT state')
 
 
 class PublicStaticNat(ScpModel):
     """The ``PublicStaticNat`` schema of the API document."""
 
-    external_ip_address: str = Field(..., description='외부 IP 주소')
+    external_ip_address: str = Field(..., description='External IP address')
     id: str = Field(..., description='NAT ID')
-    publicip_id: str | None = Field(None, description='공개 IP ID')
-    state: str = Field(..., description='NAT 상태')
+    publicip_id: str | None = Field(None, description='Public IP ID')
+    state: str = Field(..., description='NAT state')
 
 
 class SecurityGroupResponse(ScpModel):
@@ -622,7 +622,7 @@ class SecurityGroupResponse(ScpModel):
     account_id: str = Field(..., description='Server Group owner’s account ID')
     description: str = Field(..., description='Security group description')
     id: str = Field(..., description='Security Group ID')
-    name: str = Field(..., description='Security Group 이름')
+    name: str = Field(..., description='Security Group name')
     rules: list[SecurityGroupResponseRule] = Field(..., description='Security group rules')
 
 
@@ -651,65 +651,65 @@ class ServerConsoleLogResponse(ScpModel):
 class ServerCreateImageRequestBody(ScpModel):
     """The ``ServerCreateImageRequestBody`` schema of the API document."""
 
-    image_name: str = Field(..., description='이미지 이름')
+    image_name: str = Field(..., description='Image name')
 
 
 class ServerCreateImageResponse(ScpModel):
     """The ``ServerCreateImageResponse`` schema of the API document."""
 
-    image_id: str = Field(..., description='이미지 ID')
+    image_id: str = Field(..., description='Image ID')
 
 
 class ServerCreateRequest(ScpModel):
     """The ``ServerCreateRequest`` schema of the API document."""
 
-    image_id: str = Field(..., description='이미지 ID')
-    keypair_name: str = Field(..., description='키페어 이름')
-    lock: bool | None = Field(None, description='잠김 여부')
-    max_count: int | None = Field(1, description='최대 생성 개수')
-    metadata: dict[str, Any] | None = Field(None, description='메타 데이터')
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*\\Z', min_length=1, max_length=63)] = Field(..., description='서버 이름')
-    networks: list[Network] = Field(..., description='네트워크 목록')
-    partition_number: int | None = Field(None, description='파티션 넘버')
-    product_category: Literal['compute', 'container'] | None = Field(None, description='상품군')
-    product_offering: Literal['virtual_server', 'gpu_server', 'k8s_vm', 'k8s_gpu_vm'] | None = Field(None, description='상품')
-    security_groups: list[str] | None = Field(None, description='Security Group 목록')
-    server_group_id: str | None = Field(None, description='서버 그룹 ID')
-    server_type_id: str = Field(..., description='서버 타입 ID')
+    image_id: str = Field(..., description='Image ID')
+    keypair_name: str = Field(..., description='Key pair name')
+    lock: bool | None = Field(None, description='Whether it is locked')
+    max_count: int | None = Field(1, description='Maximum number to create')
+    metadata: dict[str, Any] | None = Field(None, description='Metadata')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*\\Z', min_length=1, max_length=63)] = Field(..., description='Server name')
+    networks: list[Network] = Field(..., description='List of networks')
+    partition_number: int | None = Field(None, description='Partition number')
+    product_category: Literal['compute', 'container'] | None = Field(None, description='Product category')
+    product_offering: Literal['virtual_server', 'gpu_server', 'k8s_vm', 'k8s_gpu_vm'] | None = Field(None, description='Product offering')
+    security_groups: list[str] | None = Field(None, description='List of Security Groups')
+    server_group_id: str | None = Field(None, description='Server group ID')
+    server_type_id: str = Field(..., description='Server type ID')
     tags: list[Tag] | None = Field(None, description='Tags')
-    user_data: str | None = Field(None, description='사용자 데이터')
-    volumes: list[Volume] | None = Field(None, description='볼륨')
+    user_data: str | None = Field(None, description='User data')
+    volumes: list[Volume] | None = Field(None, description='Volumes')
 
 
 class ServerCreateResponse(ScpModel):
     """The ``ServerCreateResponse`` schema of the API document."""
 
-    servers: list[ServerCreateResponseParam] = Field(..., description='서버 ID 목록')
+    servers: list[ServerCreateResponseParam] = Field(..., description='List of server IDs')
 
 
 class ServerCreateResponseParam(ScpModel):
     """The ``ServerCreateResponseParam`` schema of the API document."""
 
-    id: str = Field(..., description='서버 ID')
+    id: str = Field(..., description='Server ID')
 
 
 class ServerGroup(ScpModel):
     """The ``ServerGroup`` schema of the API document."""
 
-    account_id: str = Field(..., description='계정 ID')
-    id: str = Field(..., description='서버 그룹 ID')
-    members: list[str] = Field(..., description='서버 그룹 멤버')
-    name: str = Field(..., description='서버 그룹 명')
-    partition_size: int | None = Field(..., description='파티션 사이즈')
-    policy: str = Field(..., description='서버 그룹 정책')
-    user_id: str = Field(..., description='사용자 ID')
+    account_id: str = Field(..., description='Account ID')
+    id: str = Field(..., description='Server group ID')
+    members: list[str] = Field(..., description='Server group members')
+    name: str = Field(..., description='Server group name')
+    partition_size: int | None = Field(..., description='Partition size')
+    policy: str = Field(..., description='Server group policy')
+    user_id: str = Field(..., description='User ID')
 
 
 class ServerGroupCreateRequest(ScpModel):
     """The ``ServerGroupCreateRequest`` schema of the API document."""
 
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*\\Z', min_length=1, max_length=255)] = Field(..., description='서버 그룹 명')
-    policy: Annotated[str, Field(pattern='^(?:affinity|anti-affinity|partition)\\Z')] = Field(..., description='서버 그룹 정책')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*\\Z', min_length=1, max_length=255)] = Field(..., description='Server group name')
+    policy: Annotated[str, Field(pattern='^(?:affinity|anti-affinity|partition)\\Z')] = Field(..., description='Server group policy')
     tags: list[Tag] | None = Field(None, description='Tags')
 
 
@@ -729,39 +729,39 @@ class ServerInterfaceCreateRequest(ScpModel):
     """The ``ServerInterfaceCreateRequest`` schema of the API document."""
 
     fixed_ips: list[InterfaceAttachmentFixedIp] | None = Field(None, description='Fixed Ip list')
-    port_id: str | None = Field(None, description='포트 ID')
-    subnet_id: str | None = Field(None, description='서브넷 ID')
+    port_id: str | None = Field(None, description='Port ID')
+    subnet_id: str | None = Field(None, description='Subnet ID')
 
 
 class ServerInterfaceListResponse(ScpModel):
     """The ``ServerInterfaceListResponse`` schema of the API document."""
 
-    interfaces: list[InterfaceResponse] = Field(..., description='인터페이스 목록')
+    interfaces: list[InterfaceResponse] = Field(..., description='List of interfaces')
 
 
 class ServerInterfaceUpdateRequest(ScpModel):
     """The ``ServerInterfaceUpdateRequest`` schema of the API document."""
 
-    fixed_ip_address: str | None = Field(None, description='IP 주소')
-    subnet_id: str | None = Field(None, description='서브넷 ID')
+    fixed_ip_address: str | None = Field(None, description='IP address')
+    subnet_id: str | None = Field(None, description='Subnet ID')
 
 
 class ServerIpsResponse(ScpModel):
     """The ``ServerIpsResponse`` schema of the API document."""
 
-    addresses: list[ServerShowResponseAddress] = Field(..., description='IP 주소 목록')
+    addresses: list[ServerShowResponseAddress] = Field(..., description='List of IP addresses')
 
 
 class ServerListResponse(ScpModel):
     """The ``ServerListResponse`` schema of the API document."""
 
-    servers: list[ServerShowResponse] = Field(..., description='서버 목록')
+    servers: list[ServerShowResponse] = Field(..., description='List of servers')
 
 
 class ServerPasswordRequest(ScpModel):
     """The ``ServerPasswordRequest`` schema of the API document."""
 
-    private_key: str | None = Field(None, description='비밀 키')
+    private_key: str | None = Field(None, description='Private key')
 
 
 class ServerPasswordResponse(ScpModel):
@@ -774,34 +774,34 @@ class ServerPrivateStaticNatCreateRequest(ScpModel):
     """The ``ServerPrivateStaticNatCreateRequest`` schema of the API document."""
 
     private_nat_id: str = Field(..., description='Private NAT ID')
-    private_nat_ip_id: str = Field(..., description='비공개 NAT IP ID')
+    private_nat_ip_id: str = Field(..., description='Private NAT IP ID')
 
 
 class ServerQuotaSet(ScpModel):
     """The ``ServerQuotaSet`` schema of the API document."""
 
-    cores: ServerQuotaSetObject = Field(..., description='코어 한도')
-    id: str = Field(..., description='쿼터 셋 ID')
-    instances: ServerQuotaSetObject = Field(..., description='인스턴스 한도')
-    keypairs: ServerQuotaSetObject = Field(..., description='키페어 한도')
-    metadata_items: ServerQuotaSetObject = Field(..., description='메타 데이터 항목 한도')
-    ram: ServerQuotaSetObject = Field(..., description='램 한도')
-    server_group_members: ServerQuotaSetObject = Field(..., description='서버 그룹 멤버 한도')
-    server_groups: ServerQuotaSetObject = Field(..., description='서버 그룹 한도')
+    cores: ServerQuotaSetObject = Field(..., description='Core limit')
+    id: str = Field(..., description='Quota set ID')
+    instances: ServerQuotaSetObject = Field(..., description='Instance limit')
+    keypairs: ServerQuotaSetObject = Field(..., description='Key pair limit')
+    metadata_items: ServerQuotaSetObject = Field(..., description='Metadata item limit')
+    ram: ServerQuotaSetObject = Field(..., description='RAM limit')
+    server_group_members: ServerQuotaSetObject = Field(..., description='Server group member limit')
+    server_groups: ServerQuotaSetObject = Field(..., description='Server group limit')
 
 
 class ServerQuotaSetObject(ScpModel):
     """The ``ServerQuotaSetObject`` schema of the API document."""
 
-    in_use: int = Field(..., description='사용 중인 수')
-    limit: int = Field(..., description='최대 한도 수')
-    reserved: int = Field(..., description='예약 중인 수')
+    in_use: int = Field(..., description='Number in use')
+    limit: int = Field(..., description='Maximum limit')
+    reserved: int = Field(..., description='Number reserved')
 
 
 class ServerRebootRequestBody(ScpModel):
     """The ``ServerRebootRequestBody`` schema of the API document."""
 
-    reboot_type: Literal['SOFT', 'HARD'] | None = Field('SOFT', description='재시작 유형')
+    reboot_type: Literal['SOFT', 'HARD'] | None = Field('SOFT', description='Reboot type')
 
 
 class ServerSecurityGroupActionRequestBody(ScpModel):
@@ -813,103 +813,103 @@ class ServerSecurityGroupActionRequestBody(ScpModel):
 class ServerSecurityGroupListResponse(ScpModel):
     """The ``ServerSecurityGroupListResponse`` schema of the API document."""
 
-    security_groups: list[SecurityGroupResponse] = Field(..., description='Security Group 목록')
+    security_groups: list[SecurityGroupResponse] = Field(..., description='List of Security Groups')
 
 
 class ServerSetServerTypeRequestBody(ScpModel):
     """The ``ServerSetServerTypeRequestBody`` schema of the API document."""
 
-    server_type: str = Field(..., description='서버 타입')
+    server_type: str = Field(..., description='Server type')
 
 
 class ServerShowResponse(ScpModel):
     """The ``ServerShowResponse`` schema of the API document."""
 
-    account_id: str = Field(..., description='계정 ID')
-    addresses: list[ServerShowResponseAddress] | None = Field(None, description='주소 목록')
+    account_id: str = Field(..., description='Account ID')
+    addresses: list[ServerShowResponseAddress] | None = Field(None, description='List of addresses')
     auto_scaling_group_id: str | None = Field(None, description='Auto-Scaling Group ID')
-    created_at: datetime = Field(..., description='생성일시')
-    created_by: str = Field(..., description='생성자 ID')
-    disk_config: str = Field(..., description='디스크 컨피그')
-    id: str = Field(..., description='서버 ID')
-    image_id: str | None = Field(None, description='이미지 ID')
-    is_marketplace: bool | None = Field(None, description='Marketplace 여부')
-    keypair_name: str | None = Field(None, description='키페어 이름')
+    created_at: datetime = Field(..., description='Creation date and time')
+    created_by: str = Field(..., description='Creator ID')
+    disk_config: str = Field(..., description='Disk config')
+    id: str = Field(..., description='Server ID')
+    image_id: str | None = Field(None, description='Image ID')
+    is_marketplace: bool | None = Field(None, description='Whether it is a Marketplace server')
+    keypair_name: str | None = Field(None, description='Key pair name')
     launch_configuration_id: str | None = Field(None, description='Launch Configuration ID')
-    locked: bool = Field(..., description='잠김 여부')
-    metadata: dict[str, Any] = Field(..., description='메타 데이터')
-    modified_at: datetime = Field(..., description='수정일시')
-    name: str = Field(..., description='서버 이름')
-    partition_number: int | None = Field(None, description='파티션 넘버')
-    planned_compute_os_type: Literal['open_source', 'windows', 'rhel'] | None = Field(None, description='Planned Compute OS 유형')
-    product_category: Literal['compute', 'container'] | None = Field(None, description='상품군')
-    product_offering: Literal['virtual_server', 'gpu_server', 'k8s_vm', 'k8s_gpu_vm'] | None = Field(None, description='상품')
-    security_groups: list[ServerShowResponseSecurityGroup] | None = Field(None, description='Security Group 목록')
-    server_group_id: str | None = Field(None, description='서버 그룹 ID')
-    server_type: ServerShowResponseServerType = Field(..., description='서버 타입')
-    state: str = Field(..., description='서버 상태')
-    volumes: list[ServerShowResponseVolume] = Field(..., description='볼륨')
+    locked: bool = Field(..., description='Whether it is locked')
+    metadata: dict[str, Any] = Field(..., description='Metadata')
+    modified_at: datetime = Field(..., description='Modification date and time')
+    name: str = Field(..., description='Server name')
+    partition_number: int | None = Field(None, description='Partition number')
+    planned_compute_os_type: Literal['open_source', 'windows', 'rhel'] | None = Field(None, description='Planned Compute OS type')
+    product_category: Literal['compute', 'container'] | None = Field(None, description='Product category')
+    product_offering: Literal['virtual_server', 'gpu_server', 'k8s_vm', 'k8s_gpu_vm'] | None = Field(None, description='Product offering')
+    security_groups: list[ServerShowResponseSecurityGroup] | None = Field(None, description='List of Security Groups')
+    server_group_id: str | None = Field(None, description='Server group ID')
+    server_type: ServerShowResponseServerType = Field(..., description='Server type')
+    state: str = Field(..., description='Server state')
+    volumes: list[ServerShowResponseVolume] = Field(..., description='Volumes')
     vpc_id: str | None = Field(None, description='VPC ID')
 
 
 class ServerShowResponseAddress(ScpModel):
     """The ``ServerShowResponseAddress`` schema of the API document."""
 
-    ip_addresses: list[ServerShowResponseAddressIpAddress] = Field(..., description='IP 주소 목록')
-    subnet_name: str = Field(..., description='서브넷 이름')
+    ip_addresses: list[ServerShowResponseAddressIpAddress] = Field(..., description='List of IP addresses')
+    subnet_name: str = Field(..., description='Subnet name')
 
 
 class ServerShowResponseAddressIpAddress(ScpModel):
     """The ``ServerShowResponseAddressIpAddress`` schema of the API document."""
 
-    ip_address: str = Field(..., description='IP 주소')
-    version: int = Field(..., description='IP 주소 버전')
+    ip_address: str = Field(..., description='IP address')
+    version: int = Field(..., description='IP address version')
 
 
 class ServerShowResponseSecurityGroup(ScpModel):
     """The ``ServerShowResponseSecurityGroup`` schema of the API document."""
 
-    name: str = Field(..., description='Security Group 이름')
+    name: str = Field(..., description='Security Group name')
 
 
 class ServerShowResponseServerType(ScpModel):
     """The ``ServerShowResponseServerType`` schema of the API document."""
 
-    disk: int = Field(..., description='루트 디스크 크기')
-    ephemeral: int = Field(..., description='임시 디스크 크기')
-    extra_specs: dict[str, Any] = Field(..., description='추가 스펙')
-    id: str | None = Field(None, description='서버 타입 ID')
-    name: str = Field(..., description='서버 타입 이름')
-    ram: int = Field(..., description='RAM 크기')
-    swap: int = Field(..., description='전용 스왑 디스크 크기')
-    vcpus: int = Field(..., description='CPU 수')
+    disk: int = Field(..., description='Root disk size')
+    ephemeral: int = Field(..., description='Ephemeral disk size')
+    extra_specs: dict[str, Any] = Field(..., description='Extra specs')
+    id: str | None = Field(None, description='Server type ID')
+    name: str = Field(..., description='Server type name')
+    ram: int = Field(..., description='RAM size')
+    swap: int = Field(..., description='Dedicated swap disk size')
+    vcpus: int = Field(..., description='Number of CPUs')
 
 
 class ServerShowResponseVolume(ScpModel):
     """The ``ServerShowResponseVolume`` schema of the API document."""
 
-    delete_on_termination: bool = Field(..., description='해지 시 삭제')
-    id: str = Field(..., description='볼륨 ID')
+    delete_on_termination: bool = Field(..., description='Delete on termination')
+    id: str = Field(..., description='Volume ID')
 
 
 class ServerStaticNatCreateRequest(ScpModel):
     """The ``ServerStaticNatCreateRequest`` schema of the API document."""
 
-    publicip_id: str = Field(..., description='공개 IP ID')
+    publicip_id: str = Field(..., description='Public IP ID')
 
 
 class ServerType(ScpModel):
     """The ``ServerType`` schema of the API document."""
 
-    description: str | None = Field(..., description='설명')
-    disk: int = Field(..., description='루트 디스크 크기')
-    ephemeral: int = Field(..., description='임시 디스크 크기')
-    extra_specs: dict[str, Any] = Field(..., description='추가 스펙')
-    id: str = Field(..., description='서버 타입 ID')
-    name: str = Field(..., description='서버 타입 이름')
-    ram: int = Field(..., description='RAM 크기')
-    swap: int = Field(..., description='전용 스왑 디스크 크기')
-    vcpus: int = Field(..., description='CPU 수')
+    description: str | None = Field(..., description='Description')
+    disk: int = Field(..., description='Root disk size')
+    ephemeral: int = Field(..., description='Ephemeral disk size')
+    extra_specs: dict[str, Any] = Field(..., description='Extra specs')
+    id: str = Field(..., description='Server type ID')
+    name: str = Field(..., description='Server type name')
+    ram: int = Field(..., description='RAM size')
+    swap: int = Field(..., description='Dedicated swap disk size')
+    vcpus: int = Field(..., description='Number of CPUs')
 
 
 class ServerTypeListResponse(ScpModel):
@@ -921,63 +921,63 @@ class ServerTypeListResponse(ScpModel):
 class ServerUpdateRequest(ScpModel):
     """The ``ServerUpdateRequest`` schema of the API document."""
 
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*\\Z', min_length=1, max_length=63)] = Field(..., description='서버 이름')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*\\Z', min_length=1, max_length=63)] = Field(..., description='Server name')
 
 
 class ServerVolumesCreateRequest(ScpModel):
     """The ``ServerVolumesCreateRequest`` schema of the API document."""
 
-    delete_on_termination: bool | None = Field(None, description='해지 시 삭제')
+    delete_on_termination: bool | None = Field(None, description='Delete on termination')
     device: str | None = Field(None, description='Device name')
-    volume_id: str = Field(..., description='볼륨 ID')
+    volume_id: str = Field(..., description='Volume ID')
 
 
 class ServerVolumesResponse(ScpModel):
     """The ``ServerVolumesResponse`` schema of the API document."""
 
-    volumes: list[ServersVolumeResponse] = Field(..., description='볼륨')
+    volumes: list[ServersVolumeResponse] = Field(..., description='Volumes')
 
 
 class ServerVolumesUpdateRequest(ScpModel):
     """The ``ServerVolumesUpdateRequest`` schema of the API document."""
 
-    delete_on_termination: bool | None = Field(None, description='해지 시 삭제')
-    volume_id: str = Field(..., description='볼륨 ID')
+    delete_on_termination: bool | None = Field(None, description='Delete on termination')
+    volume_id: str = Field(..., description='Volume ID')
 
 
 class ServersVolumeResponse(ScpModel):
     """The ``ServersVolumeResponse`` schema of the API document."""
 
-    delete_on_termination: bool = Field(..., description='해지 시 삭제')
+    delete_on_termination: bool = Field(..., description='Delete on termination')
     device: str = Field(..., description='Device name')
-    id: str = Field(..., description='볼륨 연결 ID')
-    server_id: str = Field(..., description='서버 ID')
-    volume_id: str = Field(..., description='볼륨 ID')
+    id: str = Field(..., description='Volume attachment ID')
+    server_id: str = Field(..., description='Server ID')
+    volume_id: str = Field(..., description='Volume ID')
 
 
 class SnapshotCreateRequest(ScpModel):
     """The ``SnapshotCreateRequest`` schema of the API document."""
 
-    description: str | None = Field(None, description='설명')
+    description: str | None = Field(None, description='Description')
     force: bool | None = Field(None, description='Force')
     metadata: dict[str, Any] | None = Field(None, description='Snapshot metadata')
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]+\\Z', max_length=255)] = Field(..., description='스냅샷명')
-    volume_id: str = Field(..., description='볼륨 ID')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]+\\Z', max_length=255)] = Field(..., description='Snapshot name')
+    volume_id: str = Field(..., description='Volume ID')
 
 
 class SnapshotDetailResponse(ScpModel):
     """The ``SnapshotDetailResponse`` schema of the API document."""
 
-    created_at: str = Field(..., description='생성일시')
-    description: str | None = Field(None, description='설명')
-    id: str = Field(..., description='스냅샷 ID')
+    created_at: str = Field(..., description='Creation date and time')
+    description: str | None = Field(None, description='Description')
+    id: str = Field(..., description='Snapshot ID')
     metadata: dict[str, Any] | None = Field(None, description='Snapshot metadata')
-    name: str | None = Field(None, description='스냅샷명')
-    size: int = Field(..., description='볼륨 크기')
-    status: str | None = Field(None, description='볼륨 상태')
-    updated_at: str | None = Field(None, description='수정일시')
-    user_id: str | None = Field(None, description='사용자 ID')
-    volume_id: str = Field(..., description='볼륨 ID')
+    name: str | None = Field(None, description='Snapshot name')
+    size: int = Field(..., description='Volume size')
+    status: str | None = Field(None, description='Volume status')
+    updated_at: str | None = Field(None, description='Modification date and time')
+    user_id: str | None = Field(None, description='User ID')
+    volume_id: str = Field(..., description='Volume ID')
 
 
 class SnapshotListResponse(ScpModel):
@@ -990,8 +990,8 @@ class SnapshotListResponse(ScpModel):
 class SnapshotUpdateRequest(ScpModel):
     """The ``SnapshotUpdateRequest`` schema of the API document."""
 
-    description: str | None = Field(None, description='설명')
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]+\\Z')] | None = Field(..., description='스냅샷명')
+    description: str | None = Field(None, description='Description')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]+\\Z')] | None = Field(..., description='Snapshot name')
 
 
 class Tag(ScpModel):
@@ -1004,45 +1004,45 @@ class Tag(ScpModel):
 class Volume(ScpModel):
     """The ``Volume`` schema of the API document."""
 
-    boot_index: int = Field(..., description='부팅 장치를 시도하는 순서')
-    delete_on_termination: bool | None = Field(None, description='해지 시 삭제')
-    size: int = Field(..., description='볼륨 크기')
-    source_type: Literal['blank', 'image'] | None = Field(None, description='소스 유형')
-    type: str | None = Field(None, description='볼륨 타입')
+    boot_index: int = Field(..., description='Order in which boot devices are tried')
+    delete_on_termination: bool | None = Field(None, description='Delete on termination')
+    size: int = Field(..., description='Volume size')
+    source_type: Literal['blank', 'image'] | None = Field(None, description='Source type')
+    type: str | None = Field(None, description='Volume type')
 
 
 class VolumeCreateRequest(ScpModel):
     """The ``VolumeCreateRequest`` schema of the API document."""
 
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*\\Z', min_length=1, max_length=255)] = Field(..., description='볼륨명')
-    size: Annotated[int, Field(ge=8)] = Field(..., description='볼륨 크기')
-    snapshot_id: str | None = Field(None, description='스냅샷 ID')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*\\Z', min_length=1, max_length=255)] = Field(..., description='Volume name')
+    size: Annotated[int, Field(ge=8)] = Field(..., description='Volume size')
+    snapshot_id: str | None = Field(None, description='Snapshot ID')
     tags: list[Tag] | None = Field(None, description='Tags')
-    volume_type: str | None = Field(None, description='볼륨 타입')
+    volume_type: str | None = Field(None, description='Volume type')
 
 
 class VolumeExtendRequest(ScpModel):
     """The ``VolumeExtendRequest`` schema of the API document."""
 
-    size: Annotated[int, Field(ge=8)] = Field(..., description='볼륨 크기')
+    size: Annotated[int, Field(ge=8)] = Field(..., description='Volume size')
 
 
 class VolumeImageMetadataResponse(ScpModel):
     """The ``VolumeImageMetadataResponse`` schema of the API document."""
 
-    checksum: str | None = Field(None, description='체크섬')
-    container_format: str | None = Field(None, description='컨테이너 형식')
-    disk_format: str | None = Field(None, description='디스크 형식')
-    image_id: str | None = Field(None, description='이미지 ID')
-    image_name: str | None = Field(None, description='이미지 이름')
-    min_disk: int | None = Field(None, description='최소 디스크')
-    min_ram: int | None = Field(None, description='최소 RAM')
-    os_distro: str | None = Field(None, description='OS 배포판')
-    scp_image_type: str | None = Field(None, description='이미지 타입')
-    scp_k8s_version: str | None = Field(None, description='K8S 버전')
-    scp_original_image_type: str | None = Field(None, description='원본 이미지 타입')
-    signature_verified: bool | None = Field(None, description='서명 인증 완료')
-    size: int | None = Field(None, description='크기')
+    checksum: str | None = Field(None, description='Checksum')
+    container_format: str | None = Field(None, description='Container format')
+    disk_format: str | None = Field(None, description='Disk format')
+    image_id: str | None = Field(None, description='Image ID')
+    image_name: str | None = Field(None, description='Image name')
+    min_disk: int | None = Field(None, description='Minimum disk')
+    min_ram: int | None = Field(None, description='Minimum RAM')
+    os_distro: str | None = Field(None, description='OS distribution')
+    scp_image_type: str | None = Field(None, description='Image type')
+    scp_k8s_version: str | None = Field(None, description='K8S version')
+    scp_original_image_type: str | None = Field(None, description='Original image type')
+    signature_verified: bool | None = Field(None, description='Signature verified')
+    size: int | None = Field(None, description='Size')
 
 
 class VolumeListResponse(ScpModel):
@@ -1055,25 +1055,25 @@ class VolumeListResponse(ScpModel):
 class VolumeQuotaSet(ScpModel):
     """The ``VolumeQuotaSet`` schema of the API document."""
 
-    id: str = Field(..., description='쿼터 셋 ID')
-    per_volume_size: VolumeQuotaSetObject = Field(..., description='볼륨 별 크기 한도')
+    id: str = Field(..., description='Quota set ID')
+    per_volume_size: VolumeQuotaSetObject = Field(..., description='Size limit per volume')
     snapshots: VolumeQuotaSetObject = Field(..., description='Snapshot Quota')
-    usages: VolumeQuotaSetObject = Field(..., description='사용량 한도')
+    usages: VolumeQuotaSetObject = Field(..., description='Usage limits')
     volumes: VolumeQuotaSetObject = Field(..., description='Volume Quota')
 
 
 class VolumeQuotaSetObject(ScpModel):
     """The ``VolumeQuotaSetObject`` schema of the API document."""
 
-    in_use: int = Field(..., description='사용 중인 수')
-    limit: int = Field(..., description='최대 한도 수')
-    reserved: int = Field(..., description='예약 중인 수')
+    in_use: int = Field(..., description='Number in use')
+    limit: int = Field(..., description='Maximum limit')
+    reserved: int = Field(..., description='Number reserved')
 
 
 class VolumeRevertRequest(ScpModel):
     """The ``VolumeRevertRequest`` schema of the API document."""
 
-    snapshot_id: str = Field(..., description='스냅샷 ID')
+    snapshot_id: str = Field(..., description='Snapshot ID')
 
 
 class VolumeServer(ScpModel):
@@ -1081,51 +1081,51 @@ class VolumeServer(ScpModel):
 
     attached_at: datetime = Field(..., description='The time when the volume was attached to the server.')
     device: str = Field(..., description='Device name')
-    id: str = Field(..., description='서버 ID')
+    id: str = Field(..., description='Server ID')
 
 
 class VolumeServerAttachRequest(ScpModel):
     """The ``VolumeServerAttachRequest`` schema of the API document."""
 
-    delete_on_termination: bool | None = Field(None, description='해지 시 삭제')
-    server_id: str = Field(..., description='서버 ID')
+    delete_on_termination: bool | None = Field(None, description='Delete on termination')
+    server_id: str = Field(..., description='Server ID')
 
 
 class VolumeServerAttachResponse(ScpModel):
     """The ``VolumeServerAttachResponse`` schema of the API document."""
 
-    delete_on_termination: bool = Field(..., description='해지 시 삭제')
+    delete_on_termination: bool = Field(..., description='Delete on termination')
     device: str = Field(..., description='Device name')
-    server_id: str = Field(..., description='서버 ID')
-    volume_id: str = Field(..., description='볼륨 ID')
+    server_id: str = Field(..., description='Server ID')
+    volume_id: str = Field(..., description='Volume ID')
 
 
 class VolumeShowResponse(ScpModel):
     """The ``VolumeShowResponse`` schema of the API document."""
 
-    bootable: bool = Field(..., description='부트 디스크 여부')
-    created_at: datetime = Field(..., description='생성일시')
-    encrypted: bool = Field(..., description='암호화 여부')
-    id: str = Field(..., description='볼륨 ID')
-    modified_at: datetime | None = Field(None, description='수정일시')
-    multiattach: bool = Field(..., description='다중 연결')
-    name: str | None = Field(None, description='볼륨명')
+    bootable: bool = Field(..., description='Whether it is a boot disk')
+    created_at: datetime = Field(..., description='Creation date and time')
+    encrypted: bool = Field(..., description='Whether it is encrypted')
+    id: str = Field(..., description='Volume ID')
+    modified_at: datetime | None = Field(None, description='Modification date and time')
+    multiattach: bool = Field(..., description='Multi-attach')
+    name: str | None = Field(None, description='Volume name')
     servers: list[VolumeServer] = Field(..., description='Attached servers')
-    size: int = Field(..., description='볼륨 크기')
-    snapshot_id: str | None = Field(None, description='스냅샷 ID')
-    state: str = Field(..., description='볼륨 상태')
-    user_id: str = Field(..., description='사용자 ID')
-    volume_image_metadata: VolumeImageMetadataResponse | None = Field(None, description='볼륨 이미지 메타데이터')
-    volume_type: str = Field(..., description='볼륨 타입')
-    volume_type_id: str = Field(..., description='볼륨 유형 ID')
+    size: int = Field(..., description='Volume size')
+    snapshot_id: str | None = Field(None, description='Snapshot ID')
+    state: str = Field(..., description='Volume status')
+    user_id: str = Field(..., description='User ID')
+    volume_image_metadata: VolumeImageMetadataResponse | None = Field(None, description='Volume image metadata')
+    volume_type: str = Field(..., description='Volume type')
+    volume_type_id: str = Field(..., description='Volume type ID')
 
 
 class VolumeTransferAcceptResponse(ScpModel):
     """The ``VolumeTransferAcceptResponse`` schema of the API document."""
 
     id: str = Field(..., description='Transfer ID')
-    name: str | None = Field(None, description='볼륨명')
-    volume_id: str = Field(..., description='볼륨 ID')
+    name: str | None = Field(None, description='Volume name')
+    volume_id: str = Field(..., description='Volume ID')
 
 
 class VolumeTransferAccessRequest(ScpModel):
@@ -1138,10 +1138,10 @@ class VolumeTransferCreateResponse(ScpModel):
     """The ``VolumeTransferCreateResponse`` schema of the API document."""
 
     auth_key: str = Field(..., description='Auth key')
-    created_at: str = Field(..., description='생성일시')
+    created_at: str = Field(..., description='Creation date and time')
     id: str = Field(..., description='Transfer ID')
-    name: str | None = Field(None, description='볼륨명')
-    volume_id: str = Field(..., description='볼륨 ID')
+    name: str | None = Field(None, description='Volume name')
+    volume_id: str = Field(..., description='Volume ID')
 
 
 class VolumeTransferListResponse(ScpModel):
@@ -1153,44 +1153,44 @@ class VolumeTransferListResponse(ScpModel):
 class VolumeTransferRequest(ScpModel):
     """The ``VolumeTransferRequest`` schema of the API document."""
 
-    name: str | None = Field(None, description='볼륨명')
-    volume_id: str = Field(..., description='볼륨 ID')
+    name: str | None = Field(None, description='Volume name')
+    volume_id: str = Field(..., description='Volume ID')
 
 
 class VolumeTransferShowResponse(ScpModel):
     """The ``VolumeTransferShowResponse`` schema of the API document."""
 
-    created_at: str = Field(..., description='생성일시')
+    created_at: str = Field(..., description='Creation date and time')
     id: str = Field(..., description='Transfer ID')
-    name: str | None = Field(None, description='볼륨명')
-    volume_id: str = Field(..., description='볼륨 ID')
+    name: str | None = Field(None, description='Volume name')
+    volume_id: str = Field(..., description='Volume ID')
 
 
 class VolumeTypeDetailResponse(ScpModel):
     """The ``VolumeTypeDetailResponse`` schema of the API document."""
 
     description: str | None = Field(None, description='Volume type description')
-    extra_specs: VolumeTypeExtraSpecs | None = Field(..., description='추가 스펙')
-    id: str = Field(..., description='볼륨 유형 ID')
-    name: str | None = Field(None, description='볼륨 유형명')
+    extra_specs: VolumeTypeExtraSpecs | None = Field(..., description='Extra specs')
+    id: str = Field(..., description='Volume type ID')
+    name: str | None = Field(None, description='Volume type name')
 
 
 class VolumeTypeExtraSpecs(ScpModel):
     """The ``VolumeTypeExtraSpecs`` schema of the API document."""
 
-    multiattach: str | None = Field(None, description='다중 연결')
+    multiattach: str | None = Field(None, description='Multi-attach')
 
 
 class VolumeTypeListResponse(ScpModel):
     """The ``VolumeTypeListResponse`` schema of the API document."""
 
-    volume_types: list[VolumeTypeDetailResponse] = Field(..., description='볼륨 타입 목록')
+    volume_types: list[VolumeTypeDetailResponse] = Field(..., description='List of volume types')
 
 
 class VolumeUpdateRequest(ScpModel):
     """The ``VolumeUpdateRequest`` schema of the API document."""
 
-    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*\\Z')] | None = Field(None, description='볼륨명')
+    name: Annotated[str, Field(pattern='^[a-zA-Z0-9-_ ]*\\Z')] | None = Field(None, description='Volume name')
 
 
 MODELS: dict[str, type[ScpModel]] = {
