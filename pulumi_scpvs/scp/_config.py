@@ -109,29 +109,41 @@ class ScpConfig:
         return os.environ.get("SCPVS_EMBEDDED_STATE", str(Path(".scpvs") / "embedded-simulator.db"))
 
 
-def endpoint_for(region: str, environment: str) -> str:
-    """The public endpoint of a region, refusing pairs the API document does not list."""
+def endpoint_for(region: str, environment: str, sources: Mapping[str, str] | None = None) -> str:
+    """The public endpoint of a region, refusing pairs the API document does not list
+    (naming where each value came from, when ``sources`` says)."""
+    sources = sources or {}
     regions = REGIONS_BY_ENVIRONMENT.get(environment)
     if regions is None:
         known = ", ".join(sorted(REGIONS_BY_ENVIRONMENT))
-        raise ConfigurationError(f"scpvs:environment {environment!r} is unknown; use one of {known}")
+        raise ConfigurationError(
+            f"{named_setting('environment', sources.get('environment'))} {environment!r} is unknown; use one of {known}"
+        )
     if region not in regions:
         raise ConfigurationError(
-            f"scpvs:region {region!r} does not exist in environment {environment!r}; "
-            f"regions there: {', '.join(regions)}"
+            f"{named_setting('region', sources.get('region'))} {region!r} does not exist in environment "
+            f"{environment!r}; regions there: {', '.join(regions)}"
         )
     return f"https://virtualserver.{region}.{environment}.samsungsdscloud.com"
 
 
+def named_setting(setting: str, source: str | None) -> str:
+    """A setting as an error names it, with where its value came from: ``scpvs:region (from SCP_REGION)``."""
+    if source and source.startswith(PROFILES_KEY):
+        return source  # the profile's own key: scpvs:profiles.dr.region
+    file_and_key = SCPCONF_KEYS.get(setting)
+    origins = {
+        "pulumi config": "the stack config",
+        "environment": ENVIRONMENT_VARIABLES.get(setting),
+        "SCP_TF_* environment": TERRAFORM_VARIABLES.get(setting, "SCP_TF_AUTH_URL"),
+        "~/.scpconf": f"~/.scpconf/{file_and_key[0]} {file_and_key[1]}" if file_and_key else "~/.scpconf",
+    }
+    # An explicit argument (a profile's resolution, a client built in code) names itself.
+    origin = None if source in (None, "argument") else origins.get(source, source)
+    return f"scpvs:{PULUMI_KEYS[setting]}" + (f" (from {origin})" if origin else "")
+
+
 ENDPOINT_SCHEMES = ("http", "https")
-# How an endpoint's source is named in an error (a profile's source names its key itself).
-ENDPOINT_ORIGINS = {
-    "argument": "the endpoint argument",
-    "pulumi config": "the stack config",
-    "environment": ENVIRONMENT_VARIABLES["endpoint"],
-    "SCP_TF_* environment": TERRAFORM_VARIABLES["endpoint"],
-    "~/.scpconf": "~/.scpconf/config.json endpoint-override",
-}
 
 
 def endpoint_problem(endpoint: str) -> str | None:
@@ -186,11 +198,9 @@ def check_endpoint(endpoint: str, source: str) -> None:
     problem = endpoint_problem(endpoint)
     if problem is None:
         return
-    setting = (
-        source if source.startswith(PROFILES_KEY) else f"scpvs:endpoint (from {ENDPOINT_ORIGINS.get(source, source)})"
-    )
     raise ConfigurationError(
-        f"{setting} {endpoint!r} is not an endpoint URL: {problem}; use http(s)://host[:port][/path] or {EMBEDDED}"
+        f"{named_setting('endpoint', source)} {endpoint!r} is not an endpoint URL: {problem}; "
+        f"use http(s)://host[:port][/path] or {EMBEDDED}"
     )
 
 
@@ -227,7 +237,7 @@ def _rate(value: str | None, source: str | None) -> float | None:
         rate = math.nan
     if not (rate > 0 and math.isfinite(rate)):
         raise ConfigurationError(
-            f"scpvs:maxRequestsPerSecond (from {source}) must be a positive number of requests per second, "
+            f"{named_setting('max_requests_per_second', source)} must be a positive number of requests per second, "
             f"not {value!r}"
         )
     return rate
@@ -426,7 +436,7 @@ def resolve_config(
                 f"Virtual Server endpoint in the API document ({', '.join(sorted(REGIONS_BY_ENVIRONMENT))}); "
                 "set scpvs:environment or scpvs:endpoint"
             )
-        endpoint = endpoint_for(region, environment)
+        endpoint = endpoint_for(region, environment, sources)
     if "endpoint" in values:
         check_endpoint(endpoint, sources["endpoint"])
     endpoint = endpoint.rstrip("/")
@@ -440,7 +450,13 @@ def resolve_config(
         if not value
     ]
     if missing:
-        raise ConfigurationError(f"missing credentials for {endpoint}: set {' and '.join(missing)}")
+        target = named_setting(
+            "endpoint" if "endpoint" in values else "region",
+            sources.get("endpoint" if "endpoint" in values else "region"),
+        )
+        raise ConfigurationError(
+            f"missing credentials for {endpoint} (the target of {target}): set {' and '.join(missing)}"
+        )
     assert access_key is not None and secret_key is not None
     return ScpConfig(
         max_requests_per_second=_rate(values.get("max_requests_per_second"), sources.get("max_requests_per_second")),

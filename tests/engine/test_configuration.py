@@ -34,16 +34,24 @@ CASES = [
     (
         {"scpvs:maxRequestsPerSecond": "abc"},
         (),
-        "scpvs:maxRequestsPerSecond (from pulumi config) must be a positive number",
+        "scpvs:maxRequestsPerSecond (from the stack config) must be a positive number",
     ),
     ({"scpvs:maxRequestsPerSecond": "0"}, (), "not '0'"),
     (
         {"scpvs:region": "kr-nowhere"},
         ("scpvs:endpoint",),
-        "scpvs:region 'kr-nowhere' does not exist in environment 's'",
+        "scpvs:region (from the stack config) 'kr-nowhere' does not exist in environment 's'",
     ),
-    ({"scpvs:environment": "x", "scpvs:region": "kr-west1"}, ("scpvs:endpoint",), "scpvs:environment 'x' is unknown"),
-    ({"scpvs:region": "kr-west1"}, ("scpvs:endpoint", "scpvs:accessKey", "scpvs:secretKey"), "missing credentials for"),
+    (
+        {"scpvs:environment": "x", "scpvs:region": "kr-west1"},
+        ("scpvs:endpoint",),
+        "scpvs:environment (from the stack config) 'x' is unknown",
+    ),
+    (
+        {"scpvs:region": "kr-west1"},
+        ("scpvs:endpoint", "scpvs:accessKey", "scpvs:secretKey"),
+        "(the target of scpvs:region (from the stack config)): set scpvs:accessKey",
+    ),
     (
         {"scpvs:profiles.dr.regoin": "kr-east1"},
         (),

@@ -165,7 +165,9 @@ def test_max_requests_per_second_is_read_checked_and_inherited_by_profiles() -> 
     assert config.max_requests_per_second == 20.0
     assert resolve_config(environ={"SCP_MAX_REQUESTS_PER_SECOND": "2.5"}, home=NO_HOME).max_requests_per_second == 2.5
     for bad in ("0", "-3", "fast", "inf"):
-        with pytest.raises(ConfigurationError, match=r"scpvs:maxRequestsPerSecond \(from pulumi config\) must be a "):
+        with pytest.raises(
+            ConfigurationError, match=r"scpvs:maxRequestsPerSecond \(from the stack config\) must be a "
+        ):
             resolve_config(pulumi_config={"scpvs:maxRequestsPerSecond": bad}, environ={}, home=NO_HOME)
     default = resolve_config(
         pulumi_config={"scpvs:maxRequestsPerSecond": "20", "scpvs:endpoint": "http://127.0.0.1:1"},
@@ -242,3 +244,47 @@ def test_a_well_formed_endpoint_is_kept(endpoint: str) -> None:
     assert resolve_config(
         pulumi_config={"scpvs:endpoint": endpoint}, environ=keys, home=NO_HOME
     ).endpoint == endpoint.rstrip("/")
+
+
+@pytest.mark.parametrize(
+    ("pulumi_config", "environ", "scpconf", "named"),
+    [
+        ({"scpvs:region": "kr-nowhere"}, {}, {}, "scpvs:region (from the stack config) 'kr-nowhere'"),
+        ({}, {"SCP_REGION": "kr-nowhere"}, {}, "scpvs:region (from SCP_REGION) 'kr-nowhere'"),
+        ({}, {"SCP_TF_DEFAULT_REGION": "kr-nowhere"}, {}, "scpvs:region (from SCP_TF_DEFAULT_REGION) 'kr-nowhere'"),
+        ({}, {}, {"default-region": "kr-nowhere"}, "scpvs:region (from ~/.scpconf/config.json default-region)"),
+        (
+            {"scpvs:region": "kr-west1", "scpvs:environment": "x"},
+            {},
+            {},
+            "scpvs:environment (from the stack config) 'x'",
+        ),
+        ({}, {"SCP_REGION": "kr-west1", "SCP_ENVIRONMENT": "x"}, {}, "scpvs:environment (from SCP_ENVIRONMENT) 'x'"),
+        (
+            {},
+            {"SCP_REGION": "kr-west1", "SCP_MAX_REQUESTS_PER_SECOND": "abc"},
+            {},
+            "scpvs:maxRequestsPerSecond (from SCP_MAX_REQUESTS_PER_SECOND) must be",
+        ),
+        ({}, {"SCP_REGION": "kr-west1"}, {}, "the target of scpvs:region (from SCP_REGION)): set scpvs:accessKey"),
+    ],
+    ids=[
+        "region-stack",
+        "region-env",
+        "region-tf-env",
+        "region-scpconf",
+        "environment-stack",
+        "environment-env",
+        "rate-env",
+        "credentials",
+    ],
+)
+def test_every_refused_setting_is_named_with_where_it_came_from(
+    tmp_path: Path, pulumi_config: dict[str, str], environ: dict[str, str], scpconf: dict[str, str], named: str
+) -> None:
+    (tmp_path / ".scpconf").mkdir()
+    (tmp_path / ".scpconf" / "config.json").write_text(json.dumps(scpconf))
+    credentials = {} if "credentials" in named or "target" in named else {"SCP_ACCESS_KEY": "a", "SCP_SECRET_KEY": "b"}
+    with pytest.raises(ConfigurationError) as refused:
+        resolve_config(pulumi_config=pulumi_config, environ={**credentials, **environ}, home=tmp_path)
+    assert named in str(refused.value)
