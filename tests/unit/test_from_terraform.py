@@ -13,6 +13,8 @@ import pytest
 
 from pulumi_scpvs import terraform
 
+from ..conftest import TypeCheck
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 STATE = FIXTURES / "terraform-state.json"
@@ -106,18 +108,8 @@ def test_secrets_stay_out_and_what_cannot_be_said_is_written_down(program: str) 
 
 
 @pytest.mark.parametrize("state", STATES, ids=lambda path: path.stem)
-def test_the_program_type_checks_with_mypy_strict(tmp_path: Path, state: Path) -> None:
-    source = tmp_path / "__main__.py"
-    source.write_text(terraform.render(terraform.convert(json.loads(state.read_text())), state.name))
-    config = tmp_path / "mypy.ini"
-    config.write_text("[mypy]\nstrict = True\n\n[mypy-pulumi_scpvs.*]\nfollow_imports = silent\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--no-incremental", "--config-file", str(config), str(source)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-    )
+def test_the_program_type_checks_with_mypy_strict(type_check: TypeCheck, state: Path) -> None:
+    result = type_check(terraform.render(terraform.convert(json.loads(state.read_text())), state.name))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -234,15 +226,19 @@ def test_cli_writes_the_program_to_a_file_and_lists_skipped_resources_on_stderr(
         "web_0_user_data | pulumi config set --secret web_0_user_data  "
         "# module.storage.samsungcloudplatformv2_virtualserver_server.web[0]: user_data",
     ]
-    secret = run_cli(str(STATE), "--print-secret", "web_0_user_data")
-    assert (secret.returncode, secret.stdout) == (0, "I2Nsb3VkLWNvbmZpZwpwYWNrYWdlczogW25naW54XQo=")
-    unknown = run_cli(str(STATE), "--print-secret", "web_user_data")
-    assert unknown.returncode == 2
-    assert "no secret config key 'web_user_data' (it has: web_0_user_data)" in unknown.stderr
     from_stdin = run_cli("-", stdin=STATE.read_text())
     assert from_stdin.returncode == 0
     # The first line names the source; a secret's command names the file the user must give.
     assert from_stdin.stdout.split("\n", 1)[1].replace("STATE.json", str(STATE)) == output.read_text().split("\n", 1)[1]
+
+
+def test_print_secret_writes_the_value_alone_and_refuses_an_unknown_key(capsys: pytest.CaptureFixture[str]) -> None:
+    assert terraform.main([str(STATE), "--print-secret", "web_0_user_data"]) == 0
+    assert capsys.readouterr() == ("I2Nsb3VkLWNvbmZpZwpwYWNrYWdlczogW25naW54XQo=", "")
+    with pytest.raises(SystemExit) as exited:
+        terraform.main([str(STATE), "--print-secret", "web_user_data"])
+    assert exited.value.code == 2
+    assert "no secret config key 'web_user_data' (it has: web_0_user_data)" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -259,15 +255,20 @@ def test_cli_writes_the_program_to_a_file_and_lists_skipped_resources_on_stderr(
     ],
     ids=["missing-file", "not-json", "not-a-state", "a-plan", "bad-resource"],
 )
-def test_cli_refuses_what_is_not_a_state_with_a_usage_error(tmp_path: Path, content: str | None, message: str) -> None:
+def test_cli_refuses_what_is_not_a_state_with_a_usage_error(
+    tmp_path: Path, content: str | None, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command's own entry point, in this process (the test above runs it as a process)."""
     path = tmp_path / "state.json"
     if content is not None:
         path.write_text(content)
-    result = run_cli(str(path))
-    assert result.returncode == 2
-    assert result.stdout == ""
-    assert "usage: scpvs-from-terraform" in result.stderr
-    assert f"scpvs-from-terraform: error: {message.format(path=path)}" in result.stderr
+    with pytest.raises(SystemExit) as exited:
+        terraform.main([str(path)])
+    assert exited.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "usage: scpvs-from-terraform" in err
+    assert f"scpvs-from-terraform: error: {message.format(path=path)}" in err
 
 
 def test_an_empty_state_gives_a_program_with_no_resources() -> None:

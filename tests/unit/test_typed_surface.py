@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from ..conftest import TypeCheck
 
 CORRECT = """
     import pulumi
@@ -72,29 +69,14 @@ WRONG = """
 """
 
 
-def mypy(tmp_path: Path, program: str) -> subprocess.CompletedProcess[str]:
-    """mypy --strict on a user's program, the package seen as installed (its own code is not checked here)."""
-    source = tmp_path / "__main__.py"
-    source.write_text(textwrap.dedent(program))
-    config = tmp_path / "mypy.ini"
-    config.write_text("[mypy]\nstrict = True\n\n[mypy-pulumi_scpvs.*]\nfollow_imports = silent\n")
-    return subprocess.run(
-        [sys.executable, "-m", "mypy", "--no-incremental", "--config-file", str(config), str(source)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-    )
-
-
 @pytest.mark.parametrize("program", [CORRECT], ids=["correct"])
-def test_a_correct_program_type_checks(tmp_path: Path, program: str) -> None:
-    result = mypy(tmp_path, program)
+def test_a_correct_program_type_checks(type_check: TypeCheck, program: str) -> None:
+    result = type_check(textwrap.dedent(program))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mistakes_in_nested_inputs_enums_and_outputs_are_each_named(tmp_path: Path) -> None:
-    result = mypy(tmp_path, WRONG)
+def test_mistakes_in_nested_inputs_enums_and_outputs_are_each_named(type_check: TypeCheck) -> None:
+    result = type_check(textwrap.dedent(WRONG))
     assert result.returncode == 1, result.stdout + result.stderr
     errors = [line for line in result.stdout.splitlines() if ": error:" in line]
     assert any('"subnet_idd"' in line and "ServerNetworkArgs" in line for line in errors), errors
