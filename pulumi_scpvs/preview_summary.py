@@ -24,21 +24,11 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from .provider._keys import AUTONAMED_KEY, HIDDEN_FROM_REVIEW, LEGACY_KIND_KEY
+
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-HIDDEN_INPUTS = {
-    "__provider",
-    "__inputs",
-    "__resource_name",
-    "__autonamed",
-    "__kind",  # in states written by 0.1.0
-    "timeouts",
-    "adopt_id",
-    "keep_failed",
-    "allow_duplicate_name",
-}
 # Every scpvs resource class is its own type: pulumi-python:dynamic/scpvs:Server.
 SCPVS_TYPE_PREFIX = "pulumi-python:dynamic/scpvs:"
-LEGACY_KIND_KEY = "__kind"  # 0.1.0 (one shared type for every resource) recorded the kind as an input
 ORDER = ("replace", "create-replacement", "delete", "update", "create", "read", "refresh")
 # Printed after any error that stops the program; it adds nothing to the error itself.
 FOLLOW_ON_ERROR = "Resource monitor has terminated, shutting down"
@@ -76,7 +66,7 @@ def _shown(value: Any) -> str:
 
 
 def _autonamed(step: dict[str, Any]) -> bool:
-    return bool(((step.get("newState") or {}).get("inputs") or {}).get("__autonamed"))
+    return bool(((step.get("newState") or {}).get("inputs") or {}).get(AUTONAMED_KEY))
 
 
 def changed_inputs(step: dict[str, Any]) -> list[str]:
@@ -88,7 +78,7 @@ def changed_inputs(step: dict[str, Any]) -> list[str]:
     forcing = set(step.get("replaceReasons") or [])
     changed = []
     for key in sorted(old.keys() | new.keys()):
-        if key in HIDDEN_INPUTS or (old.get(key) == new.get(key) and key not in forcing):
+        if key in HIDDEN_FROM_REVIEW or (old.get(key) == new.get(key) and key not in forcing):
             continue
         before, after = old.get(key), new.get(key)
         if MASKED in (before, after):

@@ -287,7 +287,6 @@ def collect_operations(document: dict[str, Any]) -> list[dict[str, Any]]:
     operations = []
     for key, endpoint in by_key.items():
         success = sorted(int(code) for code in endpoint["responses"] if code.startswith("2"))
-        errors = sorted(int(code) for code in endpoint["responses"] if not code.startswith("2"))
         query = [p for p in endpoint["params"] if p["in"] == "query"]
         query_names = {p["name"] for p in query}
         response_model = endpoint["responses"][str(success[0])].get("schema")
@@ -304,7 +303,6 @@ def collect_operations(document: dict[str, Any]) -> list[dict[str, Any]]:
                 "path": endpoint["path"],
                 "versions": tuple(sorted(versions[key])),
                 "success_status": success[0],
-                "error_statuses": tuple(errors),
                 "body_model": endpoint.get("body_schema"),
                 "response_model": response_model,
                 "path_params": tuple(p["name"] for p in endpoint["params"] if p["in"] == "path"),
@@ -377,7 +375,6 @@ def generate_operations(operations: list[dict[str, Any]], document: dict[str, An
             f"        path={op['path']!r},",
             f"        versions={op['versions']!r},",
             f"        success_status={op['success_status']},",
-            f"        error_statuses={op['error_statuses']!r},",
             f"        body_model={model_ref('m', op['body_model'])},",
             f"        response_model={model_ref('m', op['response_model'])},",
             f"        query_model={model_ref('q', query_model_name(op['name']) if op['query'] else None)},",
@@ -410,13 +407,11 @@ def generate_areas(operations: list[dict[str, Any]], document: dict[str, Any]) -
         "from __future__ import annotations",
         "",
         "from collections.abc import Iterator, Mapping",
-        "from typing import TYPE_CHECKING, Any, Literal",
+        "from typing import Any, Literal",
         "",
+        "from .._operation import Caller",
         "from . import models as m",
         "from .operations import OPERATIONS",
-        "",
-        "if TYPE_CHECKING:",
-        "    from .._client import ScpClient",
         "",
     ]
     for area in sorted(by_area):
@@ -425,7 +420,7 @@ def generate_areas(operations: list[dict[str, Any]], document: dict[str, Any]) -
             f"class {area_class(area)}:",
             f'    """Operations on ``{area}``."""',
             "",
-            "    def __init__(self, client: ScpClient) -> None:",
+            "    def __init__(self, client: Caller) -> None:",
             "        self._client = client",
         ]
         for op in by_area[area]:
@@ -488,12 +483,12 @@ def generate_areas(operations: list[dict[str, Any]], document: dict[str, Any]) -
         lines.append("")
     lines += ["", "class AreaAccessors:", '    """The typed ``client.<area>`` attributes of :class:`ScpClient`."""', ""]
     lines += [f"    {area}: {area_class(area)}" for area in sorted(by_area)]
-    lines += ["", "    def _init_areas(self, client: ScpClient) -> None:"]
+    lines += ["", "    def _init_areas(self, client: Caller) -> None:"]
     lines += [f"        self.{area} = {area_class(area)}(client)" for area in sorted(by_area)]
     lines.append("")
     text = "\n".join(lines)
     if "Literal[" not in text:
-        text = text.replace("from typing import TYPE_CHECKING, Any, Literal", "from typing import TYPE_CHECKING, Any")
+        text = text.replace("from typing import Any, Literal", "from typing import Any")
     return text
 
 

@@ -41,7 +41,8 @@ from pydantic.fields import FieldInfo  # noqa: E402
 import pulumi_scpvs.resources  # noqa: E402
 from pulumi_scpvs.provider import ScpProvider  # noqa: E402
 from pulumi_scpvs.provider._inputs import ID_RULE, check_object_id  # noqa: E402
-from pulumi_scpvs.provider._spec import MANAGEMENT_INPUTS, RESERVED_OUTPUTS  # noqa: E402
+from pulumi_scpvs.provider._keys import MANAGEMENT_INPUTS  # noqa: E402
+from pulumi_scpvs.provider._spec import RESERVED_OUTPUTS  # noqa: E402
 
 INPUTS_OUT = ROOT / "pulumi_scpvs" / "inputs.py"
 OUTPUTS_OUT = ROOT / "pulumi_scpvs" / "outputs.py"

@@ -66,7 +66,9 @@ from ._keys import (
     AUTONAMED_KEY,
     INPUTS_DELTA_KEY,
     LEGACY_KIND_KEY,
+    MANAGEMENT_INPUTS,
     PROFILE_KEY,
+    PROGRAM_KEYS,
     PROVIDER_KEY,
     RESOURCE_NAME_KEY,
     STACK_IDENTITY_KEY,
@@ -74,29 +76,18 @@ from ._keys import (
     TIMEOUTS_KEY,
 )
 from ._naming import fill_in_name
-from ._operation import Operation
 from ._ownership import MARK_KEYS, Candidate
 from ._reporting import quiet_tracebacks, reported, show_progress
 from ._safety import REPLACEMENTS, CreateSafetyNet
-from ._spec import (
-    MANAGEMENT_INPUTS,
-    RESERVED_OUTPUTS,
-    AnswerOnly,
-    Crud,
-    Props,
-    ResourceSpec,
-    compact,
-    id_parts,
-    join_id,
-    list_item_model,
-)
+from ._spec import RESERVED_OUTPUTS, AnswerOnly, Crud, Props, ResourceSpec, compact, id_parts, join_id, list_item_model
+from ._step import Step
 from ._targets import check_target, target_of
 from ._values import inputs_delta, is_unknown, normalise, old_inputs
 from ._workers import widen_worker_pool
 
-__all__ = ["Operation", "ScpProvider", "validation_failures", "with_mark"]
+__all__ = ["ScpProvider", "validation_failures", "with_mark"]
 
-log = logging.getLogger("pulumi_scpvs.provider")
+log = logging.getLogger(__name__)
 
 
 def _failure_path(location: tuple[Any, ...]) -> str:
@@ -218,10 +209,10 @@ class ScpProvider(ResourceProvider):
     def _recorded_fields(self) -> tuple[str, ...]:
         return (*self.spec.input_fields, AUTONAMED_KEY)
 
-    def _operation(self, props: Props, phase: str) -> Operation:
+    def _step(self, props: Props, phase: str) -> Step:
         timeouts = self.spec.timeouts.merged(props.get(TIMEOUTS_KEY))
         deadline = time.monotonic() + getattr(timeouts, phase)
-        return Operation(
+        return Step(
             self.client(self.profile_of(props)).until(deadline), deadline, self.spec.type_name, shown_name(props)
         )
 
@@ -234,23 +225,23 @@ class ScpProvider(ResourceProvider):
 
     def show(self, client: ScpClient, object_id: str) -> Any:
         """The object as the API shows it (``Crud.show``; a composite id fills its path parameters)."""
-        operation = self._crud().operation(self._crud().show)
+        operation = self._crud().api_operation(self._crud().show)
         path = dict(zip(operation.path_params, id_parts(object_id, len(operation.path_params)), strict=True))
         assert operation.response_model is not None
         return client.call_model(operation.response_model, operation, path=path)
 
-    def send_create(self, op: Operation, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
+    def send_create(self, step: Step, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
         """Send the create request; return the new object's resource id (``parent/child`` for a
         child) and the outputs only the answer carries. Nothing more: the safety net journals
         the id, then waits with :meth:`wait_ready` (see :mod:`._safety`). ``mark`` is the
         ownership mark for kinds whose objects carry ``metadata``."""
         crud = self._crud()
-        operation = crud.operation(crud.create)
+        operation = crud.api_operation(crud.create)
         parents = [str(inputs[name]) for name in operation.path_params]
         assert operation.response_model is not None
         path = dict(zip(operation.path_params, parents, strict=True))
         body = self.create_request(inputs, mark)
-        created = op.client.call_model(operation.response_model, operation, path=path, body=body)
+        created = step.client.call_model(operation.response_model, operation, path=path, body=body)
         return join_id(*parents, str(crud.created_id(created))), {}
 
     def answer_only_output(self, inputs: Props) -> AnswerOnly | None:
@@ -265,45 +256,45 @@ class ScpProvider(ResourceProvider):
         """The show response as plain JSON data, or ``None`` when the object is gone."""
         return self.show(client, object_id).model_dump(mode="json")  # type: ignore[no-any-return]
 
-    def update_object(self, op: Operation, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
+    def update_object(self, step: Step, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
         """Apply in-place changes (only fields in ``spec.update_in_place``); return extra outputs."""
         crud = self._crud()
-        operation = crud.operation(crud.update)
+        operation = crud.api_operation(crud.update)
         assert operation.body_model is not None
         body = {name: news.get(name) for name in operation.body_model.model_fields}
         path = dict(zip(operation.path_params, id_parts(object_id, len(operation.path_params)), strict=True))
-        op.client.call(operation, path=path, body=compact(body))
+        step.client.call(operation, path=path, body=compact(body))
         return {}
 
-    def delete_object(self, op: Operation, object_id: str, outputs: Props) -> None:
+    def delete_object(self, step: Step, object_id: str, outputs: Props) -> None:
         """Start deleting and wait until the object is gone (404 is success)."""
         crud = self._crud()
-        operation = crud.operation(crud.delete)
+        operation = crud.api_operation(crud.delete)
         path = dict(zip(operation.path_params, id_parts(object_id, len(operation.path_params)), strict=True))
-        op.client.call(operation, path=path)
+        step.client.call(operation, path=path)
         if crud.wait_gone:
-            op.wait_gone(
-                lambda: self.show(op.client, object_id),
+            step.wait_gone(
+                lambda: self.show(step.client, object_id),
                 object_id,
                 self._state_of,
                 crud.gone_failed,
-                watch=self.watch(op.client),
+                watch=self.watch(step.client),
             )
 
-    def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
+    def wait_ready(self, step: Step, object_id: str, inputs: Props) -> Props:
         """Wait until a just-created (or adopted) object is usable; return extra outputs.
 
         The safety net calls it after :meth:`send_create` (and for an adopted object).
         """
         crud = self.spec.crud
         if crud is not None and crud.ready:
-            op.wait(
-                lambda: self.show(op.client, object_id),
+            step.wait(
+                lambda: self.show(step.client, object_id),
                 self._state_of,
                 object_id,
                 crud.ready,
                 crud.failed,
-                watch=self.watch(op.client),
+                watch=self.watch(step.client),
             )
         return {}
 
@@ -322,7 +313,7 @@ class ScpProvider(ResourceProvider):
         and an uncertain create then fails rather than risk a duplicate.
         """
         crud = self._crud()
-        operation = crud.operation(crud.find)
+        operation = crud.api_operation(crud.find)
         parents = [str(inputs[name]) for name in operation.path_params]
         query = {name: inputs.get(name) for name in crud.find_query}
         items = client.paginate(
@@ -381,8 +372,7 @@ class ScpProvider(ResourceProvider):
 
     @reported("checking")
     def check(self, olds: Props, news: Props) -> CheckResult:
-        hidden = (PROVIDER_KEY, RESOURCE_NAME_KEY, AUTONAMED_KEY, STACK_IDENTITY_KEY, LEGACY_KIND_KEY)
-        inputs = {k: v for k, v in news.items() if k not in hidden}
+        inputs = {k: v for k, v in news.items() if k not in PROGRAM_KEYS}
         autonamed = fill_in_name(self.spec, self.replacement_fields(), olds, news, inputs)
         unknown = {name for name, value in inputs.items() if is_unknown(value)}
         known = {name: value for name, value in inputs.items() if name not in unknown}
@@ -517,21 +507,20 @@ class ScpProvider(ResourceProvider):
             # A deliberate move (SCPVS_MOVE_FROM) is an update: it records the new target.
             changes=bool(changed) or moving,
             replaces=replaces,
-            stables=[name for name in self.spec.input_fields if name not in changed],
             delete_before_replace=self.spec.delete_before_replace and bool(replaces),
         )
 
     @reported("creating")
     def create(self, props: Props) -> CreateResult:
         inputs = {k: v for k, v in props.items() if k != PROVIDER_KEY}
-        op = self._operation(inputs, "create")
+        step = self._step(inputs, "create")
         if inputs.get(ADOPT_KEY):
-            object_id, extra = CreateSafetyNet(self).adopt(op, str(inputs[ADOPT_KEY]), inputs)
+            object_id, extra = CreateSafetyNet(self).adopt(step, str(inputs[ADOPT_KEY]), inputs)
         else:
-            object_id, extra = CreateSafetyNet(self).create(op, inputs)
-        live = self._as_reached(op, object_id)
+            object_id, extra = CreateSafetyNet(self).create(step, inputs)
+        live = self._as_reached(step, object_id)
         if live is None:
-            live = self.read_object(op.client, object_id, extra)
+            live = self.read_object(step.client, object_id, extra)
         if live is None:
             raise ScpError(f"{self.spec.type_name} {object_id} vanished right after it was created")
         return CreateResult(object_id, self._outputs(inputs, live, extra))
@@ -559,11 +548,11 @@ class ScpProvider(ResourceProvider):
         self._check_target(id_, olds, "update", self.profile_of(inputs))
         recorded = self.old_inputs(olds)
         changed = [n for n in self.spec.input_fields if normalise(recorded.get(n)) != normalise(inputs.get(n))]
-        op = self._operation(inputs, "update")
+        step = self._step(inputs, "update")
         extra = {k: v for k, v in olds.items() if k in self.spec.kept_outputs}
         if [name for name in changed if name not in MANAGEMENT_INPUTS]:
-            extra.update(self.update_object(op, id_, recorded, inputs, changed))
-        live = self.read_object(op.client, id_, olds)
+            extra.update(self.update_object(step, id_, recorded, inputs, changed))
+        live = self.read_object(step.client, id_, olds)
         if live is None:
             raise ScpError(f"{self.spec.type_name} {id_} disappeared during the update")
         return UpdateResult(self._outputs(inputs, live, extra))
@@ -571,17 +560,17 @@ class ScpProvider(ResourceProvider):
     @reported("deleting")
     def delete(self, id_: str, props: Props) -> None:
         self._check_target(id_, props, "delete", self.profile_of(props))
-        op = self._operation(props, "delete")
+        step = self._step(props, "delete")
         try:
-            self.delete_object(op, id_, props)
+            self.delete_object(step, id_, props)
         except NotFoundError:
             log.info("%s %s was already gone", self.spec.type_name, id_)
 
-    def _as_reached(self, op: Operation, object_id: str) -> Props | None:
+    def _as_reached(self, step: Step, object_id: str) -> Props | None:
         """The object as the create's wait saw it ready, where that is what a read would
         answer: the kind waits and reads the common way (a show, or a listing of the same
         model). It spares a request per create."""
-        reached = op.reached.get(object_id)
+        reached = step.reached.get(object_id)
         common = type(self).wait_ready is ScpProvider.wait_ready and type(self).read_object is ScpProvider.read_object
         if not common or not isinstance(reached, BaseModel):
             return None
@@ -633,7 +622,7 @@ def kind_watch(crud: Crud | None, client: ScpClient) -> ListWatch | None:
     model ``Crud.show`` answers (servers, volumes, snapshots, images, auto-scaling groups)."""
     if crud is None or crud.find is None or crud.show is None:
         return None
-    listing, showing = crud.operation(crud.find), crud.operation(crud.show)
+    listing, showing = crud.api_operation(crud.find), crud.api_operation(crud.show)
     if listing.path_params or len(showing.path_params) != 1 or listing.pagination is None:
         return None
     item_model = list_item_model(listing)

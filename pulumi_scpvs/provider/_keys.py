@@ -24,3 +24,11 @@ ALLOW_DUPLICATE_NAME_KEY = "allow_duplicate_name"
 PROFILE_KEY = "profile"
 # 0.1.0 gave every resource one shared Pulumi type and recorded its kind as this input.
 LEGACY_KIND_KEY = "__kind"
+
+# Inputs that say how to manage the object, not what it is: changing one touches no object.
+MANAGEMENT_INPUTS = frozenset({TIMEOUTS_KEY, ADOPT_KEY, KEEP_FAILED_KEY, PROFILE_KEY, ALLOW_DUPLICATE_NAME_KEY})
+# What the program's side hands the provider beside the inputs (never validated as one).
+PROGRAM_KEYS = frozenset({PROVIDER_KEY, RESOURCE_NAME_KEY, AUTONAMED_KEY, STACK_IDENTITY_KEY, LEGACY_KIND_KEY})
+# What a reviewer of a plan is not shown as a change: the engine's own values and the
+# management inputs; a profile stays visible, since changing it may move the object.
+HIDDEN_FROM_REVIEW = (PROGRAM_KEYS | {TARGET_KEY, INPUTS_KEY, INPUTS_DELTA_KEY} | MANAGEMENT_INPUTS) - {PROFILE_KEY}

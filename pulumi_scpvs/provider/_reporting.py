@@ -24,23 +24,34 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from ..scp._errors import ScpError
 from ._workers import in_dynamic_provider_host
 
-if TYPE_CHECKING:
-    from ._engine import ScpProvider
-
 DEBUG_ENV = "SCPVS_DEBUG"
 # The loggers whose records a user should see: not the embedded simulator's.
-PROGRESS_LOGGERS = ("pulumi_scpvs.provider", "pulumi_scpvs.resources", "pulumi_scpvs.scp", "pulumi_scpvs.waiting")
+PROGRESS_LOGGERS = ("pulumi_scpvs.provider", "pulumi_scpvs.resources", "pulumi_scpvs.scp")
 _STDERR = logging.StreamHandler(sys.stderr)
 _STDERR.setFormatter(logging.Formatter("%(message)s"))
 
 P = ParamSpec("P")
 R = TypeVar("R")
-S = TypeVar("S", bound="ScpProvider")
+
+
+class _Kind(Protocol):
+    @property
+    def type_name(self) -> str: ...
+
+
+class Reporting(Protocol):
+    """What :func:`reported` needs of a provider: the kind it names in messages."""
+
+    @property
+    def spec(self) -> _Kind: ...
+
+
+S = TypeVar("S", bound=Reporting)
 
 
 class UnexpectedError(ScpError):

@@ -19,8 +19,8 @@ import logging
 import secrets
 import threading
 import time
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from ..scp import ScpClient
 from ..scp._errors import (
@@ -38,12 +38,12 @@ from ._keys import (
     ALLOW_DUPLICATE_NAME_KEY,
     AUTONAMED_KEY,
     KEEP_FAILED_KEY,
+    MANAGEMENT_INPUTS,
     RESOURCE_NAME_KEY,
     STACK_AUTONAMED,
     STACK_IDENTITY_KEY,
     TIMEOUTS_KEY,
 )
-from ._operation import Operation
 from ._ownership import (
     ATTEMPT_MARK,
     OWNER_MARK,
@@ -57,13 +57,31 @@ from ._ownership import (
     request_digest,
     sort_candidates,
 )
-from ._spec import MANAGEMENT_INPUTS, Props
+from ._spec import AnswerOnly, Props, ResourceSpec
+from ._step import Step
 from ._values import normalise
 
-if TYPE_CHECKING:
-    from ._engine import ScpProvider
-
 log = logging.getLogger(__name__)
+
+
+class SafetyNetHost(Protocol):
+    """What the safety net needs of a provider (:class:`~._engine.ScpProvider` is one):
+    its declaration, how to send, settle, find, read, update and delete its objects."""
+
+    @property
+    def spec(self) -> ResourceSpec: ...
+
+    def client(self, profile: str | None = None) -> ScpClient: ...
+    def profile_of(self, props: Props) -> str | None: ...
+    def replacement_fields(self) -> list[str]: ...
+    def answer_only_output(self, inputs: Props) -> AnswerOnly | None: ...
+    def send_create(self, step: Step, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]: ...
+    def wait_ready(self, step: Step, object_id: str, inputs: Props) -> Props: ...
+    def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]: ...
+    def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None: ...
+    def update_object(self, step: Step, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props: ...
+    def delete_object(self, step: Step, object_id: str, outputs: Props) -> None: ...
+
 
 # Errors after which a create may or may not have happened.
 UNCERTAIN_ERRORS = (ScpConnectionError, ServerError)
@@ -97,20 +115,10 @@ class Replacements:
 REPLACEMENTS = Replacements()
 
 
-@dataclass
-class AdoptionCount:
-    """How many objects this process adopted (read by the tests of adoption)."""
-
-    adoptions: int = 0
-
-
-STATS = AdoptionCount()
-
-
 class CreateSafetyNet:
     """Creates and adopts for one provider, through its hooks: send, journal, then settle."""
 
-    def __init__(self, provider: ScpProvider) -> None:
+    def __init__(self, provider: SafetyNetHost) -> None:
         self.provider = provider
         self.spec = provider.spec
 
@@ -137,7 +145,7 @@ class CreateSafetyNet:
         replaced = REPLACEMENTS.of(inputs.get(RESOURCE_NAME_KEY))
         return [c for c in found if c.id != replaced]
 
-    def create(self, op: Operation, inputs: Props) -> tuple[str, Props]:
+    def create(self, step: Step, inputs: Props) -> tuple[str, Props]:
         """Create exactly one object: take over what an interrupted run provably made, stop
         on what may be this resource's but cannot be proven, and when an answer is lost,
         look for what the attempt made before trying again."""
@@ -145,16 +153,16 @@ class CreateSafetyNet:
         entry = JOURNAL.entry(claim.owner) if claim.owner else None
         if entry is not None and entry.name != inputs.get("name"):
             entry = None  # renamed since: the object, if any, is not under this name
-        earlier = self._journaled(op, entry)
+        earlier = self._journaled(step, entry)
         found: list[Candidate] | None = None
         if earlier is None:
-            found = self._look(op.client, inputs)
+            found = self._look(step.client, inputs)
             earlier = self._made_by_an_earlier_run(inputs, claim, found, entry)
         if earlier is not None:
-            settled = self._take_over(op, earlier, inputs)
+            settled = self._take_over(step, earlier, inputs)
             if settled is not None:
                 return earlier, settled
-            found = self._look(op.client, inputs)
+            found = self._look(step.client, inputs)
         seen = frozenset(c.id for c in found or ())
         attempts: tuple[str, ...] = ()
         for attempt in range(1, CREATE_ATTEMPTS + 1):
@@ -165,23 +173,23 @@ class CreateSafetyNet:
             mark = {OWNER_MARK: claim.owner, ATTEMPT_MARK: nonce} if claim.owner else None
             made: str | None
             try:
-                object_id, extra = self.provider.send_create(op, inputs, mark)
+                object_id, extra = self.provider.send_create(step, inputs, mark)
             except ConflictError as conflict:
-                made = self._owner_of_the_conflict(op, inputs, self._claim(inputs, attempts), conflict)
+                made = self._owner_of_the_conflict(step, inputs, self._claim(inputs, attempts), conflict)
             except UNCERTAIN_ERRORS as error:
-                made = self._made_by_this_attempt(op, inputs, self._claim(inputs, attempts), seen, error)
+                made = self._made_by_this_attempt(step, inputs, self._claim(inputs, attempts), seen, error)
                 if made is None:
-                    if attempt == CREATE_ATTEMPTS or time.monotonic() >= op.deadline:
+                    if attempt == CREATE_ATTEMPTS or time.monotonic() >= step.deadline:
                         raise
                     log.warning("%s create failed (%s) and made nothing: trying again", self.spec.type_name, error)
                     continue
             else:
                 if claim.owner is not None:
                     JOURNAL.made(claim.owner, object_id)
-                return object_id, {**extra, **self._settle_or_clean_up(op, object_id, inputs)}
+                return object_id, {**extra, **self._settle_or_clean_up(step, object_id, inputs)}
             if claim.owner is not None:
                 JOURNAL.made(claim.owner, made)
-            settled = self._take_over(op, made, inputs)
+            settled = self._take_over(step, made, inputs)
             if settled is not None:
                 return made, settled
         raise ScpError(f"creating {self.spec.type_name}: no object after {CREATE_ATTEMPTS} attempts")
@@ -200,7 +208,6 @@ class CreateSafetyNet:
         return None
 
     def _adopted(self, object_id: str, how: str) -> str:
-        STATS.adoptions += 1
         log.warning("%s %s exists and %s: adopting it", self.spec.type_name, object_id, how)
         return object_id
 
@@ -212,12 +219,12 @@ class CreateSafetyNet:
             lost=self.provider.answer_only_output(inputs),
         )
 
-    def _journaled(self, op: Operation, entry: JournalEntry | None) -> str | None:
+    def _journaled(self, step: Step, entry: JournalEntry | None) -> str | None:
         """The object this machine's journal says this resource made, if it still exists."""
         if entry is None or not entry.object_id:
             return None
         try:
-            live = self.provider.read_object(op.client, entry.object_id, {})
+            live = self.provider.read_object(step.client, entry.object_id, {})
         except NotFoundError:
             live = None
         if live is None:
@@ -260,7 +267,7 @@ class CreateSafetyNet:
         return None
 
     def _made_by_this_attempt(
-        self, op: Operation, inputs: Props, claim: Claim, seen: frozenset[str], error: Exception
+        self, step: Step, inputs: Props, claim: Claim, seen: frozenset[str], error: Exception
     ) -> str | None:
         """After a lost answer: the object this create made, ``None`` when it made nothing.
 
@@ -268,7 +275,7 @@ class CreateSafetyNet:
         resource's may be another's made meanwhile (a pipeline creating the same name):
         reported, never adopted, and nothing more is created.
         """
-        found = self._look(op.client, inputs)
+        found = self._look(step.client, inputs)
         if found is None:
             raise ScpError(
                 f"creating {self.spec.type_name} failed with an unknown outcome ({error}); it may exist "
@@ -285,9 +292,9 @@ class CreateSafetyNet:
             ) from error
         return None
 
-    def _owner_of_the_conflict(self, op: Operation, inputs: Props, claim: Claim, conflict: ConflictError) -> str:
+    def _owner_of_the_conflict(self, step: Step, inputs: Props, claim: Claim, conflict: ConflictError) -> str:
         """A name already taken: ours only if proven (an earlier run whose answer was lost)."""
-        found = self._look(op.client, inputs)
+        found = self._look(step.client, inputs)
         if found is None:
             raise conflict
         adopted = self._adopt_if_proven(sort_candidates(found, claim).proven, claim, conflict.detail)
@@ -298,13 +305,13 @@ class CreateSafetyNet:
             raise conflict
         raise ScpError(f"{conflict.detail}: {self._hint(named, inputs)}") from conflict
 
-    def _take_over(self, op: Operation, object_id: str, inputs: Props) -> Props | None:
+    def _take_over(self, step: Step, object_id: str, inputs: Props) -> Props | None:
         """Settle an object proven this resource's and return its extra outputs, or delete it
         and return ``None`` (to create it again) when it lacks what only the answer to its
         create carried (a generated private key): never an output missing in silence."""
         lost = self.provider.answer_only_output(inputs)
         if lost is None:
-            return self._settle_or_clean_up(op, object_id, inputs)
+            return self._settle_or_clean_up(step, object_id, inputs)
         log.warning(
             "%s %s was made by an interrupted create of this resource, and %s came only in the answer that "
             "create never received: deleting it to create it again",
@@ -312,33 +319,33 @@ class CreateSafetyNet:
             object_id,
             lost.what,
         )
-        self._delete(op, object_id, inputs)
+        self._delete(step, object_id, inputs)
         return None
 
-    def _settle_or_clean_up(self, op: Operation, object_id: str, inputs: Props) -> Props:
+    def _settle_or_clean_up(self, step: Step, object_id: str, inputs: Props) -> Props:
         try:
-            return self.provider.wait_ready(op, object_id, inputs)
+            return self.provider.wait_ready(step, object_id, inputs)
         except WaitError as error:
-            raise self._clean_up(op, error, object_id, inputs) from error
+            raise self._clean_up(step, error, object_id, inputs) from error
 
-    def _delete(self, op: Operation, object_id: str, inputs: Props) -> None:
+    def _delete(self, step: Step, object_id: str, inputs: Props) -> None:
         """Delete an object this create made (within the resource's delete timeout) and forget it."""
         delete_timeout = self.spec.timeouts.merged(inputs.get(TIMEOUTS_KEY)).delete
         deadline = time.monotonic() + delete_timeout
         client = self.provider.client(self.provider.profile_of(inputs))
-        self.provider.delete_object(Operation(client.until(deadline), deadline, op.resource_type), object_id, {})
+        self.provider.delete_object(Step(client.until(deadline), deadline, step.resource_type), object_id, {})
         owner = self._claim(inputs).owner
         if owner is not None:
             JOURNAL.forget(owner)
 
-    def _clean_up(self, op: Operation, error: WaitError, object_id: str, inputs: Props) -> WaitError:
+    def _clean_up(self, step: Step, error: WaitError, object_id: str, inputs: Props) -> WaitError:
         """Delete an object whose creation failed (unless ``keep_failed``); say what happened."""
         what = f"{self.spec.type_name} {object_id}"
         if inputs.get(KEEP_FAILED_KEY):
             outcome = "kept it for inspection (keep_failed); delete it yourself when done"
         else:
             try:
-                self._delete(op, object_id, inputs)
+                self._delete(step, object_id, inputs)
                 outcome = f"deleted {what} so that nothing is left behind"
             except NotFoundError:
                 outcome = f"{what} is already gone"
@@ -350,10 +357,10 @@ class CreateSafetyNet:
         failure = type(error) if isinstance(error, (ResourceFailedError, WaitTimeoutError)) else WaitError
         return failure(f"{error}; {outcome}", object_id=object_id, last_state=error.last_state)
 
-    def adopt(self, op: Operation, object_id: str, inputs: Props) -> tuple[str, Props]:
+    def adopt(self, step: Step, object_id: str, inputs: Props) -> tuple[str, Props]:
         """Bring an existing object under management: check it, wait for it, converge in-place fields."""
         try:
-            live = self.provider.read_object(op.client, object_id, {})
+            live = self.provider.read_object(step.client, object_id, {})
         except NotFoundError:
             live = None
         if live is None:
@@ -372,8 +379,8 @@ class CreateSafetyNet:
                 lost.instead,
                 object_id,
             )
-        extra = self.provider.wait_ready(op, object_id, inputs)
-        live = self.provider.read_object(op.client, object_id, extra) or live
+        extra = self.provider.wait_ready(step, object_id, inputs)
+        live = self.provider.read_object(step.client, object_id, extra) or live
         observed = {name: observe(live) for name, observe in self.spec.observed_inputs.items()}
         differing = [n for n, value in observed.items() if normalise(value) != normalise(inputs.get(n))]
         fixed = [n for n in differing if n not in self.spec.update_in_place]
@@ -392,6 +399,5 @@ class CreateSafetyNet:
                 "and that cannot change in place; make the program match the object"
             )
         if differing:
-            extra.update(self.provider.update_object(op, object_id, {**inputs, **observed}, inputs, differing))
-        STATS.adoptions += 1
+            extra.update(self.provider.update_object(step, object_id, {**inputs, **observed}, inputs, differing))
         return object_id, extra

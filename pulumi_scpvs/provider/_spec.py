@@ -30,7 +30,6 @@ RESERVED_OUTPUTS = frozenset({"id", "urn"})
 # Inputs about how to manage the object, not about the object: they never replace it nor
 # update it through the API. (A changed ``profile`` is recorded by an update that sends
 # nothing, when it points where the object is; anywhere else is refused, see _targets.)
-MANAGEMENT_INPUTS = frozenset({"timeouts", "adopt_id", "keep_failed", "profile", "allow_duplicate_name"})
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ class AutoName:
         return f"{base}-{suffix}"
 
 
-def _operation(name: str | None) -> ApiOperation | None:
+def _api_operation(name: str | None) -> ApiOperation | None:
     if name is None:
         return None
     if name not in OPERATIONS:
@@ -98,7 +97,7 @@ class Crud:
 
     def __post_init__(self) -> None:
         for name in (self.show, self.create, self.update, self.delete, self.find):
-            _operation(name)
+            _api_operation(name)
 
     @classmethod
     def named(cls, kind: str, plural: str | None = None, **shape: Any) -> Crud:
@@ -114,8 +113,8 @@ class Crud:
         found = {role: name for role, name in conventional.items() if name in OPERATIONS}
         return cls(**{**found, **shape})
 
-    def operation(self, name: str | None) -> ApiOperation:
-        found = _operation(name)
+    def api_operation(self, name: str | None) -> ApiOperation:
+        found = _api_operation(name)
         if found is None:
             raise NotImplementedError("this resource declares no such operation")
         return found
@@ -163,9 +162,9 @@ class ResourceSpec:
 
     def __post_init__(self) -> None:
         if self.crud is not None and self.output_model is BaseModel:
-            object.__setattr__(self, "output_model", self.crud.operation(self.crud.show).response_model)
+            object.__setattr__(self, "output_model", self.crud.api_operation(self.crud.show).response_model)
         if self.crud is not None and self.crud.create and self.request_model is None:
-            object.__setattr__(self, "request_model", self.crud.operation(self.crud.create).body_model)
+            object.__setattr__(self, "request_model", self.crud.api_operation(self.crud.create).body_model)
         if self.output_model is BaseModel:
             raise ValueError(f"{self.type_name or self.inputs.__name__}: give output_model or crud.show")
 

@@ -11,7 +11,7 @@ from ..scp._errors import ConfigurationError
 from ._keys import MOVE_FROM_ENV, TARGET_KEY
 from ._spec import Props
 
-log = logging.getLogger("pulumi_scpvs.provider")
+log = logging.getLogger(__name__)
 
 
 # ``destroy`` and ``refresh`` run no program: they use the provider settings the last ``up``

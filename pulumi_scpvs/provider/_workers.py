@@ -17,17 +17,6 @@ Those wait in the executor's queue, and ``submit`` (which starts threads) will n
 again for them, so :func:`widen_worker_pool` also starts a thread for every request
 already queued.
 
-Why this and not a pool of explicit providers, each resource assigned to one by a hash
-of its name (measured by ``benchmarks/deploy.py --compare``, 16 servers, 5 s builds):
-the pool of eight took 1.7x the time of one server where widening takes 1.0x (every
-process still has four workers and hashing is uneven), held about 600 MiB in eight
-processes against 77 MiB in one, starts eight processes on every preview, and needs the
-stack's settings passed to each provider as inputs, since explicit providers do not see
-the stack configuration. Moving resources between providers did not replace them with
-this engine (3.260: the step is "same" and only the provider reference changes), so
-state stability did not decide it. Widening keeps one process, one connection pool,
-and state that does not mention the mechanism at all.
-
 The limit: this reaches into private attributes of grpc (``_Server._state``) and of
 ``concurrent.futures`` (``_max_workers``). If they are not there, nothing is changed,
 a warning is logged, and deployments run as before, four at a time.
@@ -43,7 +32,7 @@ import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-log = logging.getLogger("pulumi_scpvs.provider")
+log = logging.getLogger(__name__)
 
 WORKERS_ENV = "SCPVS_PROVIDER_WORKERS"
 DEFAULT_WORKERS = 256

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..provider import ResourceInputs, TagInput, Timeouts
-from ..provider._engine import Operation, ScpProvider
-from ..provider._inputs import INT32_MAX, SERVER_COUNTS, ObjectId, ordered_server_count
-from ..provider._spec import AutoName, Crud, Props, ResourceSpec, compact, observed
+from ..provider import (
+    INT32_MAX,
+    SERVER_COUNTS,
+    AutoName,
+    Crud,
+    ObjectId,
+    Props,
+    ResourceInputs,
+    ResourceSpec,
+    ScpProvider,
+    Step,
+    TagInput,
+    Timeouts,
+    compact,
+    observed,
+    ordered_server_count,
+)
 from ..scp.models import AutoScalingGroupShowResponse
 
 SETTINGS = (
@@ -65,23 +78,23 @@ class AutoScalingGroupProvider(ScpProvider):
         },
     )
 
-    def _wait_in_service(self, op: Operation, group_id: str) -> None:
+    def _wait_in_service(self, step: Step, group_id: str) -> None:
         """Until the group is IN_SERVICE and runs exactly its desired number of ACTIVE servers."""
 
         def state(group: AutoScalingGroupShowResponse) -> str:
-            servers = op.client.auto_scaling_groups.list_auto_scaling_group_servers(group_id, limit=100).servers
+            servers = step.client.auto_scaling_groups.list_auto_scaling_group_servers(group_id, limit=100).servers
             active = [s for s in servers if s.state == "ACTIVE"]
             running = len(active) == len(servers) == group.desired_server_count
             return "READY" if group.state == "IN_SERVICE" and running else group.state
 
-        op.wait(lambda: self.show(op.client, group_id), state, group_id, ("READY",), ("ERROR", "FAILED"))
+        step.wait(lambda: self.show(step.client, group_id), state, group_id, ("READY",), ("ERROR", "FAILED"))
 
-    def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
-        self._wait_in_service(op, object_id)
+    def wait_ready(self, step: Step, object_id: str, inputs: Props) -> Props:
+        self._wait_in_service(step, object_id)
         return {}
 
-    def update_object(self, op: Operation, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
-        groups = op.client.auto_scaling_groups
+    def update_object(self, step: Step, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
+        groups = step.client.auto_scaling_groups
         if set(changed) & set(SETTINGS):
             groups.update_auto_scaling_group(object_id, compact({k: news.get(k) for k in SETTINGS if k in changed}))
         if set(changed) & set(SERVER_COUNTS):
@@ -90,14 +103,14 @@ class AutoScalingGroupProvider(ScpProvider):
             groups.update_auto_scaling_group_lb_server_groups(
                 object_id, {"lb_server_groups": news.get("lb_server_groups") or []}
             )
-        self._wait_in_service(op, object_id)
+        self._wait_in_service(step, object_id)
         return {}
 
-    def delete_object(self, op: Operation, object_id: str, outputs: Props) -> None:
-        op.client.auto_scaling_groups.delete_auto_scaling_group(object_id)
-        op.wait_gone(lambda: self.show(op.client, object_id), object_id)
+    def delete_object(self, step: Step, object_id: str, outputs: Props) -> None:
+        step.client.auto_scaling_groups.delete_auto_scaling_group(object_id)
+        step.wait_gone(lambda: self.show(step.client, object_id), object_id)
 
         def members_left(_: object) -> str:
-            return str(len(op.client.servers.list_servers(auto_scaling_group_id=object_id).servers))
+            return str(len(step.client.servers.list_servers(auto_scaling_group_id=object_id).servers))
 
-        op.wait(lambda: object_id, members_left, object_id, ("0",))
+        step.wait(lambda: object_id, members_left, object_id, ("0",))

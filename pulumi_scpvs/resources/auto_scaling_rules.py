@@ -11,8 +11,21 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from ..provider import AutoName, Crud, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, Timeouts, observed
-from ..provider._inputs import INT32_MAX, SERVER_COUNTS, ObjectId, ordered_server_count
+from ..provider import (
+    INT32_MAX,
+    SERVER_COUNTS,
+    AutoName,
+    Crud,
+    ObjectId,
+    Props,
+    ResourceInputs,
+    ResourceSpec,
+    ScpProvider,
+    Step,
+    Timeouts,
+    observed,
+    ordered_server_count,
+)
 from ..scp.models import AutoScalingGroupPolicyCreateRequest
 
 GROUP = "auto_scaling_group_id"
@@ -22,10 +35,10 @@ RULE_TIMEOUTS = Timeouts.each(300)
 class _GroupChildProvider(ScpProvider):
     """A child is created active; one created ``INACTIVE`` is switched off once made."""
 
-    def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
+    def wait_ready(self, step: Step, object_id: str, inputs: Props) -> Props:
         if "INACTIVE" in (inputs.get("state"), inputs.get("notification_state")):
-            self.update_object(op, object_id, {}, inputs, [])
-        return super().wait_ready(op, object_id, inputs)
+            self.update_object(step, object_id, {}, inputs, [])
+        return super().wait_ready(step, object_id, inputs)
 
 
 # -- policies ------------------------------------------------------------------------------

@@ -15,10 +15,26 @@ from typing import Literal
 from pulumi.dynamic import CheckFailure
 from pydantic import BaseModel, Field
 
-from ..provider import Candidate, NameSharingInputs, ResourceInputs, TagInput, Timeouts
-from ..provider._engine import Operation, ScpProvider
-from ..provider._inputs import IMAGE_MIN_RAM_MAX_MIB, VOLUME_SIZE_MAX_GIB, ObjectId
-from ..provider._spec import AutoName, Crud, Props, ResourceSpec, compact, id_parts, join_id, observed
+from ..provider import (
+    IMAGE_MIN_RAM_MAX_MIB,
+    VOLUME_SIZE_MAX_GIB,
+    AutoName,
+    Candidate,
+    Crud,
+    NameSharingInputs,
+    ObjectId,
+    Props,
+    ResourceInputs,
+    ResourceSpec,
+    ScpProvider,
+    Step,
+    TagInput,
+    Timeouts,
+    compact,
+    id_parts,
+    join_id,
+    observed,
+)
 from ..scp import NotFoundError, ScpClient
 
 # Both kinds of image are shown, found, awaited and deleted alike.
@@ -79,15 +95,15 @@ class ImageProvider(ScpProvider):
             ]
         return []
 
-    def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
+    def wait_ready(self, step: Step, object_id: str, inputs: Props) -> Props:
         """Creating the image makes an empty, ``queued`` one: its file is imported from ``url``."""
-        if self.show(op.client, object_id).status == "queued":
-            op.client.images.import_image(object_id, {"url": inputs["url"]})
-        return super().wait_ready(op, object_id, inputs)
+        if self.show(step.client, object_id).status == "queued":
+            step.client.images.import_image(object_id, {"url": inputs["url"]})
+        return super().wait_ready(step, object_id, inputs)
 
-    def update_object(self, op: Operation, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
+    def update_object(self, step: Step, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
         body = {name: news.get(name) for name in changed if name in self.spec.update_in_place}
-        op.client.images.update_image(object_id, compact(body))
+        step.client.images.update_image(object_id, compact(body))
         return {}
 
 
@@ -104,8 +120,8 @@ class ServerImageProvider(ScpProvider):
         inputs=ServerImageInputs, crud=IMAGE_CRUD, autoname=AutoName(max_length=255), timeouts=IMAGE_TIMEOUTS
     )
 
-    def send_create(self, op: Operation, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
-        created = op.client.servers.create_server_custom_image(inputs["server_id"], {"image_name": inputs["name"]})
+    def send_create(self, step: Step, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
+        created = step.client.servers.create_server_custom_image(inputs["server_id"], {"image_name": inputs["name"]})
         return created.image_id, {}
 
 
@@ -133,13 +149,13 @@ class ImageMemberProvider(ScpProvider):
         observed_inputs=observed("status"),
     )
 
-    def send_create(self, op: Operation, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
+    def send_create(self, step: Step, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
         image_id, member_id = inputs["image_id"], inputs["member_id"]
-        if op.client.images.show_image(image_id).visibility == "private":
-            op.client.images.create_sharing_image(image_id)
-        op.client.images.create_image_member(image_id, {"member_id": member_id})
+        if step.client.images.show_image(image_id).visibility == "private":
+            step.client.images.create_sharing_image(image_id)
+        step.client.images.create_image_member(image_id, {"member_id": member_id})
         if inputs.get("status") not in (None, "pending"):
-            op.client.images.update_image_member(image_id, member_id, {"status": inputs["status"]})
+            step.client.images.update_image_member(image_id, member_id, {"status": inputs["status"]})
         return join_id(image_id, member_id), {}
 
     def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
@@ -156,11 +172,11 @@ class ImageMemberProvider(ScpProvider):
             changed = [name for name in changed if name != "status"]
         return changed, replaces
 
-    def update_object(self, op: Operation, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
+    def update_object(self, step: Step, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
         # An unset status is the member's to decide (it accepts with its own credentials): leave it.
         if news.get("status") is not None:
             image_id, member_id = id_parts(object_id, 2)
-            op.client.images.update_image_member(image_id, member_id, {"status": news["status"]})
+            step.client.images.update_image_member(image_id, member_id, {"status": news["status"]})
         return {}
 
 
@@ -193,15 +209,15 @@ class ImageMemberAcceptanceProvider(ScpProvider):
         observed_inputs=observed("status"),
     )
 
-    def send_create(self, op: Operation, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
+    def send_create(self, step: Step, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
         image_id, member_id, status = inputs["image_id"], inputs["member_id"], inputs["status"]
-        op.converge(
-            lambda: op.client.images.update_image_member(image_id, member_id, {"status": status}),
-            lambda: op.client.images.show_image_member(image_id, member_id).status == status,
+        step.converge(
+            lambda: step.client.images.update_image_member(image_id, member_id, {"status": status}),
+            lambda: step.client.images.show_image_member(image_id, member_id).status == status,
             f"setting image {image_id}'s membership of {member_id} to {status}",
         )
         return join_id(image_id, member_id), {}
 
-    def delete_object(self, op: Operation, object_id: str, outputs: Props) -> None:
+    def delete_object(self, step: Step, object_id: str, outputs: Props) -> None:
         image_id, member_id = id_parts(object_id, 2)
-        op.client.images.update_image_member(image_id, member_id, {"status": "pending"})
+        step.client.images.update_image_member(image_id, member_id, {"status": "pending"})

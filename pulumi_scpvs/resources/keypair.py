@@ -11,16 +11,16 @@ from pydantic import BaseModel, Field, field_validator
 from ..provider import (
     AnswerOnly,
     AutoName,
+    Candidate,
     Crud,
-    Operation,
     Props,
     ResourceInputs,
     ResourceSpec,
     ScpProvider,
+    Step,
     TagInput,
     Timeouts,
 )
-from ..provider._ownership import Candidate
 from ..scp import NotFoundError, ScpClient
 from ..scp.models import KeypairCreateResponse
 
@@ -122,8 +122,8 @@ class KeypairProvider(ScpProvider):
         kept_outputs=("private_key",),
     )
 
-    def send_create(self, op: Operation, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
-        created: KeypairCreateResponse = op.client.keypairs.create_keypair(self.create_request(inputs))
+    def send_create(self, step: Step, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
+        created: KeypairCreateResponse = step.client.keypairs.create_keypair(self.create_request(inputs))
         return created.name, {"private_key": created.private_key}
 
     def answer_only_output(self, inputs: Props) -> AnswerOnly | None:

@@ -12,9 +12,11 @@ from collections.abc import Mapping
 from pydantic import Field
 
 from ..provider import (
+    INT32_MAX,
     AutoName,
     Crud,
     NewVolumeInput,
+    ObjectId,
     Props,
     ResourceInputs,
     ResourceSpec,
@@ -22,7 +24,6 @@ from ..provider import (
     TagInput,
     Timeouts,
 )
-from ..provider._inputs import INT32_MAX, ObjectId
 from ._common import encode_user_data
 
 

@@ -9,14 +9,27 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..provider import NewVolumeInput, ResourceInputs, TagInput, Timeouts
-from ..provider._engine import Operation, ScpProvider, with_mark
-from ..provider._inputs import INT32_MAX, IpAddress, Metadata, ObjectId
-from ..provider._spec import AutoName, Crud, Props, ResourceSpec
+from ..provider import (
+    INT32_MAX,
+    AutoName,
+    Crud,
+    IpAddress,
+    Metadata,
+    NewVolumeInput,
+    ObjectId,
+    Props,
+    ResourceInputs,
+    ResourceSpec,
+    ScpProvider,
+    Step,
+    TagInput,
+    Timeouts,
+    with_mark,
+)
 from ..scp.models import ServerShowResponse
 from ._common import encode_user_data
 
-log = logging.getLogger("pulumi_scpvs.resources.server")
+log = logging.getLogger(__name__)
 
 STABLE_STATES = ("ACTIVE", "SHUTOFF")
 # Inputs whose change runs an action instead of changing a setting.
@@ -139,53 +152,53 @@ class ServerProvider(ScpProvider):
         }
         return {k: v for k, v in request.items() if v is not None}
 
-    def _wait(self, op: Operation, server_id: str, targets: tuple[str, ...] = STABLE_STATES) -> Any:
-        return op.wait(
-            lambda: self.show(op.client, server_id),
+    def _wait(self, step: Step, server_id: str, targets: tuple[str, ...] = STABLE_STATES) -> Any:
+        return step.wait(
+            lambda: self.show(step.client, server_id),
             self._state_of,
             server_id,
             targets,
             FAILED_STATES,
-            watch=self.watch(op.client),
+            watch=self.watch(step.client),
         )
 
-    def send_create(self, op: Operation, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
-        return op.client.servers.create_server(self.create_request(inputs, mark)).servers[0].id, {}
+    def send_create(self, step: Step, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
+        return step.client.servers.create_server(self.create_request(inputs, mark)).servers[0].id, {}
 
-    def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
-        server = self._wait(op, object_id)
+    def wait_ready(self, step: Step, object_id: str, inputs: Props) -> Props:
+        server = self._wait(step, object_id)
         if server.state == "ACTIVE" and inputs.get("power_state") == "SHUTOFF":
-            op.client.servers.stop_server(object_id)
-            self._wait(op, object_id, ("SHUTOFF",))
+            step.client.servers.stop_server(object_id)
+            self._wait(step, object_id, ("SHUTOFF",))
         # Windows servers have an initial password; it is kept as a secret output.
         if server.planned_compute_os_type == "windows":
-            return {"password": op.client.servers.show_server_password(object_id, {}).password}
+            return {"password": step.client.servers.show_server_password(object_id, {}).password}
         return {}
 
-    def update_object(self, op: Operation, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
-        servers = op.client.servers
+    def update_object(self, step: Step, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
+        servers = step.client.servers
 
         def show() -> Any:
             return servers.show_server(object_id)
 
-        # Every step looks before it acts and after a failure (see Operation.converge), so a
+        # Every step looks before it acts and after a failure (see Step.converge), so a
         # retried update whose first answer was lost finishes instead of failing.
         if "lock" in changed and not news["lock"]:
-            op.converge(lambda: servers.unlock_server(object_id), lambda: not show().locked, "unlock")
+            step.converge(lambda: servers.unlock_server(object_id), lambda: not show().locked, "unlock")
         if "name" in changed:
-            op.converge(
+            step.converge(
                 lambda: servers.update_server(object_id, {"name": news["name"]}),
                 lambda: show().name == news["name"],
                 "rename",
             )
         if "server_type_id" in changed:
             wanted = news["server_type_id"]
-            op.converge(
+            step.converge(
                 lambda: servers.update_server_type(object_id, {"server_type": wanted}),
                 lambda: getattr(show().server_type, "id", None) == wanted,
                 f"resize to {wanted}",
             )
-            self._wait(op, object_id)
+            self._wait(step, object_id)
         if "security_group_ids" in changed:
             log.warning("changing security groups uses the deprecated API 1.0 attach/detach operations")
             old, new = set(olds.get("security_group_ids") or []), set(news.get("security_group_ids") or [])
@@ -197,48 +210,50 @@ class ServerProvider(ScpProvider):
                 attach = functools.partial(
                     servers.attach_server_security_group, object_id, {"security_group_id": group_id}
                 )
-                op.converge(attach, functools.partial(_member, attached, group_id), f"attach security group {group_id}")
+                step.converge(
+                    attach, functools.partial(_member, attached, group_id), f"attach security group {group_id}"
+                )
             for group_id in sorted(old - new):
                 detach = functools.partial(servers.detach_server_security_group, object_id, group_id)
-                op.converge(
+                step.converge(
                     detach, functools.partial(_not_member, attached, group_id), f"detach security group {group_id}"
                 )
         if "power_state" in changed:
             wanted = news["power_state"]
             moving = ("POWERING_OFF",) if wanted == "SHUTOFF" else ("POWERING_ON",)
-            op.converge(
+            step.converge(
                 lambda: servers.stop_server(object_id) if wanted == "SHUTOFF" else servers.start_server(object_id),
                 lambda: show().state in (wanted, *moving),
                 f"power {wanted}",
             )
-            self._wait(op, object_id, (wanted,))
+            self._wait(step, object_id, (wanted,))
         if "rebuild_trigger" in changed and news.get("rebuild_trigger") is not None:
             servers.rebuild_server(object_id)
-            self._wait(op, object_id)
+            self._wait(step, object_id)
         if "reboot_trigger" in changed and news.get("reboot_trigger") is not None:
             servers.reboot_server(object_id, {"reboot_type": news.get("reboot_type") or "SOFT"})
-            self._wait(op, object_id, ("ACTIVE",))
+            self._wait(step, object_id, ("ACTIVE",))
         if "dump_trigger" in changed and news.get("dump_trigger") is not None:
             servers.create_server_dump(object_id)
         if "lock" in changed and news["lock"]:
-            op.converge(lambda: servers.lock_server(object_id), lambda: show().locked, "lock")
+            step.converge(lambda: servers.lock_server(object_id), lambda: show().locked, "lock")
         return {}
 
-    def delete_object(self, op: Operation, object_id: str, outputs: Props) -> None:
-        server = op.client.servers.show_server(object_id)
+    def delete_object(self, step: Step, object_id: str, outputs: Props) -> None:
+        server = step.client.servers.show_server(object_id)
         if server.locked:
-            op.client.servers.unlock_server(object_id)
+            step.client.servers.unlock_server(object_id)
         if server.state not in DELETING_STATES:
-            op.converge(
-                lambda: op.client.servers.delete_server(object_id),
-                lambda: op.client.servers.show_server(object_id).state in DELETING_STATES,
+            step.converge(
+                lambda: step.client.servers.delete_server(object_id),
+                lambda: step.client.servers.show_server(object_id).state in DELETING_STATES,
                 "delete",
                 look_first=False,  # just looked
             )
-        op.wait_gone(
-            lambda: op.client.servers.show_server(object_id),
+        step.wait_gone(
+            lambda: step.client.servers.show_server(object_id),
             object_id,
             lambda s: s.state,
             FAILED_STATES,
-            watch=self.watch(op.client),
+            watch=self.watch(step.client),
         )

@@ -12,10 +12,21 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
-from ..provider import Candidate, ResourceInputs, Timeouts
-from ..provider._engine import Operation, ScpProvider
-from ..provider._inputs import IpAddress, ObjectId
-from ..provider._spec import Crud, Props, ResourceSpec, compact, id_parts, join_id
+from ..provider import (
+    Candidate,
+    Crud,
+    IpAddress,
+    ObjectId,
+    Props,
+    ResourceInputs,
+    ResourceSpec,
+    ScpProvider,
+    Step,
+    Timeouts,
+    compact,
+    id_parts,
+    join_id,
+)
 from ..scp import ScpClient, ScpError
 from ..scp.models import InterfaceResponse
 from ..scp.models import PrivateStaticNat as PrivateNatModel
@@ -46,18 +57,18 @@ class ServerInterfaceProvider(ScpProvider):
         timeouts=Timeouts.each(600),
     )
 
-    def _wait(self, op: Operation, server_id: str, port_id: str) -> None:
-        read = lambda: show_interface(op.client, server_id, port_id)  # noqa: E731
-        op.wait(read, lambda i: i.port_state, port_id, ("ACTIVE",), ("ERROR",))
+    def _wait(self, step: Step, server_id: str, port_id: str) -> None:
+        read = lambda: show_interface(step.client, server_id, port_id)  # noqa: E731
+        step.wait(read, lambda i: i.port_state, port_id, ("ACTIVE",), ("ERROR",))
 
-    def send_create(self, op: Operation, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
+    def send_create(self, step: Step, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
         fixed_ips = [{"ip_address": inputs["fixed_ip"]}] if inputs.get("fixed_ip") else None
         body = compact({"subnet_id": inputs.get("subnet_id"), "port_id": inputs.get("port_id"), "fixed_ips": fixed_ips})
-        port_id = op.client.servers.create_server_interface(inputs["server_id"], body).port_id
+        port_id = step.client.servers.create_server_interface(inputs["server_id"], body).port_id
         return join_id(inputs["server_id"], port_id), {}
 
-    def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
-        self._wait(op, *id_parts(object_id, 2))
+    def wait_ready(self, step: Step, object_id: str, inputs: Props) -> Props:
+        self._wait(step, *id_parts(object_id, 2))
         return {}
 
     def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
@@ -73,17 +84,17 @@ class ServerInterfaceProvider(ScpProvider):
     def read_object(self, client: ScpClient, object_id: str, outputs: Props) -> Props | None:
         return show_interface(client, *id_parts(object_id, 2)).model_dump(mode="json")
 
-    def update_object(self, op: Operation, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
+    def update_object(self, step: Step, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
         server_id, port_id = id_parts(object_id, 2)
         body = compact({"fixed_ip_address": news.get("fixed_ip"), "subnet_id": news.get("subnet_id")})
-        op.client.servers.update_server_interface(server_id, port_id, body)
-        self._wait(op, server_id, port_id)
+        step.client.servers.update_server_interface(server_id, port_id, body)
+        self._wait(step, server_id, port_id)
         return {}
 
-    def delete_object(self, op: Operation, object_id: str, outputs: Props) -> None:
+    def delete_object(self, step: Step, object_id: str, outputs: Props) -> None:
         server_id, port_id = id_parts(object_id, 2)
-        op.client.servers.delete_server_interface(server_id, port_id)
-        op.wait_gone(lambda: show_interface(op.client, server_id, port_id), port_id)
+        step.client.servers.delete_server_interface(server_id, port_id)
+        step.wait_gone(lambda: show_interface(step.client, server_id, port_id), port_id)
 
 
 class NatCreated(BaseModel):
@@ -102,23 +113,23 @@ class _NatProvider(ScpProvider):
         return getattr(show_interface(client, server_id, port_id), self.field)
 
     def _request_fields(self) -> tuple[str, ...]:
-        body_model = self._crud().operation(self._crud().create).body_model
+        body_model = self._crud().api_operation(self._crud().create).body_model
         return tuple(body_model.model_fields) if body_model else ()
 
-    def send_create(self, op: Operation, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
+    def send_create(self, step: Step, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
         server_id, port_id = inputs["server_id"], inputs["port_id"]
         body = {k: inputs[k] for k in self._request_fields()}
         path = {"server_id": server_id, "port_id": port_id}
-        op.client.call(self._crud().operation(self._crud().create), path=path, body=body)
-        nat = self._nat(op.client, server_id, port_id)
+        step.client.call(self._crud().api_operation(self._crud().create), path=path, body=body)
+        nat = self._nat(step.client, server_id, port_id)
         if nat is None:
             raise ScpError(f"{self.spec.type_name}: interface {port_id} shows no NAT right after creating one")
         return join_id(server_id, port_id, nat.id), {}
 
-    def wait_ready(self, op: Operation, object_id: str, inputs: Props) -> Props:
+    def wait_ready(self, step: Step, object_id: str, inputs: Props) -> Props:
         server_id, port_id, _ = id_parts(object_id, 3)
-        read = lambda: self._nat(op.client, server_id, port_id)  # noqa: E731
-        op.wait(read, lambda n: n.state, object_id, ("ACTIVE",), ("ERROR",))
+        read = lambda: self._nat(step.client, server_id, port_id)  # noqa: E731
+        step.wait(read, lambda n: n.state, object_id, ("ACTIVE",), ("ERROR",))
         return {}
 
     def candidates(self, client: ScpClient, inputs: Props) -> list[Candidate]:
@@ -134,11 +145,11 @@ class _NatProvider(ScpProvider):
         nat = self._nat(client, server_id, port_id)
         return None if nat is None or nat.id != nat_id else {**nat.model_dump(mode="json"), "nat_id": nat.id}
 
-    def delete_object(self, op: Operation, object_id: str, outputs: Props) -> None:
+    def delete_object(self, step: Step, object_id: str, outputs: Props) -> None:
         server_id, port_id, nat_id = id_parts(object_id, 3)
         path = {"server_id": server_id, "port_id": port_id, "nat_id": nat_id}
-        op.client.call(self._crud().operation(self._crud().delete), path=path)
-        op.wait_gone(lambda: self.read_object(op.client, object_id, outputs), nat_id)
+        step.client.call(self._crud().api_operation(self._crud().delete), path=path)
+        step.wait_gone(lambda: self.read_object(step.client, object_id, outputs), nat_id)
 
 
 def nat_spec(inputs: type[ResourceInputs], output_model: type[BaseModel], operations: str) -> ResourceSpec:

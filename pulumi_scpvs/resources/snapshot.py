@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from ..provider import AutoName, Crud, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, Timeouts, observed
-from ..provider._inputs import Metadata, ObjectId
+from ..provider import (
+    AutoName,
+    Crud,
+    Metadata,
+    ObjectId,
+    Props,
+    ResourceInputs,
+    ResourceSpec,
+    ScpProvider,
+    Step,
+    Timeouts,
+    observed,
+)
 
 
 class SnapshotInputs(ResourceInputs):
@@ -36,6 +47,6 @@ class SnapshotProvider(ScpProvider):
         observed_inputs=observed("name", "description"),
     )
 
-    def update_object(self, op: Operation, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
-        op.client.snapshots.update_snapshot(object_id, {"name": news["name"], "description": news.get("description")})
+    def update_object(self, step: Step, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
+        step.client.snapshots.update_snapshot(object_id, {"name": news["name"], "description": news.get("description")})
         return {}

@@ -5,11 +5,23 @@ from __future__ import annotations
 from pulumi.dynamic import CheckFailure
 from pydantic import BaseModel, Field, field_validator
 
-from ..provider import NameSharingInputs, TagInput, Timeouts
-from ..provider._engine import Operation, ScpProvider
-from ..provider._inputs import VOLUME_SIZE_MAX_GIB, VOLUME_SIZE_MIN_GIB, ObjectId, multiple_of_8
-from ..provider._spec import AutoName, Crud, Props, ResourceSpec, observed
-from ..provider._values import as_number
+from ..provider import (
+    VOLUME_SIZE_MAX_GIB,
+    VOLUME_SIZE_MIN_GIB,
+    AutoName,
+    Crud,
+    NameSharingInputs,
+    ObjectId,
+    Props,
+    ResourceSpec,
+    ScpProvider,
+    Step,
+    TagInput,
+    Timeouts,
+    as_number,
+    multiple_of_8,
+    observed,
+)
 
 
 class VolumeInputs(NameSharingInputs):
@@ -58,19 +70,19 @@ class VolumeProvider(ScpProvider):
             ]
         return []
 
-    def update_object(self, op: Operation, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
+    def update_object(self, step: Step, object_id: str, olds: Props, news: Props, changed: list[str]) -> Props:
         if "name" in changed:
-            op.client.volumes.update_volume(object_id, {"name": news["name"]})
+            step.client.volumes.update_volume(object_id, {"name": news["name"]})
         if "size" in changed:
-            self.wait_ready(op, object_id, news)
+            self.wait_ready(step, object_id, news)
             # Extending is not idempotent ("must be larger than the current size"): converge instead.
-            op.converge(
-                lambda: op.client.volumes.extend_volume(object_id, {"size": news["size"]}),
-                lambda: op.client.volumes.show_volume(object_id).size >= news["size"],
+            step.converge(
+                lambda: step.client.volumes.extend_volume(object_id, {"size": news["size"]}),
+                lambda: step.client.volumes.show_volume(object_id).size >= news["size"],
                 f"extending volume {object_id} to {news['size']} GiB",
             )
-            self.wait_ready(op, object_id, news)
+            self.wait_ready(step, object_id, news)
         if "revert_to_snapshot_id" in changed and news.get("revert_to_snapshot_id"):
-            op.client.volumes.revert_volume_to_snapshot(object_id, {"snapshot_id": news["revert_to_snapshot_id"]})
-            self.wait_ready(op, object_id, news)
+            step.client.volumes.revert_volume_to_snapshot(object_id, {"snapshot_id": news["revert_to_snapshot_id"]})
+            self.wait_ready(step, object_id, news)
         return {}

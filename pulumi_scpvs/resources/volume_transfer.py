@@ -2,7 +2,7 @@
 
 The transfer's ``auth_key`` is returned once, at creation, and kept as a secret output.
 The acceptance runs in the receiving account (a stack configured with its credentials);
-deleting an acceptance is a documented no-op: the volume stays where it went.
+deleting an acceptance is a documented no-step: the volume stays where it went.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, Field
 
-from ..provider import AnswerOnly, Crud, Operation, Props, ResourceInputs, ResourceSpec, ScpProvider, Timeouts
-from ..provider._inputs import ObjectId
+from ..provider import AnswerOnly, Crud, ObjectId, Props, ResourceInputs, ResourceSpec, ScpProvider, Step, Timeouts
 from ..scp import ScpClient
 from ..scp.models import VolumeTransferAcceptResponse, VolumeTransferRequest
 
@@ -40,8 +39,8 @@ class VolumeTransferProvider(ScpProvider):
         request_model=VolumeTransferRequest,
     )
 
-    def send_create(self, op: Operation, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
-        created = op.client.volume_transfers.create_volume_transfer(self.create_request(inputs))
+    def send_create(self, step: Step, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
+        created = step.client.volume_transfers.create_volume_transfer(self.create_request(inputs))
         return created.id, {"auth_key": created.auth_key}
 
     def answer_only_output(self, inputs: Props) -> AnswerOnly | None:
@@ -64,8 +63,8 @@ class VolumeTransferAcceptanceProvider(ScpProvider):
         secret_outputs=("auth_key",),
     )
 
-    def send_create(self, op: Operation, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
-        accepted = op.client.volume_transfers.accept_volume_transfer(
+    def send_create(self, step: Step, inputs: Props, mark: Mapping[str, str] | None) -> tuple[str, Props]:
+        accepted = step.client.volume_transfers.accept_volume_transfer(
             inputs["transfer_id"], {"auth_key": inputs["auth_key"]}
         )
         return accepted.id, {"volume_id": accepted.volume_id, "name": accepted.name}
@@ -78,5 +77,5 @@ class VolumeTransferAcceptanceProvider(ScpProvider):
         volume = client.volumes.show_volume(volume_id)
         return {"volume_id": volume.id, "name": outputs.get("name")}
 
-    def delete_object(self, op: Operation, object_id: str, outputs: Props) -> None:
+    def delete_object(self, step: Step, object_id: str, outputs: Props) -> None:
         """An accepted transfer cannot be undone: deleting the acceptance changes nothing."""

@@ -26,7 +26,7 @@ from ._operation import ApiOperation
 from ._signing import ScpAuth
 from ._watch import PAGE_SIZE, ListWatch
 
-log = logging.getLogger("pulumi_scpvs.scp")
+log = logging.getLogger(__name__)
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 

@@ -1,9 +1,10 @@
-"""The description of one API operation, as the generated table lists it."""
+"""The description of one API operation, as the generated table lists it, and what sends one."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -23,7 +24,6 @@ class ApiOperation:
     path: str
     versions: tuple[str, ...]
     success_status: int
-    error_statuses: tuple[int, ...]
     body_model: type[BaseModel] | None
     response_model: type[BaseModel] | None
     query_model: type[BaseModel] | None
@@ -54,3 +54,40 @@ class ApiOperation:
                 raise ValueError(f"{self.name}: path parameter {name} is {value!r}, which cannot be an id")
             path = path.replace("{" + name + "}", quote(value, safe=""))
         return path
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class Caller(Protocol):
+    """What the typed API areas need of a client: send an operation, parse its answer,
+    page through a list. :class:`~pulumi_scpvs.scp.ScpClient` is one; the areas name this
+    instead, so that they and the client do not import each other."""
+
+    def call(
+        self,
+        operation: ApiOperation,
+        *,
+        path: Mapping[str, str] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: BaseModel | Mapping[str, Any] | None = None,
+    ) -> Any: ...
+
+    def call_model(
+        self,
+        model: type[ModelT],
+        operation: ApiOperation,
+        *,
+        path: Mapping[str, str] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: BaseModel | Mapping[str, Any] | None = None,
+    ) -> ModelT: ...
+
+    def paginate(
+        self,
+        operation: ApiOperation,
+        item_model: type[ModelT],
+        *,
+        path: Mapping[str, str] | None = None,
+        query: Mapping[str, Any] | None = None,
+    ) -> Iterator[ModelT]: ...

@@ -10,7 +10,7 @@ never late); otherwise each look is a show. It honours
 failure state, treats "gone" as success when waiting for a delete, and rides out a
 few transient read errors (lost connections, 5xx, 429) in a row.
 
-A wait that lasts reports its progress at INFO on the ``pulumi_scpvs.waiting`` logger
+A wait that lasts reports its progress at INFO on this module's logger
 (the provider process shows it in ``pulumi up``): nothing for the first ten seconds,
 then each state change and, between changes, a line every twenty seconds.
 """
@@ -34,7 +34,7 @@ from ._errors import (
 )
 from ._watch import MISSING, ListWatch
 
-log = logging.getLogger("pulumi_scpvs.waiting")
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 TRANSIENT_ERRORS = (ScpConnectionError, ServerError, RateLimitedError)

@@ -42,7 +42,7 @@ from ._registry import HANDLERS
 from ._shape import document_shape
 from ._world import World
 
-log = logging.getLogger("pulumi_scpvs.simulator")
+log = logging.getLogger(__name__)
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 REASONS = {

@@ -20,7 +20,7 @@ from ._context import SimulatorSettings
 from ._faults import DropConnection, Faults, FaultSettings
 from ._world import World
 
-log = logging.getLogger("pulumi_scpvs.simulator")
+log = logging.getLogger(__name__)
 
 
 class ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):

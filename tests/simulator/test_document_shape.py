@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from pulumi_scpvs.scp import models
 from pulumi_scpvs.scp._generated.operations import OPERATIONS
-from pulumi_scpvs.scp._operation import ApiOperation as Operation
+from pulumi_scpvs.scp._operation import ApiOperation
 from pulumi_scpvs.simulator import catalogue as cat
 from pulumi_scpvs.simulator._shape import NULLABLE, document_shape
 
@@ -84,10 +84,10 @@ class AnswerRecordingClient(RecordingClient):
     """Also remembers every answer's JSON body, as the simulator sent it."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.answers: list[tuple[Operation, Any]] = []
+        self.answers: list[tuple[ApiOperation, Any]] = []
         super().__init__(*args, **kwargs)
 
-    def call(self, operation: Operation, **kwargs: Any) -> Any:
+    def call(self, operation: ApiOperation, **kwargs: Any) -> Any:
         result = super().call(operation, **kwargs)
         self.answers.append((operation, result))
         return result

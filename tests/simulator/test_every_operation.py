@@ -15,7 +15,7 @@ import pytest
 
 from pulumi_scpvs.scp import ScpClient
 from pulumi_scpvs.scp._generated.operations import OPERATIONS
-from pulumi_scpvs.scp._operation import ApiOperation as Operation
+from pulumi_scpvs.scp._operation import ApiOperation
 from pulumi_scpvs.scp._signing import ScpAuth
 from pulumi_scpvs.simulator import catalogue as cat
 
@@ -33,7 +33,7 @@ class RecordingClient(ScpClient):
     def _remember(self, response: httpx.Response) -> None:
         self._last = (response.request.headers["Scp-API-Version"], response.status_code)
 
-    def call(self, operation: Operation, **kwargs: Any) -> Any:
+    def call(self, operation: ApiOperation, **kwargs: Any) -> Any:
         result = super().call(operation, **kwargs)
         version, status = self._last
         self.seen.append((operation.name, version.split()[-1], status))

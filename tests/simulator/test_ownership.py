@@ -18,7 +18,7 @@ from pulumi.dynamic.config import Config
 
 from pulumi_scpvs import ScpError
 from pulumi_scpvs.provider._keys import RESOURCE_NAME_KEY, STACK_IDENTITY_KEY, TARGET_KEY
-from pulumi_scpvs.provider._safety import STATS, CreateSafetyNet
+from pulumi_scpvs.provider._safety import CreateSafetyNet
 from pulumi_scpvs.resources import KeypairProvider, ServerProvider, VolumeAttachmentProvider, VolumeProvider
 from pulumi_scpvs.scp._errors import ConfigurationError, WaitError
 from pulumi_scpvs.simulator import catalogue
@@ -115,8 +115,17 @@ def test_a_lost_create_never_adopts_an_object_of_the_same_name_made_before_it(si
     assert sim.client().volumes.show_volume(theirs.id).name == "shared"
 
 
+def adoptions(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """The adoptions the safety net reported (each is a warning a user sees)."""
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "pulumi_scpvs.provider._safety" and "adopting" in r.getMessage()
+    ]
+
+
 def test_an_object_made_by_another_while_an_answer_was_lost_is_named_never_adopted(
-    sim: RunningSimulator, monkeypatch: pytest.MonkeyPatch
+    sim: RunningSimulator, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The race: this create is answered 5xx before it ran while another pipeline creates the same name."""
     volumes = provider(VolumeProvider, sim)
@@ -133,10 +142,9 @@ def test_an_object_made_by_another_while_an_answer_was_lost_is_named_never_adopt
 
     racers: list[str] = []
     monkeypatch.setattr(VolumeProvider, "send_create", racing)
-    before = STATS.adoptions
     with pytest.raises(ScpError, match=r"answered .*50[0234].*cannot prove it made") as stopped:
         volumes.create(checked(volumes, "data", "stack-a", name="raced", size=8))
-    assert STATS.adoptions == before, "the other pipeline's volume was adopted"
+    assert adoptions(caplog) == [], "the other pipeline's volume was adopted"
     assert f'adopt_id="{racers[0]}"' in str(stopped.value)
     assert [v.id for v in sim.client().volumes.list_volumes(name="raced").volumes] == racers
 
@@ -153,15 +161,19 @@ def test_a_lost_answer_adopts_only_the_object_carrying_this_attempts_mark(sim: R
     assert "scpvs-owner" not in (mine.outs["metadata"] or {}), "the mark stays out of the outputs"
 
 
-def test_an_interrupted_run_is_recognised_by_its_mark_explicit_name_included(sim: RunningSimulator) -> None:
+def test_an_interrupted_run_is_recognised_by_its_mark_explicit_name_included(
+    sim: RunningSimulator, caplog: pytest.LogCaptureFixture
+) -> None:
     """A server the killed run made (explicit name) is adopted by the next run, not duplicated."""
     servers = provider(ServerProvider, sim)
     sim.client().keypairs.create_keypair({"name": "k"})
     inputs = server_inputs(servers, "web", "stack-a", name="web")
     first = servers.create(inputs)  # stands for the run whose answer never reached the state
-    before = STATS.adoptions
+    caplog.clear()
     again = servers.create(server_inputs(servers, "web", "stack-a", name="web"))
-    assert again.id == first.id and STATS.adoptions == before + 1
+    assert again.id == first.id
+    (adopted,) = adoptions(caplog)
+    assert adopted.startswith(f"Server {first.id} exists and ") and adopted.endswith(": adopting it")
     assert len(sim.client().servers.list_servers(name="web").servers) == 1
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pulumi_scpvs import resources
-from pulumi_scpvs.provider._spec import MANAGEMENT_INPUTS
+from pulumi_scpvs.provider._keys import MANAGEMENT_INPUTS
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

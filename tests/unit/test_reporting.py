@@ -111,7 +111,7 @@ def waiter(states: list[str], clock: FakeClock, seconds_each: float) -> Waiter[s
 
 
 def test_a_long_wait_reports_changes_and_a_line_every_twenty_seconds(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="pulumi_scpvs.waiting")
+    caplog.set_level(logging.INFO, logger="pulumi_scpvs.scp._waiting")
     clock = FakeClock()
     waiter(["BUILD", "BUILD", "BUILD", "NETWORKING", "ACTIVE"], clock, 15).until(("ACTIVE",), deadline=1000)
     lines = [record.getMessage() for record in caplog.records]
@@ -123,7 +123,7 @@ def test_a_long_wait_reports_changes_and_a_line_every_twenty_seconds(caplog: pyt
 
 
 def test_progress_names_the_resource_as_the_program_does(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="pulumi_scpvs.waiting")
+    caplog.set_level(logging.INFO, logger="pulumi_scpvs.scp._waiting")
     clock = FakeClock()
     named = dataclasses.replace(waiter(["BUILD", "BUILD", "ACTIVE"], clock, 15), name="web")
     named.until(("ACTIVE",), deadline=1000)
@@ -136,7 +136,7 @@ def test_progress_names_the_resource_as_the_program_does(caplog: pytest.LogCaptu
 
 
 def test_a_short_wait_says_nothing(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="pulumi_scpvs.waiting")
+    caplog.set_level(logging.DEBUG, logger="pulumi_scpvs.scp._waiting")
     clock = FakeClock()
     waiter(["BUILD", "ACTIVE"], clock, 5).until(("ACTIVE",), deadline=1000)
     assert caplog.records == []

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
+from .._operation import Caller
 from . import models as m
 from .operations import OPERATIONS
-
-if TYPE_CHECKING:
-    from .._client import ScpClient
 
 
 class AutoScalingGroupsApi:
     """Operations on ``auto_scaling_groups``."""
 
-    def __init__(self, client: ScpClient) -> None:
+    def __init__(self, client: Caller) -> None:
         self._client = client
 
     def create_auto_scaling_group(self, body: m.AutoScalingGroupCreateRequest | Mapping[str, Any]) -> m.AutoScalingGroupShowResponse:
@@ -142,7 +140,7 @@ class AutoScalingGroupsApi:
 class DefaultConfigsApi:
     """Operations on ``default_configs``."""
 
-    def __init__(self, client: ScpClient) -> None:
+    def __init__(self, client: Caller) -> None:
         self._client = client
 
     def list_default_configs(self, *, name: str | None = None, category: str | None = None) -> m.DefaultConfigListResponse:
@@ -153,7 +151,7 @@ class DefaultConfigsApi:
 class ImagesApi:
     """Operations on ``images``."""
 
-    def __init__(self, client: ScpClient) -> None:
+    def __init__(self, client: Caller) -> None:
         self._client = client
 
     def create_image(self, body: m.ImageCreateRequest | Mapping[str, Any]) -> m.ImageShowResponse:
@@ -216,7 +214,7 @@ class ImagesApi:
 class KeypairsApi:
     """Operations on ``keypairs``."""
 
-    def __init__(self, client: ScpClient) -> None:
+    def __init__(self, client: Caller) -> None:
         self._client = client
 
     def create_keypair(self, body: m.KeypairCreateRequest | Mapping[str, Any]) -> m.KeypairCreateResponse:
@@ -243,7 +241,7 @@ class KeypairsApi:
 class LaunchConfigurationsApi:
     """Operations on ``launch_configurations``."""
 
-    def __init__(self, client: ScpClient) -> None:
+    def __init__(self, client: Caller) -> None:
         self._client = client
 
     def create_launch_configuration(self, body: m.LaunchConfigurationCreateRequest | Mapping[str, Any]) -> m.LaunchConfigurationDetailShowResponse:
@@ -270,7 +268,7 @@ class LaunchConfigurationsApi:
 class QuotaSetsApi:
     """Operations on ``quota_sets``."""
 
-    def __init__(self, client: ScpClient) -> None:
+    def __init__(self, client: Caller) -> None:
         self._client = client
 
     def show_server_quota_set(self) -> m.ServerQuotaSet:
@@ -285,7 +283,7 @@ class QuotaSetsApi:
 class ServerGroupsApi:
     """Operations on ``server_groups``."""
 
-    def __init__(self, client: ScpClient) -> None:
+    def __init__(self, client: Caller) -> None:
         self._client = client
 
     def create_server_group(self, body: m.ServerGroupCreateRequest | Mapping[str, Any]) -> m.ServerGroup:
@@ -316,7 +314,7 @@ class ServerGroupsApi:
 class ServerTypesApi:
     """Operations on ``server_types``."""
 
-    def __init__(self, client: ScpClient) -> None:
+    def __init__(self, client: Caller) -> None:
         self._client = client
 
     def list_server_types(self, *, limit: int | None = None, marker: str | None = None, min_disk: int | None = None, min_ram: int | None = None, sort: str | None = None) -> m.ServerTypeListResponse:
@@ -335,7 +333,7 @@ class ServerTypesApi:
 class ServersApi:
     """Operations on ``servers``."""
 
-    def __init__(self, client: ScpClient) -> None:
+    def __init__(self, client: Caller) -> None:
         self._client = client
 
     def attach_server_security_group(self, server_id: str, body: m.ServerSecurityGroupActionRequestBody | Mapping[str, Any]) -> None:
@@ -486,7 +484,7 @@ class ServersApi:
 class SnapshotsApi:
     """Operations on ``snapshots``."""
 
-    def __init__(self, client: ScpClient) -> None:
+    def __init__(self, client: Caller) -> None:
         self._client = client
 
     def create_snapshot(self, body: m.SnapshotCreateRequest | Mapping[str, Any]) -> m.SnapshotDetailResponse:
@@ -517,7 +515,7 @@ class SnapshotsApi:
 class VolumeTransfersApi:
     """Operations on ``volume_transfers``."""
 
-    def __init__(self, client: ScpClient) -> None:
+    def __init__(self, client: Caller) -> None:
         self._client = client
 
     def accept_volume_transfer(self, transfer_id: str, body: m.VolumeTransferAccessRequest | Mapping[str, Any]) -> m.VolumeTransferAcceptResponse:
@@ -544,7 +542,7 @@ class VolumeTransfersApi:
 class VolumeTypesApi:
     """Operations on ``volume_types``."""
 
-    def __init__(self, client: ScpClient) -> None:
+    def __init__(self, client: Caller) -> None:
         self._client = client
 
     def list_volume_types(self, *, limit: int | None = None, offset: int | None = None, marker: str | None = None, sort: str | None = None) -> m.VolumeTypeListResponse:
@@ -567,7 +565,7 @@ class VolumeTypesApi:
 class VolumesApi:
     """Operations on ``volumes``."""
 
-    def __init__(self, client: ScpClient) -> None:
+    def __init__(self, client: Caller) -> None:
         self._client = client
 
     def attach_volume_to_server(self, volume_id: str, body: m.VolumeServerAttachRequest | Mapping[str, Any]) -> m.VolumeServerAttachResponse:
@@ -628,7 +626,7 @@ class AreaAccessors:
     volume_types: VolumeTypesApi
     volumes: VolumesApi
 
-    def _init_areas(self, client: ScpClient) -> None:
+    def _init_areas(self, client: Caller) -> None:
         self.auto_scaling_groups = AutoScalingGroupsApi(client)
         self.default_configs = DefaultConfigsApi(client)
         self.images = ImagesApi(client)

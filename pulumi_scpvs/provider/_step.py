@@ -12,11 +12,11 @@ from ..scp._errors import BadRequestError, ConflictError, NotFoundError, ScpConn
 from ..scp._waiting import Waiter
 from ..scp._watch import ListWatch
 
-log = logging.getLogger("pulumi_scpvs.provider")
+log = logging.getLogger(__name__)
 
 
 @dataclass
-class Operation:
+class Step:
     """One create/update/delete in progress: the client to use and the deadline to meet."""
 
     client: ScpClient
