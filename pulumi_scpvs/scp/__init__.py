@@ -6,11 +6,12 @@ This layer knows nothing of Pulumi or of the simulator (an import-linter contrac
 """
 
 from . import models
-from ._client import DEFAULT_TIMEOUT, RetryPolicy, ScpClient, encode_query
+from ._client import DEFAULT_TIMEOUT, ScpClient, encode_query
 from ._config import ScpConfig, resolve_config
 from ._errors import *  # noqa: F403 - every error class, listed in its __all__
 from ._errors import __all__ as _errors_all
 from ._operation import ApiOperation
+from ._retry import RetryPolicy
 from ._waiting import Waiter
 
 __all__ = [

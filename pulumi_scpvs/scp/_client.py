@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import copy
-import email.utils
 import json
 import logging
 import math
-import random
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -23,6 +20,7 @@ from ._config import ScpConfig
 from ._errors import ConfigurationError, ScpApiError, ScpConnectionError, error_class, error_detail
 from ._generated.areas import AreaAccessors
 from ._operation import ApiOperation
+from ._retry import Retry, RetryPolicy, RetryState, retry_after_seconds
 from ._signing import ScpAuth
 from ._watch import PAGE_SIZE, ListWatch
 
@@ -36,64 +34,6 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 # TLS handshake each.
 DEFAULT_LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=64, keepalive_expiry=30.0)
 EMBEDDED_BASE_URL = "http://embedded-simulator.scpvs.internal"
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """When and how long to retry.
-
-    429 is retried for every method (the request was refused, not run); 502/503/504 and
-    lost connections only for idempotent methods, because a POST may have been committed
-    before the failure and retrying it could create a second object.
-    """
-
-    attempts: int = 5
-    # 429s are counted apart: the request was not run, and the client's request budget
-    # (see :class:`RequestBudget`) is already slowing every request down.
-    throttled_attempts: int = 30
-    base_delay: float = 0.5
-    max_delay: float = 20.0
-    max_retry_after: float = 60.0
-    retry_statuses: frozenset[int] = frozenset({502, 503, 504})
-    # 409 means refused, not run, so any method may repeat it; most of SCP's 409s are
-    # about an object in a transitional state ("volume is detaching") and pass by
-    # themselves. Retried for this many seconds (0: not at all, as for a plain client).
-    conflict_window: float = 0.0
-
-    # Conflicts that waiting cannot clear: a name already taken, a relationship that is not
-    # there, a protected or locked object. They fail at once instead of after the window.
-    permanent_conflicts: tuple[str, ...] = (
-        "already exists",
-        "already a member",
-        "already has",
-        "already attached",
-        "already in use",
-        "is not attached",
-        "is protected",
-        "is locked",
-        "belongs to",
-        "another VPC",
-        "not found or not active",
-        "set force",
-    )
-
-    def may_clear(self, detail: str) -> bool:
-        """Whether a 409 with this detail may pass by itself (an object in a transitional state)."""
-        lowered = detail.lower()
-        return not any(pattern.lower() in lowered for pattern in self.permanent_conflicts)
-
-    def conflict_pause(self, waited: float) -> float:
-        """How long to wait before repeating a request refused with 409.
-
-        Like the poller: half a second plus a tenth of the time waited (jittered, at most
-        ``max_delay``), so a request goes through soon after the transition that blocked it.
-        """
-        return min(self.max_delay, (0.5 + 0.1 * waited) * random.uniform(1.0, 1.2))  # noqa: S311
-
-    def backoff(self, attempt: int) -> float:
-        """Full-jitter exponential backoff for the given retry number (0-based)."""
-        return random.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))  # noqa: S311
 
 
 def encode_query(query: Mapping[str, Any] | None) -> str:
@@ -106,17 +46,6 @@ def encode_query(query: Mapping[str, Any] | None) -> str:
         for item in value if isinstance(value, (list, tuple)) else [value]:
             pairs.append((key, str(item).lower() if isinstance(item, bool) else str(item)))
     return urlencode(pairs)
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value)
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
 
 
 class ScpClient(AreaAccessors):
@@ -231,80 +160,68 @@ class ScpClient(AreaAccessors):
         query: Mapping[str, Any] | None = None,
         body: BaseModel | Mapping[str, Any] | None = None,
     ) -> Any:
-        """Send one operation (retrying as :class:`RetryPolicy` says); return the parsed JSON body."""
+        """Send one operation (retrying as :class:`RetryPolicy` says); return the parsed JSON body.
+
+        Three layers: the request is built once, sent once per attempt
+        (:meth:`_send_once`), and each outcome goes to the request's :class:`RetryState`,
+        which decides without I/O whether and when to send it again."""
+        request = self._request(operation, path, query, body)
+        state = RetryState(self.retry, request.method, str(request.url), time.monotonic(), self.deadline)
+        while True:
+            try:
+                response = self._send_once(operation, request)
+            except httpx.TransportError as exc:
+                retry = state.after_transport_error(exc)
+                if retry is None:
+                    raise ScpConnectionError(
+                        f"{type(exc).__name__}: {exc}", method=state.method, url=state.url
+                    ) from exc
+            else:
+                if response.is_success:
+                    return response.json() if response.content else None
+                retry_after = retry_after_seconds(response)
+                error = self._error(response, state.method, state.url, retry_after)
+                retry = state.after_answer(response.status_code, error.detail, retry_after, time.monotonic())
+                if retry is None:
+                    raise error
+            self._before_retry(retry)
+
+    def _request(
+        self,
+        operation: ApiOperation,
+        path: Mapping[str, str] | None,
+        query: Mapping[str, Any] | None,
+        body: BaseModel | Mapping[str, Any] | None,
+    ) -> httpx.Request:
+        """The request as it will be signed and sent (its body validated against the document's model)."""
         query_string = encode_query(query)
         url = self.base_url + operation.url_path(**(path or {})) + (f"?{query_string}" if query_string else "")
-        content = self._body(operation, body)
-        method = operation.method
-        attempt = throttled = 0
-        started = time.monotonic()
-        conflicts_until = min(time.monotonic() + self.retry.conflict_window, self.deadline)
-        conflict_pauses = 0
-        while True:
-            version = self.api_version if self.api_version in operation.versions else operation.version
-            headers = self._headers(version)
-            self.budget.wait_turn(self.deadline)
-            try:
-                response = self._http.request(method, url, content=content, headers=headers)
-            except httpx.TransportError as exc:
-                never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
-                if attempt + 1 < self.retry.attempts and (method in IDEMPOTENT_METHODS or never_sent):
-                    self._pause(self.retry.backoff(attempt), f"{type(exc).__name__} on {method} {url}")
-                    attempt += 1
-                    continue
-                raise ScpConnectionError(f"{type(exc).__name__}: {exc}", method=method, url=url) from exc
-            retry_after = _retry_after(response)
-            if response.status_code == 429:
-                self.budget.refused(None if retry_after is None else min(retry_after, self.retry.max_retry_after))
-            else:
-                self.budget.answered()
-            if response.is_success:
-                return response.json() if response.content else None
-            retryable = response.status_code in self.retry.retry_statuses and method in IDEMPOTENT_METHODS
-            error = self._error(response, method, url, retry_after)
-            if response.status_code == 429:
-                # Refused, not run: any method may repeat it, once the budget lets it go.
-                if throttled + 1 < self.retry.throttled_attempts and time.monotonic() < self.deadline:
-                    log.log(
-                        logging.INFO if throttled == 0 else logging.DEBUG,
-                        "429 on %s %s: waiting for the request budget (%s)",
-                        method,
-                        url,
-                        self._budget_note(),
-                    )
-                    throttled += 1
-                    continue
-                raise error
-            if (
-                response.status_code == 409
-                and time.monotonic() < conflicts_until
-                and self.retry.may_clear(error.detail)
-            ):
-                # Counted apart from the other retries: waiting out a transition must not use them up.
-                # Said once per request (then at DEBUG): the pauses are short and many.
-                self._pause(
-                    self.retry.conflict_pause(time.monotonic() - started),
-                    f"409 on {method} {url} ({error.detail})",
-                    level=logging.INFO if conflict_pauses == 0 else logging.DEBUG,
-                )
-                conflict_pauses += 1
-                continue
-            if retryable and attempt + 1 < self.retry.attempts:
-                delay = self.retry.backoff(attempt)
-                if retry_after is not None:
-                    delay = min(max(delay, retry_after), self.retry.max_retry_after)
-                self._pause(delay, f"{response.status_code} on {method} {url}")
-                attempt += 1
-                continue
-            raise error
+        version = self.api_version if self.api_version in operation.versions else operation.version
+        return self._http.build_request(
+            operation.method, url, content=self._body(operation, body), headers=self._headers(version)
+        )
+
+    def _send_once(self, operation: ApiOperation, request: httpx.Request) -> httpx.Response:
+        """One attempt: wait for the request budget, send, and tell the budget how it went."""
+        self.budget.wait_turn(self.deadline)
+        response = self._http.send(request)
+        if response.status_code == 429:
+            retry_after = retry_after_seconds(response)
+            self.budget.refused(None if retry_after is None else min(retry_after, self.retry.max_retry_after))
+        else:
+            self.budget.answered()
+        return response
+
+    def _before_retry(self, retry: Retry) -> None:
+        if retry.throttled:  # the request budget paces it: nothing to sleep here
+            log.log(retry.level, "%s: waiting for the request budget (%s)", retry.reason, self._budget_note())
+            return
+        log.log(retry.level, "retrying in %.2fs after %s", retry.delay, retry.reason)
+        self._sleep(retry.delay)
 
     def _budget_note(self) -> str:
         rate = self.budget.rate
         return "no rate limit" if rate is None else f"now {rate:.1f} requests/s"
-
-    def _pause(self, delay: float, reason: str, level: int = logging.INFO) -> None:
-        log.log(level, "retrying in %.2fs after %s", delay, reason)
-        self._sleep(delay)
 
     @staticmethod
     def _error(response: httpx.Response, method: str, url: str, retry_after: float | None) -> ScpApiError:

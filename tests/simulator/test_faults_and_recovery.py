@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,7 +12,8 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from pulumi_scpvs import AuthenticationError, ResourceFailedError, ScpError, WaitTimeoutError
-from pulumi_scpvs.provider import ScpProvider
+from pulumi_scpvs.provider import PROVIDER_RETRY, ScpProvider, _engine
+from pulumi_scpvs.provider._clients import ClientPool
 from pulumi_scpvs.provider._keys import RESOURCE_NAME_KEY, STACK_IDENTITY_KEY
 from pulumi_scpvs.resources import KeypairProvider, VolumeProvider
 from pulumi_scpvs.scp._signing import sign
@@ -24,6 +26,14 @@ def slow_simulator() -> Iterator[RunningSimulator]:
     running = start_simulator(transition_seconds=0.2)
     yield running
     running.stop()
+
+
+@pytest.fixture(autouse=True)
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The provider's retry rules with back-off in hundredths of a second: the same
+    decisions (tests/unit/test_retry.py has them as tables), without sleeping through them."""
+    quick = dataclasses.replace(PROVIDER_RETRY, base_delay=0.01, max_delay=0.05)
+    monkeypatch.setattr(_engine, "CLIENTS", ClientPool(quick))
 
 
 def provider(cls: type[ScpProvider], simulator: RunningSimulator) -> Any:
