@@ -14,7 +14,7 @@ echo "== ruff" && ruff check . && ruff format --check .
 echo "== mypy" && mypy
 echo "== import-linter" && lint-imports --no-cache
 echo "== pytest (Pulumi SDK $(python -c 'import importlib.metadata as m; print(m.version("pulumi"))'))"
-pytest -q -p no:cacheprovider "$@"
+pytest -q -p no:cacheprovider --durations=25 "$@"
 
 oldest="$(scripts/pulumi-sdk-range.py oldest)"
 echo "== pytest on the oldest supported Pulumi SDK ($oldest)"
