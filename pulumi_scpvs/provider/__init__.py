@@ -9,8 +9,8 @@ imported from here, never from the private modules (an import-linter contract ho
 ``pulumi_scpvs.resources`` to it).
 """
 
-from ._clients import CLIENTS, PROVIDER_RETRY, make_client
-from ._engine import ScpProvider, kind_watch, validation_failures, with_mark
+from ._clients import PROVIDER_RETRY, make_client
+from ._engine import ScpProvider, kind_watch
 from ._inputs import (
     IMAGE_MIN_RAM_MAX_MIB,
     INT32_MAX,
@@ -32,11 +32,10 @@ from ._ownership import Candidate
 from ._resource import ScpResource
 from ._spec import AnswerOnly, AutoName, Crud, Props, ResourceSpec, compact, id_parts, join_id, observed
 from ._step import Step
-from ._timeouts import Timeouts, parse_duration
+from ._timeouts import Timeouts
 from ._values import as_number
 
 __all__ = [
-    "CLIENTS",
     "IMAGE_MIN_RAM_MAX_MIB",
     "INT32_MAX",
     "PROVIDER_RETRY",
@@ -70,7 +69,4 @@ __all__ = [
     "multiple_of_8",
     "observed",
     "ordered_server_count",
-    "parse_duration",
-    "validation_failures",
-    "with_mark",
 ]

@@ -85,7 +85,7 @@ from ._targets import check_target, target_of
 from ._values import inputs_delta, is_unknown, normalise, old_inputs
 from ._workers import widen_worker_pool
 
-__all__ = ["ScpProvider", "validation_failures", "with_mark"]
+__all__ = ["ScpProvider", "kind_watch", "validation_failures"]
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from ..provider import (
     Step,
     TagInput,
     Timeouts,
-    with_mark,
+    compact,
 )
 from ..scp.models import ServerShowResponse
 from ._common import encode_user_data
@@ -127,30 +127,22 @@ class ServerProvider(ScpProvider):
     )
 
     def create_request(self, inputs: Props, mark: Mapping[str, str] | None = None) -> Props:
+        """The generic request (fields by name, ``request_fields``, the mark in ``metadata``),
+        and what differs: the boot and data volumes as one ``volumes`` list, ``user_data``
+        base64-encoded, an unlocked server's ``lock`` left out, one server per request."""
         volumes = []
         if inputs.get("boot_volume"):
             volumes.append({**inputs["boot_volume"], "boot_index": 0, "source_type": "image"})
         for index, volume in enumerate(inputs.get("data_volumes") or [], start=1):
             volumes.append({**volume, "boot_index": index, "source_type": "blank"})
         request = {
-            "name": inputs.get("name"),
-            "image_id": inputs.get("image_id"),
-            "keypair_name": inputs.get("keypair_name"),
-            "server_type_id": inputs.get("server_type_id"),
-            "networks": [{k: v for k, v in n.items() if v is not None} for n in inputs.get("networks") or []],
-            "security_groups": inputs.get("security_group_ids"),
-            "server_group_id": inputs.get("server_group_id"),
-            "partition_number": inputs.get("partition_number"),
-            "product_category": inputs.get("product_category"),
-            "product_offering": inputs.get("product_offering"),
-            "metadata": with_mark(inputs.get("metadata"), mark),
-            "user_data": encode_user_data(inputs.get("user_data")),
-            "tags": inputs.get("tags"),
-            "lock": inputs.get("lock") or None,
+            **super().create_request(inputs, mark),
             "volumes": volumes or None,
+            "user_data": encode_user_data(inputs.get("user_data")),
+            "lock": inputs.get("lock") or None,
             "max_count": 1,
         }
-        return {k: v for k, v in request.items() if v is not None}
+        return compact(request)
 
     def _wait(self, step: Step, server_id: str, targets: tuple[str, ...] = STABLE_STATES) -> Any:
         return step.wait(
