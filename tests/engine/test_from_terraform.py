@@ -30,10 +30,11 @@ V4_STATE = Path(__file__).resolve().parents[1] / "fixtures" / "terraform-state-v
 
 
 def wait_for(show: Callable[[], Any], state: str) -> Any:
-    """The object once ``show()`` reports ``state`` (the simulator's transitions take a fraction of a second)."""
+    """The object once ``show()`` reports ``state`` (an image's ``status``; the simulator's
+    transitions take a fraction of a second)."""
     deadline = time.monotonic() + 60
-    while (shown := show()).state != state:
-        assert time.monotonic() < deadline, f"{shown.id} is still {shown.state}"
+    while (current := getattr(shown := show(), "state", None) or shown.status) != state:
+        assert time.monotonic() < deadline, f"{shown.id} is still {current}"
         time.sleep(0.2)
     return shown
 
@@ -44,8 +45,13 @@ def make_terraform_objects(client: ScpClient) -> dict[str, Any]:
     fixture's shape kept: is_default, static_nat_id, port_id, max_iops, a plain user_data)."""
     state = json.loads(V4_STATE.read_text())
     by_name = {r["name"]: r["values"] for r in state["values"]["root_module"]["resources"]}
-    tf_server, tf_volume = by_name["app"], by_name["data"]
+    tf_server, tf_volume, tf_image = by_name["app"], by_name["data"], by_name["golden"]
     ids: dict[str, str] = {}
+    image_fields = ("name", "os_distro", "url", "container_format", "disk_format", "min_disk", "min_ram", "protected")
+    image = client.images.create_image({field: tf_image[field] for field in image_fields})
+    client.images.import_image(image.id, {"url": tf_image["url"]})  # made empty; its file comes from the url
+    wait_for(lambda: client.images.show_image(image.id), "active")
+    ids[tf_image["id"]] = image.id
     client.keypairs.create_keypair({"name": by_name["ops"]["name"]})
     group = client.server_groups.create_server_group({"name": by_name["spread"]["name"], "policy": "anti-affinity"})
     ids[by_name["spread"]["id"]] = group.id
@@ -53,7 +59,7 @@ def make_terraform_objects(client: ScpClient) -> dict[str, Any]:
     created = client.servers.create_server(
         {
             "name": tf_server["name"],
-            "image_id": cat.IMAGE_UBUNTU,
+            "image_id": image.id,
             "keypair_name": by_name["ops"]["name"],
             "server_type_id": tf_server["server_type_id"],
             "networks": [{"subnet_id": cat.SUBNET_ID, "public_ip_id": cat.PUBLIC_IP_IDS[0]}],
@@ -71,7 +77,6 @@ def make_terraform_objects(client: ScpClient) -> dict[str, Any]:
     (interface,) = client.servers.list_server_interfaces(server.id).interfaces
     ids |= {
         tf_server["id"]: server.id,
-        tf_server["image_id"]: cat.IMAGE_UBUNTU,
         nic["subnet_id"]: cat.SUBNET_ID,
         nic["port_id"]: interface.port_id,
         nic["fixed_ip"]: interface.fixed_ips[0].ip_address,
@@ -108,7 +113,8 @@ def test_a_converted_v4_state_previews_and_is_adopted_without_creating_anything(
         check=True,
     )
     program = (project.directory / "__main__.py").read_text()
-    user_data = state["values"]["root_module"]["resources"][2]["values"]["user_data"]
+    values = {r["name"]: r["values"] for r in state["values"]["root_module"]["resources"]}
+    user_data = values["app"]["user_data"]
     assert "DB_PASSWORD" not in program and "DB_PASSWORD" not in converted.stderr
     # The secret moves as the program's header says: the converter prints it into `pulumi config set --secret`.
     (command,) = [line.split("run: ", 1)[1] for line in converted.stderr.splitlines() if "--print-secret" in line]
@@ -144,13 +150,14 @@ def test_a_converted_v4_state_previews_and_is_adopted_without_creating_anything(
     assert {name: r["type"].removeprefix(SCPVS_TYPE) for name, r in adopted.items()} == {
         "ops": "Keypair",
         "spread": "ServerGroup",
+        "golden": "Image",
         "app": "Server",
         "data": "Volume",
         "data_on_app": "VolumeAttachment",
     }
     assert all(r.get("protect") for r in adopted.values()), "adopted objects are protected, as `pulumi import` does"
-    server_id = state["values"]["root_module"]["resources"][2]["values"]["id"]
-    assert (adopted["app"]["id"], adopted["ops"]["id"]) == (server_id, "ops-key")
+    assert (adopted["app"]["id"], adopted["ops"]["id"]) == (values["app"]["id"], "ops-key")
+    assert adopted["golden"]["id"] == values["golden"]["id"]
     assert {step["op"] for step in project.preview_steps().values()} == {"same"}
 
 

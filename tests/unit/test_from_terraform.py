@@ -315,8 +315,17 @@ def test_newer_provider_attributes_are_left_out_by_the_declared_types_and_each_i
     # Not marked sensitive by the official provider, yet never a literal: a key pair's private
     # key stays behind, user_data goes through secret config.
     assert "PRIVATE KEY" not in program and "DB_PASSWORD" not in program
-    user_data = json.loads(state.read_text())["values"]["root_module"]["resources"][2]["values"]["user_data"]
+    (server_state,) = [
+        r for r in json.loads(state.read_text())["values"]["root_module"]["resources"] if r["name"] == "app"
+    ]
+    user_data = server_state["values"]["user_data"]
     assert user_data not in program
     assert app["user_data"] == "config.require_secret('app_user_data')"
     assert [(s.key, s.value) for s in conversion.secrets] == [("app_user_data", user_data)]
     assert resources["ops"]["adopt_id"] == "ops-key"  # the state's id is a number
+    assert app["image_id"] == "golden.id"
+    assert (resources["golden"]["kind"], resources["golden"]["protected"], resources["golden"]["os_distro"]) == (
+        "Image",
+        True,
+        "ubuntu",
+    )
