@@ -12,6 +12,7 @@ program may always pass ``X`` itself.
 
 from __future__ import annotations
 
+import functools
 import sys
 import types
 from collections.abc import Callable, Mapping, Sequence
@@ -56,6 +57,7 @@ def _annotation_text(annotation: Any) -> str:
     return annotation.__forward_arg__ if hasattr(annotation, "__forward_arg__") else str(annotation)
 
 
+@functools.cache
 def arguments_of(resource_class: type) -> dict[str, DeclaredInput]:
     """The keyword arguments of a resource class (``resource_name`` and ``opts`` aside)."""
     init: Callable[..., Any] = resource_class.__init__  # type: ignore[misc]
@@ -67,6 +69,7 @@ def arguments_of(resource_class: type) -> dict[str, DeclaredInput]:
     }
 
 
+@functools.cache
 def fields_of(typed_dict: type) -> dict[str, DeclaredInput]:
     """The keys of an input TypedDict; ``Required[...]`` ones are required (they are all declared ``total=False``)."""
     return {

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from pulumi_scpvs.scp import RetryPolicy, ScpClient
@@ -37,6 +39,10 @@ class RunningSimulator:
     def client(self, **kwargs: object) -> ScpClient:
         kwargs.setdefault("retry", RetryPolicy(attempts=2, base_delay=0.01))
         return ScpClient(self.config(), **kwargs)  # type: ignore[arg-type]
+
+    def requests(self) -> Counter[str]:
+        """How many API requests of each operation reached the simulator so far."""
+        return Counter(httpx.get(f"{self.url}/_admin/requests", timeout=30).json())
 
     def stop(self) -> None:
         self.process.terminate()

@@ -169,7 +169,7 @@ class ScpClient(AreaAccessors):
         state = RetryState(self.retry, request.method, str(request.url), time.monotonic(), self.deadline)
         while True:
             try:
-                response = self._send_once(operation, request)
+                response, retry_after = self._send_once(request)
             except httpx.TransportError as exc:
                 retry = state.after_transport_error(exc)
                 if retry is None:
@@ -179,7 +179,6 @@ class ScpClient(AreaAccessors):
             else:
                 if response.is_success:
                     return response.json() if response.content else None
-                retry_after = retry_after_seconds(response)
                 error = self._error(response, state.method, state.url, retry_after)
                 retry = state.after_answer(response.status_code, error.detail, retry_after, time.monotonic())
                 if retry is None:
@@ -201,16 +200,17 @@ class ScpClient(AreaAccessors):
             operation.method, url, content=self._body(operation, body), headers=self._headers(version)
         )
 
-    def _send_once(self, operation: ApiOperation, request: httpx.Request) -> httpx.Response:
-        """One attempt: wait for the request budget, send, and tell the budget how it went."""
+    def _send_once(self, request: httpx.Request) -> tuple[httpx.Response, float | None]:
+        """One attempt: wait for the request budget, send, and tell the budget how it went.
+        Also returns the answer's ``Retry-After`` in seconds, read once for both."""
         self.budget.wait_turn(self.deadline)
         response = self._http.send(request)
+        retry_after = retry_after_seconds(response)
         if response.status_code == 429:
-            retry_after = retry_after_seconds(response)
             self.budget.refused(None if retry_after is None else min(retry_after, self.retry.max_retry_after))
         else:
             self.budget.answered()
-        return response
+        return response, retry_after
 
     def _before_retry(self, retry: Retry) -> None:
         if retry.throttled:  # the request budget paces it: nothing to sleep here

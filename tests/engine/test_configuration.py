@@ -11,17 +11,12 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import httpx
 import pytest
 
 from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator
 from .conftest import PulumiProject, new_stack
 
 pytestmark = pytest.mark.engine
-
-
-def requests(simulator: RunningSimulator) -> Counter[str]:
-    return Counter(httpx.get(f"{simulator.url}/_admin/requests", timeout=30).json())
 
 
 CASES = [
@@ -71,13 +66,13 @@ def test_a_broken_configuration_fails_the_first_preview_naming_the_setting(
             project.run("config", "rm", key)
         for key, value in settings.items():
             project.run("config", "set", "--path", key, value)
-        before = requests(engine_simulator)
+        before = engine_simulator.requests()
         preview = project.run("preview", check=False)
         output = preview.stdout + preview.stderr
         assert preview.returncode != 0, f"a green preview for {settings} without {removed}:\n{output}"
         assert said in output, output
         assert "Traceback" not in output, output
-        assert requests(engine_simulator) - before == Counter(), f"the preview for {settings} reached the cloud"
+        assert engine_simulator.requests() - before == Counter(), f"the preview for {settings} reached the cloud"
         # back to the working configuration for the next case
         for key in settings:
             project.run("config", "rm", "--path", key)

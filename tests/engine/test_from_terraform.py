@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -129,12 +128,12 @@ def test_a_converted_v4_state_previews_and_is_adopted_without_creating_anything(
     assert shell.returncode == 0, shell.stderr
     assert "DB_PASSWORD" not in (project.directory / "Pulumi.test.yaml").read_text(), "stored encrypted"
     before_objects = httpx.get(f"{engine_simulator.url}/_admin/objects").json()
-    before_requests = requests(engine_simulator)
+    before_requests = engine_simulator.requests()
 
     steps = project.preview_steps()
 
     assert {step["op"] for name, step in steps.items() if not name.endswith(IDENTITY_RESOURCE_NAME)} == {"create"}
-    assert mutating(requests(engine_simulator) - before_requests) == 0, "a preview sends nothing that changes SCP"
+    assert mutating(engine_simulator.requests() - before_requests) == 0, "a preview sends nothing that changes SCP"
     assert httpx.get(f"{engine_simulator.url}/_admin/objects").json() == before_objects
 
     project.run("up", "--yes")
@@ -159,7 +158,3 @@ def test_a_converted_v4_state_previews_and_is_adopted_without_creating_anything(
     assert (adopted["app"]["id"], adopted["ops"]["id"]) == (values["app"]["id"], "ops-key")
     assert adopted["golden"]["id"] == values["golden"]["id"]
     assert {step["op"] for step in project.preview_steps().values()} == {"same"}
-
-
-def requests(simulator: RunningSimulator) -> Counter[str]:
-    return Counter(httpx.get(f"{simulator.url}/_admin/requests", timeout=30).json())

@@ -76,10 +76,6 @@ def plan(project: PulumiProject) -> dict[str, int]:
     return json.loads(project.run("preview", "--json").stdout)["changeSummary"]  # type: ignore[no-any-return]
 
 
-def requests(simulator: RunningSimulator) -> Counter[str]:
-    return Counter(httpx.get(f"{simulator.url}/_admin/requests", timeout=30).json())
-
-
 def world(simulator: RunningSimulator) -> dict[str, Any]:
     return httpx.get(f"{simulator.url}/_admin/world", timeout=30).json()  # type: ignore[no-any-return]
 
@@ -131,7 +127,7 @@ def test_a_stack_deployed_by_0_1_0_upgrades_with_nothing_replaced_or_changed(
     # resource is found under its 0.1.0 URN through the alias (a child of a resource through
     # its parent's alias too), and the new inputs (no __kind) make no difference.
     on_this_version(project)
-    before, objects = requests(engine_simulator), world(engine_simulator)
+    before, objects = engine_simulator.requests(), world(engine_simulator)
     preview = json.loads(project.run("preview", "--json", "--show-sames").stdout)
     assert preview["changeSummary"] == NOTHING_TO_DO
     steps = {step["urn"]: step for step in preview["steps"]}
@@ -143,11 +139,11 @@ def test_a_stack_deployed_by_0_1_0_upgrades_with_nothing_replaced_or_changed(
         assert resource_kind(step) == KINDS[name]
     assert len(steps) == 3
     assert summarize(preview) == "### Pulumi preview: no changes\n"
-    assert requests(engine_simulator) - before == Counter(), "the preview made requests"
+    assert engine_simulator.requests() - before == Counter(), "the preview made requests"
 
     # up changes nothing in the cloud (it asks nothing); the state has the new types, the same ids.
     project.run("up", "--yes", "--skip-preview")
-    assert requests(engine_simulator) - before == Counter(), "the up after the upgrade made requests"
+    assert engine_simulator.requests() - before == Counter(), "the up after the upgrade made requests"
     assert world(engine_simulator) == objects
     new = scpvs_resources(project)
     assert {name: (r["type"], r["id"]) for name, r in new.items()} == {
@@ -157,9 +153,9 @@ def test_a_stack_deployed_by_0_1_0_upgrades_with_nothing_replaced_or_changed(
     assert plan(project) == NOTHING_TO_DO
 
     # refresh and destroy run on this version, from the state 0.1.0 wrote.
-    before = requests(engine_simulator)
+    before = engine_simulator.requests()
     project.run("refresh", "--yes", "--skip-preview")
-    assert mutating(requests(engine_simulator) - before) == 0
+    assert mutating(engine_simulator.requests() - before) == 0
     assert world(engine_simulator) == objects
     assert plan(project) == NOTHING_TO_DO
     project.run("destroy", "--yes", "--skip-preview")
@@ -187,14 +183,14 @@ def test_a_stack_deployed_by_0_2_0_upgrades_with_nothing_changed_and_diffs_as_be
     ids = {name: r["id"] for name, r in old.items()}
 
     on_this_version(project)
-    before, objects = requests(engine_simulator), world(engine_simulator)
+    before, objects = engine_simulator.requests(), world(engine_simulator)
     nothing = {"same": len(old) + 2}  # and the stack and its identity
     assert plan(project) == nothing
     project.run("up", "--yes", "--skip-preview")
-    assert requests(engine_simulator) - before == Counter(), "the up after the upgrade made requests"
+    assert engine_simulator.requests() - before == Counter(), "the up after the upgrade made requests"
 
     project.run("refresh", "--yes", "--skip-preview")
-    assert mutating(requests(engine_simulator) - before) == 0
+    assert mutating(engine_simulator.requests() - before) == 0
     assert world(engine_simulator) == objects
     new = scpvs_resources(project)
     assert {name: r["id"] for name, r in new.items()} == ids
