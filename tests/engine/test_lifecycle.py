@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import httpx
 import pytest
 
@@ -33,6 +35,10 @@ def test_full_lifecycle_under_the_engine(project: PulumiProject, engine_simulato
     exported = str(project.export())
     assert outputs["private_key"].splitlines()[1] not in exported, "the private key is stored in plain text"
     assert SECRET_KEY not in exported, "the secret key leaked into the state"
+    user_data = "#!/bin/sh\necho lifecycle-user-data"
+    for stored in ("lifecycle-user-data", base64.b64encode(user_data.encode()).decode()):
+        assert stored not in exported, "a secret input (user_data) is stored in plain text"
+    assert outputs["offer_auth_key"] not in exported, "a secret output (auth_key) is stored in plain text"
 
     # nothing to do: a preview plans no change at all
     assert {step["op"] for step in project.preview_steps().values()} == {"same"}

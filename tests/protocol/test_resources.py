@@ -1,16 +1,18 @@
-"""Every resource under the real engine.
+"""Every resource through the provider protocol, as the engine calls it.
 
 Four stacks (compute, storage, images, scaling) each go through: up; a stage-2 program
 whose preview shows, per resource, an in-place update of the expected fields or a
 replacement for the expected reason; up; out-of-band changes followed by refresh (drift
 shows as an update, deletions as a re-create); up to converge; destroy, after which the
-simulator holds exactly its catalogue again.
+simulator holds exactly its catalogue again. The programs are those of ``tests/engine``,
+run in this process by :mod:`.harness` against a simulator on a loopback port.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,15 +20,14 @@ import httpx
 import pytest
 
 from pulumi_scpvs.scp import ScpClient
+from pulumi_scpvs.scp._waiting import Waiter
 from pulumi_scpvs.simulator import catalogue as cat
 
-from ..conftest import SECRET_KEY, RunningSimulator
-from .conftest import PulumiProject
-
-pytestmark = pytest.mark.engine
+from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator, start_simulator
+from .harness import CheckFailed, Deployment
 
 Outputs = dict[str, Any]
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+STAGE = "engine-test:stage"
 
 
 @dataclass
@@ -37,15 +38,10 @@ class StackCase:
     out_of_band: Callable[[ScpClient, Outputs], tuple[set[str], set[str]]]
     after_stage_two: Callable[[ScpClient, Outputs], None] = lambda client, outputs: None
     stage_two_config: Callable[[Outputs], dict[str, str]] = lambda outputs: {}
-    before_destroy: Callable[[PulumiProject], None] = lambda project: None
+    before_destroy: Callable[[Deployment], None] = lambda deployment: None
     # Values that must appear in the state only encrypted (secret outputs and inputs).
     secrets: Callable[[Outputs], list[str]] = lambda outputs: []
     unchanged: set[str] = field(default_factory=set)
-
-
-def changed_inputs(step: dict[str, Any]) -> set[str]:
-    old, new = step["oldState"]["inputs"], step["newState"]["inputs"]
-    return {k for k in old.keys() | new.keys() if k not in ("__provider",) and old.get(k) != new.get(k)}
 
 
 # -- compute ------------------------------------------------------------------------------
@@ -63,11 +59,21 @@ def compute_after_stage_two(client: ScpClient, outputs: Outputs) -> None:
     assert outputs["nat_ip"] == "203.0.113.11"
 
 
+def settled(read: Callable[[], Any], object_id: str, state: str | None = None) -> None:
+    """Wait for an out-of-band change to finish: the engine's refresh starts seconds later, this one at once."""
+    waiter = Waiter(read, lambda seen: getattr(seen, "state", None) or seen.status, "object", object_id)
+    if state is None:
+        waiter.until_gone(deadline=time.monotonic() + 60)
+    else:
+        waiter.until({state}, deadline=time.monotonic() + 60)
+
+
 def compute_out_of_band(client: ScpClient, outputs: Outputs) -> tuple[set[str], set[str]]:
     client.servers.unlock_server(outputs["web_id"])
     client.servers.update_server(outputs["web_id"], {"name": "renamed-by-hand"})
     client.server_groups.delete_server_group(outputs["spare_group_id"])
     client.servers.stop_server(outputs["worker_id"])
+    settled(lambda: client.servers.show_server(outputs["worker_id"]), outputs["worker_id"], "SHUTOFF")
     return {"web", "worker"}, {"spare-group"}
 
 
@@ -105,6 +111,7 @@ def storage_after_stage_two(client: ScpClient, outputs: Outputs) -> None:
 def storage_out_of_band(client: ScpClient, outputs: Outputs) -> tuple[set[str], set[str]]:
     client.volumes.update_volume(outputs["data_id"], {"name": "renamed-by-hand"})
     client.snapshots.delete_snapshot(outputs["restore_point_id"])
+    settled(lambda: client.snapshots.show_snapshot(outputs["restore_point_id"]), outputs["restore_point_id"])
     return {"data"}, {"restore-point"}
 
 
@@ -146,13 +153,13 @@ def images_out_of_band(client: ScpClient, outputs: Outputs) -> tuple[set[str], s
     return {"image"}, {"member"}
 
 
-def images_before_destroy(project: PulumiProject) -> None:
-    project.run("config", "set", "stage", "3")
-    result = project.run("preview", check=False)
-    assert result.returncode != 0
-    assert "property url" in result.stdout and "the image is protected" in result.stdout, result.stdout[-600:]
-    project.run("config", "set", "stage", "4")
-    project.run("up", "--yes")
+def images_before_destroy(deployment: Deployment) -> None:
+    deployment.config[STAGE] = "3"
+    with pytest.raises(CheckFailed) as refused:
+        deployment.preview("images.py")
+    assert any(p == "url" and "the image is protected" in r for p, r in refused.value.failures), refused.value
+    deployment.config[STAGE] = "4"
+    deployment.up("images.py")
 
 
 IMAGES = StackCase(
@@ -229,50 +236,58 @@ def objects(simulator: RunningSimulator) -> dict[str, int]:
     return httpx.get(f"{simulator.url}/_admin/objects").json()  # type: ignore[no-any-return]
 
 
-@pytest.mark.parametrize("case", [COMPUTE, STORAGE, IMAGES, SCALING], ids=lambda c: c.program.removesuffix(".py"))
-def test_every_resource_through_the_engine(
-    project: PulumiProject, engine_simulator: RunningSimulator, case: StackCase
-) -> None:
-    client = engine_simulator.client()
-    catalogue_only = objects(engine_simulator)
-    project.use_program(case.program)
+@pytest.fixture
+def simulator() -> Iterator[RunningSimulator]:
+    running = start_simulator(transition_seconds=0.1)
+    yield running
+    running.stop()
 
-    project.run("up", "--yes")  # the first with its preview; later ones follow an explicit preview
-    outputs = project.outputs()
+
+@pytest.mark.parametrize("case", [COMPUTE, STORAGE, IMAGES, SCALING], ids=lambda c: c.program.removesuffix(".py"))
+def test_every_resource_through_the_protocol(simulator: RunningSimulator, case: StackCase) -> None:
+    client = simulator.client()
+    catalogue_only = objects(simulator)
+    deployment = Deployment(
+        {"scpvs:endpoint": simulator.url, "scpvs:accessKey": ACCESS_KEY, "scpvs:secretKey": SECRET_KEY}
+    )
+
+    deployment.up(case.program)
+    outputs = deployment.outputs
 
     for key, value in case.stage_two_config(outputs).items():
-        project.run("config", "set", key, value)
-    project.run("config", "set", "stage", "2")
-    steps = project.preview_steps()
+        deployment.config[f"engine-test:{key}"] = value
+    deployment.config[STAGE] = "2"
+    steps = deployment.preview(case.program)
     for name, fields in case.updates.items():
-        assert steps[name]["op"] == "update", (name, steps[name]["op"], steps[name].get("replaceReasons"))
-        changed = changed_inputs(steps[name])
+        assert steps[name].op == "update", (name, steps[name].op, steps[name].replace_reasons)
+        changed = steps[name].changed_inputs()
         assert fields <= changed, (name, changed)
     for name, reason in case.replaces.items():
-        assert steps[name]["op"] == "replace", (name, steps[name]["op"])
-        assert reason in steps[name]["replaceReasons"], (name, steps[name]["replaceReasons"])
+        assert steps[name].op == "replace", (name, steps[name].op)
+        assert reason in steps[name].replace_reasons, (name, steps[name].replace_reasons)
     for name in case.unchanged:
-        assert steps.get(name, {"op": "same"})["op"] == "same", name
+        assert steps[name].op == "same", name
 
-    project.run("up", "--yes", "--skip-preview")
-    outputs = project.outputs()
+    deployment.up(case.program)
+    outputs = deployment.outputs
     case.after_stage_two(client, outputs)
-    state = json.dumps(project.export())
     for secret in [SECRET_KEY, *case.secrets(outputs)]:
-        assert secret not in state, f"{secret!r} is in the state in plain text"
-    assert {step["op"] for step in project.preview_steps().values()} == {"same"}, "stage 2 did not converge"
+        holders = [name for name, r in deployment.state.items() if secret in json.dumps(r.plain())]
+        assert not holders, f"{secret!r} would be in the state in plain text, in {holders}"
+    assert {step.op for step in deployment.preview(case.program).values()} == {"same"}, "stage 2 did not converge"
 
     drifted, dropped = case.out_of_band(client, outputs)
-    project.run("refresh", "--yes", "--skip-preview")
-    steps = project.preview_steps()
+    deployment.refresh()
+    steps = deployment.preview(case.program)
     for name in drifted:
-        assert steps[name]["op"] == "update", (name, steps[name]["op"])
+        assert steps[name].op == "update", (name, steps[name].op)
     for name in dropped:
-        assert steps[name]["op"] == "create", (name, steps[name]["op"])
-    project.run("up", "--yes", "--skip-preview")
-    assert {step["op"] for step in project.preview_steps().values()} == {"same"}, "out-of-band changes did not converge"
+        assert steps[name].op == "create", (name, steps[name].op)
+    deployment.up(case.program)
+    assert {step.op for step in deployment.preview(case.program).values()} == {"same"}, (
+        "out-of-band changes did not converge"
+    )
 
-    case.before_destroy(project)
-    project.run("destroy", "--yes", "--skip-preview")
-    assert objects(engine_simulator) == catalogue_only
-    assert SECRET_KEY not in "\n".join(project.log), "the secret key reached the CLI's output"
+    case.before_destroy(deployment)
+    deployment.destroy()
+    assert objects(simulator) == catalogue_only
