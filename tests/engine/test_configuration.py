@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator
+from ..conftest import RunningSimulator
 from .conftest import PulumiProject, new_stack
 
 pytestmark = pytest.mark.engine
@@ -59,13 +59,13 @@ def test_a_broken_configuration_fails_the_first_preview_naming_the_setting(
     tmp_path: Path, pulumi_bin: Path, engine_simulator: RunningSimulator
 ) -> None:
     project: PulumiProject = new_stack(tmp_path / "project", pulumi_bin, "one_volume.py", engine_simulator.url)
-    good = {key: project.run("config", "get", key).stdout.strip() for key in ("scpvs:endpoint",)}
+    stack_settings = project.directory / "Pulumi.test.yaml"
+    working = stack_settings.read_text()
     assert project.run("preview").returncode == 0, "the stack as configured previews"
     for settings, removed, said in CASES:
-        for key in removed:
-            project.run("config", "rm", key)
-        for key, value in settings.items():
-            project.run("config", "set", "--path", key, value)
+        if removed:
+            project.run("config", "rm-all", *removed)
+        project.run("config", "set-all", "--path", *(f"--plaintext={key}={value}" for key, value in settings.items()))
         before = engine_simulator.requests()
         preview = project.run("preview", check=False)
         output = preview.stdout + preview.stderr
@@ -73,12 +73,7 @@ def test_a_broken_configuration_fails_the_first_preview_naming_the_setting(
         assert said in output, output
         assert "Traceback" not in output, output
         assert engine_simulator.requests() - before == Counter(), f"the preview for {settings} reached the cloud"
-        # back to the working configuration for the next case
-        for key in settings:
-            project.run("config", "rm", "--path", key)
-        project.run("config", "set", "scpvs:endpoint", good["scpvs:endpoint"])
-        project.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
-        project.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
+        stack_settings.write_text(working)  # back to the working configuration for the next case
     final = project.run("preview")
     # Every run says where it deploys, and where that came from.
     said = (
