@@ -173,8 +173,6 @@ class ScpProvider(ResourceProvider):
     def config(self, profile: str | None = None) -> ScpConfig:
         """The resolved settings of ``profile`` (by default the ``scpvs:*`` ones; from the
         environment alone when ``configure`` never ran)."""
-        if getattr(self, "_config_lock", None) is None:
-            self._forget_configuration()
         if self._unknown_settings:
             raise ConfigurationError(" ".join(self._unknown_settings))
         parse_profiles(self._raw_profiles)  # every profile's keys, even those no resource names yet

@@ -18,7 +18,10 @@ host would do with it, against a running simulator:
   a refresh calls ``read`` with the recorded outputs and drops what is gone.
 
 It plays the engine for what a provider sees, not for what only the engine does (a killed
-CLI, the worker pool, the state file, secret encryption): those stay in ``tests/engine``.
+CLI, the worker pool, the state file, secret encryption, a provider process per command):
+those stay in ``tests/engine``. It drives the SDK's mocks with a few of its internals
+(``settings.ROOT``, ``SETTINGS.outputs``, ``run_in_stack``), as the newest SDK the package
+allows has them; ``scripts/test.sh`` runs ``tests/protocol`` on that SDK only.
 """
 
 from __future__ import annotations
@@ -57,7 +60,6 @@ class CheckFailed(Exception):
 class Recorded:
     """A resource as the state records it."""
 
-    type: str
     id: str
     inputs: dict[str, Any]
     outputs: dict[str, Any]
@@ -118,11 +120,12 @@ class Deployment:
 
     # -- what the CLI offers -----------------------------------------------------------------
 
-    def up(self, program: str) -> dict[str, str]:
-        """Run ``program`` and apply every change; the operations taken, by resource name."""
-        return {name: step.op for name, step in self._run(program, preview=False).items()}
+    def up(self, program: str) -> dict[str, Step]:
+        """Run ``program`` and apply every change; the steps taken, by resource name."""
+        return self._run(program, preview=False)
 
     def preview(self, program: str) -> dict[str, Step]:
+        """Run ``program`` with ``check`` and ``diff`` only; the steps an ``up`` would take."""
         return self._run(program, preview=True)
 
     def refresh(self) -> None:
@@ -147,11 +150,11 @@ class Deployment:
         self._monitors.append(monitor)
         with self._program_settings(monitor, preview):
             _sync_await(stack.run_in_stack(lambda: runpy.run_path(str(PROGRAMS / program), run_name="__main__")))
-        self.outputs = monitor.stack_outputs
         gone = [name for name in self.state if name not in run.steps]
         for name in gone:
             run.steps[name] = Step("delete", old_inputs=self.state[name].inputs)
         if not preview:
+            self.outputs = monitor.stack_outputs
             for recorded in reversed(run.replaced):
                 self._delete(recorded)
             for name in reversed(gone):
@@ -216,7 +219,8 @@ class Deployment:
         outputs = as_sent({**(result.outs or {}), PROVIDER_KEY: inputs[PROVIDER_KEY]})
         secret_inputs = {k for k, v in args.inputs.items() if rpc.is_rpc_secret(v)}
         secret_keys = frozenset(run.secret_outputs.get(args.name, ())) | secret_inputs
-        self.state[args.name] = Recorded(args.typ, str(result.id), inputs, outputs, secret_keys)
+        self.state.pop(args.name, None)  # a replacement is deleted after what it now depends on
+        self.state[args.name] = Recorded(str(result.id), inputs, outputs, secret_keys)
         return str(result.id), outputs
 
     def _delete(self, recorded: Recorded) -> None:

@@ -199,3 +199,15 @@ def test_outputs_record_only_the_inputs_they_do_not_show_and_every_record_reads_
     older = {**{k: v for k, v in outputs.items() if k != INPUTS_DELTA_KEY}, INPUTS_KEY: inputs}
     assert provider.old_inputs(older) == inputs
     assert provider.diff("v-1", older, inputs).changes is False
+
+
+def test_a_provider_unpickled_as_the_host_does_resolves_its_settings_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The host unpickles the provider (``__setstate__``) and may call it before ``configure``:
+    the settings then come from the environment alone."""
+    from pulumi_scpvs.provider._resource import serialized_provider
+
+    monkeypatch.setenv("SCP_ENDPOINT", f"embedded:{tmp_path / 'world.db'}")
+    provider = dill.loads(base64.b64decode(serialized_provider(KeypairProvider)))
+    assert provider.config().endpoint == f"embedded:{tmp_path / 'world.db'}"
