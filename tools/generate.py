@@ -21,6 +21,7 @@ Run ``python tools/generate.py`` after changing the document or a resource decla
 
 from __future__ import annotations
 
+import graphlib
 import json
 import keyword
 import re
@@ -226,8 +227,6 @@ def model_module_header(*extra_imports: str) -> list[str]:
     """The opening lines of a generated module of models."""
     return [
         HEADER,
-        "from __future__ import annotations",
-        "",
         *extra_imports,
         "from typing import Annotated, Any, Literal",
         "",
@@ -238,11 +237,26 @@ def model_module_header(*extra_imports: str) -> list[str]:
     ]
 
 
+def dependency_order(models: dict[str, list[dict[str, Any]]], names: set[str]) -> list[str]:
+    """Model names, each after the models its fields name.
+
+    The generated modules do not postpone annotations: Python evaluates each one as its
+    class is made, which spares every process that imports them (each ``pulumi`` command's
+    program and provider) compiling a thousand strings, but needs a model's field types
+    defined before it.
+    """
+    sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
+    for name in sorted(models):
+        types = " ".join(python_type(field["schema"], names) for field in models[name])
+        sorter.add(name, *sorted(set(re.findall(r"\w+", types)) & names - {name}))
+    return list(sorter.static_order())
+
+
 def generate_models(document: dict[str, Any]) -> str:
     models = document["models"]
     names = set(models)
     lines = model_module_header("from datetime import datetime")
-    for name in sorted(models):
+    for name in dependency_order(models, names):
         lines += ["", f"class {name}(ScpModel):", f'    """The ``{name}`` schema of the API document."""', ""]
         for field in models[name]:
             lines.append(field_line(field, names))

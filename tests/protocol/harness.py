@@ -159,6 +159,9 @@ class Deployment:
                 self._delete(recorded)
             for name in reversed(gone):
                 self._delete(self.state.pop(name))
+            # The state in the order of this run's registrations (each after what it depends
+            # on), so that a destroy deletes dependents first, replacements included.
+            self.state = {name: self.state[name] for name in run.steps if name in self.state}
         return run.steps
 
     @contextmanager
@@ -219,7 +222,6 @@ class Deployment:
         outputs = as_sent({**(result.outs or {}), PROVIDER_KEY: inputs[PROVIDER_KEY]})
         secret_inputs = {k for k, v in args.inputs.items() if rpc.is_rpc_secret(v)}
         secret_keys = frozenset(run.secret_outputs.get(args.name, ())) | secret_inputs
-        self.state.pop(args.name, None)  # a replacement is deleted after what it now depends on
         self.state[args.name] = Recorded(str(result.id), inputs, outputs, secret_keys)
         return str(result.id), outputs
 
