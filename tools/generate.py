@@ -241,9 +241,9 @@ def dependency_order(models: dict[str, list[dict[str, Any]]], names: set[str]) -
     """Model names, each after the models its fields name.
 
     The generated modules do not postpone annotations: Python evaluates each one as its
-    class is made, which spares every process that imports them (each ``pulumi`` command's
-    program and provider) compiling a thousand strings, but needs a model's field types
-    defined before it.
+    class is made, instead of pydantic resolving about a thousand annotation strings in
+    every process that imports them (each ``pulumi`` command's program and provider: about
+    0.15 s of CPU each), but a model's field types must then be defined before it.
     """
     sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
     for name in sorted(models):
