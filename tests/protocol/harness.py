@@ -96,6 +96,12 @@ def as_sent(value: Any) -> Any:
     return _without_nulls(rpc.deserialize_properties(struct, keep_unknowns=True)["v"])
 
 
+def as_recorded(values: dict[str, Any] | None, provider_bytes: str) -> dict[str, Any]:
+    """What the host answers and the engine records: ``values`` with the ``__provider`` they
+    came from (the host adds it to every answer), as the engine sends them on."""
+    return as_sent({**(values or {}), PROVIDER_KEY: provider_bytes})
+
+
 def _without_nulls(value: Any) -> Any:
     value = rpc.unwrap_rpc_secret(value)
     if isinstance(value, dict):
@@ -134,9 +140,10 @@ class Deployment:
             if not result.id:
                 del self.state[name]
                 continue
-            recorded.outputs = as_sent({**result.outs, PROVIDER_KEY: recorded.outputs[PROVIDER_KEY]})
+            provider_bytes = recorded.outputs[PROVIDER_KEY]
+            recorded.outputs = as_recorded(result.outs, provider_bytes)
             if result.inputs is not None:
-                recorded.inputs = as_sent({**result.inputs, PROVIDER_KEY: recorded.outputs[PROVIDER_KEY]})
+                recorded.inputs = as_recorded(result.inputs, provider_bytes)
 
     def destroy(self) -> None:
         for name in reversed(list(self.state)):
@@ -189,7 +196,7 @@ class Deployment:
             checked = provider.check(old.inputs if old else {}, news)
             if checked.failures:
                 raise CheckFailed(args.name, [(f.property, f.reason) for f in checked.failures])
-            inputs = as_sent({**checked.inputs, PROVIDER_KEY: news[PROVIDER_KEY]})
+            inputs = as_recorded(checked.inputs, news[PROVIDER_KEY])
             if old is None:
                 run.steps[args.name] = Step("create", new_inputs=inputs)
                 return ("", inputs) if run.preview else self._create(args, run, provider, inputs)
@@ -212,14 +219,14 @@ class Deployment:
             if run.preview:
                 return old.id, {**old.outputs, **inputs}
             result = provider.update(old.id, old.outputs, inputs)
-            old.inputs, old.outputs = inputs, as_sent({**(result.outs or {}), PROVIDER_KEY: inputs[PROVIDER_KEY]})
+            old.inputs, old.outputs = inputs, as_recorded(result.outs, inputs[PROVIDER_KEY])
             return old.id, old.outputs
 
     def _create(
         self, args: mocks.MockResourceArgs, run: _Run, provider: ResourceProvider, inputs: dict[str, Any]
     ) -> tuple[str, dict[str, Any]]:
         result = provider.create(inputs)
-        outputs = as_sent({**(result.outs or {}), PROVIDER_KEY: inputs[PROVIDER_KEY]})
+        outputs = as_recorded(result.outs, inputs[PROVIDER_KEY])
         secret_inputs = {k for k, v in args.inputs.items() if rpc.is_rpc_secret(v)}
         secret_keys = frozenset(run.secret_outputs.get(args.name, ())) | secret_inputs
         self.state[args.name] = Recorded(str(result.id), inputs, outputs, secret_keys)

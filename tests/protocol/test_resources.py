@@ -237,14 +237,16 @@ def objects(simulator: RunningSimulator) -> dict[str, int]:
 
 
 @pytest.fixture
-def simulator() -> Iterator[RunningSimulator]:
+def settling_simulator() -> Iterator[RunningSimulator]:
+    """Objects settle in 0.1 s: the providers wait through every state, only sooner."""
     running = start_simulator(transition_seconds=0.1)
     yield running
     running.stop()
 
 
 @pytest.mark.parametrize("case", [COMPUTE, STORAGE, IMAGES, SCALING], ids=lambda c: c.program.removesuffix(".py"))
-def test_every_resource_through_the_protocol(simulator: RunningSimulator, case: StackCase) -> None:
+def test_every_resource_through_the_protocol(settling_simulator: RunningSimulator, case: StackCase) -> None:
+    simulator = settling_simulator
     client = simulator.client()
     catalogue_only = objects(simulator)
     deployment = Deployment(
