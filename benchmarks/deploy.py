@@ -57,7 +57,15 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.resilience import ACCESS_KEY, SCPVS_TYPE, SECRET_KEY, is_cloud_resource, pulumi_bin, start_simulator
+from benchmarks.resilience import (
+    ACCESS_KEY,
+    SCPVS_TYPE,
+    SECRET_KEY,
+    file_backend_url,
+    is_cloud_resource,
+    pulumi_bin,
+    start_simulator,
+)
 from pulumi_scpvs.provider._workers import WORKERS_ENV
 
 PROGRAM = """
@@ -163,7 +171,7 @@ class Project:
             **os.environ,
             "PATH": os.pathsep.join([str(Path(sys.executable).parent), pulumi_bin(), os.environ.get("PATH", "")]),
             "PULUMI_PYTHON_CMD": sys.executable,
-            "PULUMI_BACKEND_URL": f"file://{self.work / 'state'}",
+            "PULUMI_BACKEND_URL": file_backend_url(self.work / "state"),
             "PULUMI_HOME": str(self.work / "home"),
             "PULUMI_CONFIG_PASSPHRASE": "bench",
             "PULUMI_SKIP_UPDATE_CHECK": "true",

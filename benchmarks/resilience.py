@@ -214,6 +214,18 @@ class Report:
         ]
 
 
+def file_backend_url(directory: Path) -> str:
+    """``PULUMI_BACKEND_URL`` of a file backend in ``directory`` that a ``kill -9`` cannot break.
+
+    The file backend writes each checkpoint to a temporary file and renames it, but first
+    truncates and rewrites a metadata sidecar (``<stack>.json.attrs``) in place. A CLI killed
+    in between leaves that sidecar empty, and every later command on the stack fails with
+    ``failed to load checkpoint: EOF``. Pulumi reads nothing from the sidecar;
+    ``metadata=skip`` (an option of the file backend's URL) stops writing it.
+    """
+    return f"file://{directory}?metadata=skip"
+
+
 def pulumi_bin() -> str:
     given = os.environ.get("PULUMI_SCPVS_PULUMI_BIN")
     if given:
@@ -252,7 +264,7 @@ class Stack:
             **os.environ,
             "PATH": os.pathsep.join([str(Path(sys.executable).parent), pulumi_bin(), os.environ.get("PATH", "")]),
             "PULUMI_PYTHON_CMD": sys.executable,
-            "PULUMI_BACKEND_URL": f"file://{work / f'{label}-state'}",
+            "PULUMI_BACKEND_URL": file_backend_url(work / f"{label}-state"),
             "PULUMI_HOME": str(work / "home"),
             "PULUMI_CONFIG_PASSPHRASE": "resilience",
             "PULUMI_SKIP_UPDATE_CHECK": "true",

@@ -10,7 +10,8 @@ export PULUMI_SKIP_UPDATE_CHECK=true
 # this language host, which then tries to download a plugin named "scpvs" on every
 # command; a wheel install does not need this.
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
-export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$_scpvs_root/.scpvs/pulumi-state}"
+# metadata=skip: no metadata sidecar, which a killed CLI can leave empty (README: Troubleshooting).
+export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$_scpvs_root/.scpvs/pulumi-state?metadata=skip}"
 export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-scpvs-demo-passphrase}"
 mkdir -p "$_scpvs_root/.scpvs/pulumi-state"
 unset _scpvs_root

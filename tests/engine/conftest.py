@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from benchmarks.resilience import file_backend_url
+
 from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator, start_simulator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,7 +43,7 @@ class PulumiProject:
             **os.environ,
             "PATH": os.pathsep.join([str(Path(sys.executable).parent), str(bin_dir), os.environ.get("PATH", "")]),
             "PULUMI_PYTHON_CMD": sys.executable,
-            "PULUMI_BACKEND_URL": f"file://{state}",
+            "PULUMI_BACKEND_URL": file_backend_url(state),
             "PULUMI_HOME": str(directory.parent / f"{directory.name}-home"),
             "PULUMI_CONFIG_PASSPHRASE": "engine-test-passphrase",
             "PULUMI_SKIP_UPDATE_CHECK": "true",
