@@ -263,7 +263,7 @@ def generate_models(document: dict[str, Any]) -> str:
         lines.append("")
     lines += ["", "MODELS: dict[str, type[ScpModel]] = {"]
     lines += [f"    {name!r}: {name}," for name in sorted(models)]
-    lines += ["}", "", "for _model in MODELS.values():", "    _model.model_rebuild()", ""]
+    lines += ["}", ""]
     lines += ["__all__ = [", *[f"    {n!r}," for n in ["MODELS", *sorted(models)]], "]", ""]
     return "\n".join(lines)
 
@@ -359,7 +359,7 @@ def generate_queries(operations: list[dict[str, Any]], document: dict[str, Any])
         lines.append("")
     lines += ["", "QUERIES: dict[str, type[ScpModel]] = {"]
     lines += [f"    {model!r}: {model}," for _, model in registry]
-    lines += ["}", "", "for _model in QUERIES.values():", "    _model.model_rebuild()", ""]
+    lines += ["}", ""]
     lines += ["__all__ = [", *[f"    {n!r}," for n in ["QUERIES", *(m for _, m in registry)]], "]", ""]
     # Any is used by object-typed parameters only in some documents; keep the import honest.
     text = "\n".join(lines)

@@ -15,9 +15,14 @@ class ScpModel(BaseModel):
     :func:`unknown_fields` itself. The document's patterns are Python regular
     expressions (``[a-zA-Z0-9-_ ]`` is not valid in the default Rust engine); the
     generator anchors each as ``^...\\Z`` so that it matches whole values only.
+
+    ``defer_build``: a model's validator is built when it first validates, not on import.
+    Every ``pulumi`` command starts two processes that import this package (the program,
+    which validates nothing, and the provider, which uses a few models), and building
+    all of them took a third of the import.
     """
 
-    model_config = ConfigDict(extra="allow", regex_engine="python-re", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", regex_engine="python-re", populate_by_name=True, defer_build=True)
 
 
 def unknown_fields(model: BaseModel, prefix: str = "") -> list[str]:

@@ -1311,9 +1311,6 @@ MODELS: dict[str, type[ScpModel]] = {
     'VolumeUpdateRequest': VolumeUpdateRequest,
 }
 
-for _model in MODELS.values():
-    _model.model_rebuild()
-
 __all__ = [
     'MODELS',
     'AutoScalingGroup',

@@ -217,9 +217,6 @@ QUERIES: dict[str, type[ScpModel]] = {
     'ListVolumesQuery': ListVolumesQuery,
 }
 
-for _model in QUERIES.values():
-    _model.model_rebuild()
-
 __all__ = [
     'QUERIES',
     'ListAutoScalingGroupLbServerGroupsQuery',
