@@ -32,7 +32,11 @@ oldest_pid=$!
 
 echo "== pytest (Pulumi SDK $(python -c 'import importlib.metadata as m; print(m.version("pulumi"))'))"
 status=0
-pytest -q -p no:cacheprovider --durations=25 "$@" || status=$?
+# Two workers (pytest-xdist): an engine test mostly waits on the CLI and the simulator, so
+# two of them, plus the oldest SDK's run, keep both cores busy. worksteal, not the default
+# load: load hands each worker a fixed first share, and the engine tests (collected first)
+# all landed on one worker.
+pytest -q -p no:cacheprovider -n 2 --dist worksteal --durations=25 "$@" || status=$?
 
 echo "== pytest on the oldest supported Pulumi SDK ($oldest), run beside it"
 wait "$oldest_pid" || status=$?
