@@ -185,9 +185,12 @@ class Project:
                 p for p in (str(Path(package_from).resolve()), self.env.get("PYTHONPATH", "")) if p
             )
         self.run("stack", "init", "bench")
-        self.run("config", "set", "scpvs:endpoint", url)
-        self.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
-        self.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
+        self.run(
+            "config",
+            "set-all",
+            *("--plaintext", f"scpvs:endpoint={url}"),
+            *("--secret", f"scpvs:accessKey={ACCESS_KEY}", "--secret", f"scpvs:secretKey={SECRET_KEY}"),
+        )
 
     def attempt(self, *args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
         """Run ``pulumi *args``: its wall time and its result, failed or not."""

@@ -273,10 +273,12 @@ class Stack:
         self.env.pop(JOURNAL_ENV, None)  # the provider keeps its journal in the project directory
         # Both stacks have the same project and stack name: only their backends differ.
         self.pulumi("stack", "init", "dev")
-        for config_key, value in {"scpvs:endpoint": url, "servers": str(servers)}.items():
-            self.pulumi("config", "set", config_key, value)
-        self.pulumi("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
-        self.pulumi("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
+        self.pulumi(
+            "config",
+            "set-all",
+            *("--plaintext", f"scpvs:endpoint={url}", "--plaintext", f"servers={servers}"),
+            *("--secret", f"scpvs:accessKey={ACCESS_KEY}", "--secret", f"scpvs:secretKey={SECRET_KEY}"),
+        )
 
     @property
     def journal(self) -> Path:

@@ -32,6 +32,16 @@ def pulumi_bin_dir() -> Path:
     return Path(result.stdout.strip().splitlines()[-1])
 
 
+def without_secrets(args: tuple[str, ...]) -> list[str]:
+    """A command line to show: the value of ``config set --secret`` and of each ``set-all --secret``."""
+    if "set-all" in args:
+        return [
+            f"{arg.split('=', 1)[0]}=[secret]" if previous == "--secret" else arg
+            for previous, arg in zip(("", *args[:-1]), args, strict=True)
+        ]
+    return [*args[:-1], "[secret]"] if "--secret" in args else list(args)
+
+
 class PulumiProject:
     """A throwaway Pulumi project directory with its own backend and stack."""
 
@@ -63,13 +73,22 @@ class PulumiProject:
             text=True,
             timeout=900,
         )
-        shown = [*args[:-1], "[secret]"] if "--secret" in args else list(args)  # our own command line, not output
-        self.log.append(f"$ pulumi {' '.join(shown)}\n{result.stdout}\n{result.stderr}")
+        shown = " ".join(without_secrets(args))
+        self.log.append(f"$ pulumi {shown}\n{result.stdout}\n{result.stderr}")
         if check and result.returncode != 0:
-            raise AssertionError(
-                f"pulumi {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
-            )
+            raise AssertionError(f"pulumi {shown} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
         return result
+
+    def configure(self, plain: dict[str, str], secret: dict[str, str] | None = None, *, path: bool = False) -> None:
+        """Set stack config in one ``pulumi config set-all`` (one CLI process, not one per key)."""
+        args = ["config", "set-all", *(["--path"] if path else [])]
+        args += [arg for key, value in plain.items() for arg in ("--plaintext", f"{key}={value}")]
+        args += [arg for key, value in (secret or {}).items() for arg in ("--secret", f"{key}={value}")]
+        self.run(*args)
+
+    def target(self, endpoint: str) -> None:
+        """Point the stack at a simulator: its endpoint and the test credentials."""
+        self.configure({"scpvs:endpoint": endpoint}, {"scpvs:accessKey": ACCESS_KEY, "scpvs:secretKey": SECRET_KEY})
 
     def use_program(self, program: str, name: str = "engine-test") -> None:
         (self.directory / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
@@ -105,9 +124,7 @@ def new_stack(directory: Path, pulumi_bin: Path, program: str, endpoint: str) ->
     proj = PulumiProject(directory, pulumi_bin)
     proj.use_program(program)
     proj.run("stack", "init", "test")
-    proj.run("config", "set", "scpvs:endpoint", endpoint)
-    proj.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
-    proj.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
+    proj.target(endpoint)
     return proj
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from pulumi_scpvs.preview_summary import summarize
 
-from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator
+from ..conftest import RunningSimulator
 from .conftest import ROOT, PulumiProject
 from .test_examples import IDS_BY_EXAMPLE
 
@@ -23,11 +23,8 @@ def example_project(example: str, tmp_path: Path, pulumi_bin: Path, simulator: R
     shutil.copytree(ROOT / "examples" / example, directory)
     project = PulumiProject(directory, pulumi_bin)
     project.run("stack", "init", "test")
-    project.run("config", "set", "scpvs:endpoint", simulator.url)
-    project.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
-    project.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
-    for key, value in IDS_BY_EXAMPLE[example].items():  # not the embedded target: ids come from config
-        project.run("config", "set", key, value)
+    project.target(simulator.url)
+    project.configure(IDS_BY_EXAMPLE[example])  # not the embedded target: ids come from config
     return project
 
 

@@ -64,9 +64,7 @@ def example_project(
     project = PulumiProject(directory, pulumi_bin, extra_env={"HOME": str(tmp_path / "home")})
     project.run("stack", "init", "test")
     if simulator is not None:
-        project.run("config", "set", "scpvs:endpoint", simulator.url)
-        project.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
-        project.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
+        project.target(simulator.url)
     return project
 
 
@@ -96,8 +94,8 @@ def test_example_runs_up_and_down(
     catalogue_only = httpx.get(f"{engine_simulator.url}/_admin/objects").json()
     if example == "adopt-existing":
         make_adopt_demo_objects(project, engine_simulator)
-    for key, value in IDS_BY_EXAMPLE.get(example, {}).items():
-        project.run("config", "set", key, value)
+    if example in IDS_BY_EXAMPLE:
+        project.configure(IDS_BY_EXAMPLE[example])
 
     project.run("up", "--yes")
     assert project.outputs(), "the example exports nothing"

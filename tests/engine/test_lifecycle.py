@@ -106,8 +106,7 @@ def test_adopting_existing_objects(project: PulumiProject, engine_simulator: Run
     client.keypairs.create_keypair({"name": "legacy-key"})
     volume = client.volumes.create_volume({"name": "legacy-data", "size": 16})
     project.use_program("adopt.py")
-    project.run("config", "set", "keyName", "legacy-key")
-    project.run("config", "set", "volumeId", volume.id)
+    project.configure({"keyName": "legacy-key", "volumeId": volume.id})
 
     project.run("up", "--yes")
     outputs = project.outputs()

@@ -172,9 +172,7 @@ def test_a_moved_endpoint_is_refused_and_nothing_is_dropped(
         elsewhere.stop()
     after = project.export()["deployment"]["resources"]
     assert json.dumps(sorted(r["urn"] for r in after)) == json.dumps(sorted(r["urn"] for r in before))
-    project.run("config", "set", "scpvs:endpoint", engine_simulator.url)
-    project.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
-    project.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
+    project.target(engine_simulator.url)
     assert {step["op"] for step in project.preview_steps().values()} == {"same"}
     project.run("destroy", "--yes")
 

@@ -18,7 +18,7 @@ import pytest
 from benchmarks.deploy import PROGRAM, mutating
 from pulumi_scpvs.provider._workers import WORKERS_ENV
 
-from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator, start_simulator
+from ..conftest import RunningSimulator, start_simulator
 from .conftest import PulumiProject
 
 pytestmark = pytest.mark.engine
@@ -57,9 +57,7 @@ def new_project(tmp_path: Path, pulumi_bin: Path, simulator: RunningSimulator, n
     (directory / "Pulumi.yaml").write_text("name: perf\nruntime: python\n")
     (directory / "__main__.py").write_text(PROGRAM)
     project.run("stack", "init", "test")
-    project.run("config", "set", "scpvs:endpoint", simulator.url)
-    project.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
-    project.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
+    project.target(simulator.url)
     return project
 
 
@@ -75,8 +73,7 @@ def test_request_counts_stay_within_budget(
 ) -> None:
     url = instant_simulator.url
     project = new_project(tmp_path, pulumi_bin, instant_simulator, "mixed")
-    project.run("config", "set", "shape", "mixed")
-    project.run("config", "set", "count", "2")
+    project.configure({"shape": "mixed", "count": "2"})
 
     before = simulator_requests(url)
     project.run("up", "--yes", "--skip-preview")
@@ -144,8 +141,7 @@ def test_independent_creates_and_deletes_run_at_once_and_state_does_not_depend_o
             project = new_project(tmp_path, pulumi_bin, simulator, label)
             if workers:
                 project.env[WORKERS_ENV] = workers
-            project.run("config", "set", "shape", "servers")
-            project.run("config", "set", "count", "8")
+            project.configure({"shape": "servers", "count": "8"})
             started = httpx.get(f"{simulator.url}/_admin/waits", timeout=30).json()
             since = max((row["started"] for row in started), default=0) + 1e-6
             project.run("up", "--yes", "--skip-preview", "--parallel=16")
@@ -190,10 +186,8 @@ def test_a_wide_deployment_under_a_rate_limit_slows_down_instead_of_failing(tmp_
     try:
         for label, ceiling in (("adaptive", None), ("ceiling", limit)):
             project = new_project(tmp_path, pulumi_bin, simulator, label)
-            project.run("config", "set", "shape", "servers")
-            project.run("config", "set", "count", "8")
-            if ceiling is not None:
-                project.run("config", "set", "scpvs:maxRequestsPerSecond", str(ceiling))
+            ceiling_setting = {} if ceiling is None else {"scpvs:maxRequestsPerSecond": str(ceiling)}
+            project.configure({"shape": "servers", "count": "8", **ceiling_setting})
             refused_before = refused(simulator.url)
             up = project.run("up", "--yes", "--skip-preview", "--parallel=16", check=False)
             up_refused = refused(simulator.url) - refused_before

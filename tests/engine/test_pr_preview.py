@@ -15,7 +15,7 @@ import pytest
 import yaml
 from moto.server import ThreadedMotoServer
 
-from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator
+from ..conftest import RunningSimulator
 from .conftest import ROOT, PulumiProject
 
 pytestmark = pytest.mark.engine
@@ -98,9 +98,7 @@ def test_a_pull_request_previews_its_change_to_the_stack_in_the_bucket(
     main.env.update(S3_CREDENTIALS)
     main.use_program("pr_main.py")
     main.run("stack", "init", STACK)
-    main.run("config", "set", "scpvs:endpoint", engine_simulator.url)
-    main.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
-    main.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
+    main.target(engine_simulator.url)
     main.run("up", "--yes")
 
     # A pull request that grows one volume and changes the other's type: the comment shows

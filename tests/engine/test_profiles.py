@@ -66,11 +66,18 @@ def test_one_program_in_several_accounts_and_regions(
     home, consumer, dr = simulators["home"], simulators["consumer"], simulators["dr"]
     empty = {name: objects(simulator) for name, simulator in simulators.items()}
     project = new_stack(tmp_path / "project", pulumi_bin, "profiles.py", home.url)
-    for profile, simulator in (("dr", dr), ("consumer", consumer)):
-        project.run("config", "set", "--path", f"scpvs:profiles.{profile}.endpoint", simulator.url)
-        project.run("config", "set", "--path", f"scpvs:profiles.{profile}.accountId", str(simulator.account_id))
-        project.run("config", "set", "--secret", "--path", f"scpvs:profiles.{profile}.accessKey", simulator.access_key)
-        project.run("config", "set", "--secret", "--path", f"scpvs:profiles.{profile}.secretKey", simulator.secret_key)
+    profiles = (("dr", dr), ("consumer", consumer))
+    project.configure(
+        {
+            **{f"scpvs:profiles.{profile}.endpoint": simulator.url for profile, simulator in profiles},
+            **{f"scpvs:profiles.{profile}.accountId": str(simulator.account_id) for profile, simulator in profiles},
+        },
+        {
+            **{f"scpvs:profiles.{profile}.accessKey": simulator.access_key for profile, simulator in profiles},
+            **{f"scpvs:profiles.{profile}.secretKey": simulator.secret_key for profile, simulator in profiles},
+        },
+        path=True,
+    )
 
     project.run("up", "--yes")
     outputs = project.outputs()

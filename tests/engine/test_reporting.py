@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator, start_simulator
+from ..conftest import RunningSimulator, start_simulator
 from .conftest import PulumiProject
 
 pytestmark = pytest.mark.engine
@@ -32,9 +32,7 @@ def volume_project(directory: Path, pulumi_bin: Path, simulator: RunningSimulato
     project.use_program("one_volume.py")
     project.run("stack", "init", "test")
     if simulator is not None:
-        project.run("config", "set", "scpvs:endpoint", simulator.url)
-        project.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
-        project.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
+        project.target(simulator.url)
     return project
 
 

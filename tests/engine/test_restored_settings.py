@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator
+from ..conftest import RunningSimulator
 from .conftest import new_stack
 
 pytestmark = pytest.mark.engine
@@ -29,9 +29,7 @@ def test_restored_settings_need_one_up_and_the_refusal_says_so(
         project.run("config", "rm", name)
     refused = project.run("up", "--yes", "--skip-preview", check=False)
     assert refused.returncode != 0 and "'embedded'" in refused.stdout + refused.stderr
-    project.run("config", "set", "scpvs:endpoint", engine_simulator.url)
-    project.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
-    project.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
+    project.target(engine_simulator.url)
 
     destroy = project.run("destroy", "--yes", "--skip-preview", check=False)
     if destroy.returncode != 0:  # the engine kept the settings of the refused up: the message names the repair

@@ -24,7 +24,7 @@ from benchmarks.deploy import mutating
 from pulumi_scpvs.preview_summary import resource_kind, summarize
 from pulumi_scpvs.provider import ScpProvider
 
-from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator
+from ..conftest import RunningSimulator
 from ..releases import RELEASE_0_1_0, RELEASE_0_2_0, extract
 from .conftest import PulumiProject
 
@@ -91,9 +91,7 @@ def on_release(
     project = PulumiProject(directory, pulumi_bin, extra_env={"PYTHONPATH": str(old_code)})
     project.use_program(program)
     project.run("stack", "init", "test")
-    project.run("config", "set", "scpvs:endpoint", simulator.url)
-    project.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
-    project.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
+    project.target(simulator.url)
     return project
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator
+from ..conftest import RunningSimulator
 from .conftest import ROOT, PulumiProject
 from .test_examples import IDS_BY_EXAMPLE
 
@@ -70,11 +70,8 @@ def test_pulumi_new_from_the_template_installs_the_wheel_and_deploys(
     assert "virtualserver.kr-west1" not in preview.stdout  # the endpoint ~/.scpconf would give
 
     # Another target is one change of the stack config (here: the test's simulator).
-    project.run("config", "set", "scpvs:endpoint", engine_simulator.url)
-    project.run("config", "set", "--secret", "scpvs:accessKey", ACCESS_KEY)
-    project.run("config", "set", "--secret", "scpvs:secretKey", SECRET_KEY)
-    for key, value in IDS_BY_EXAMPLE["quickstart"].items():  # not the embedded target: ids come from config
-        project.run("config", "set", key, value)
+    project.target(engine_simulator.url)
+    project.configure(IDS_BY_EXAMPLE["quickstart"])  # not the embedded target: ids come from config
     up = project.run("up", "--yes", "--logtostderr", "-v=7")
     assert project.outputs()["server_state"] == "ACTIVE"
     # pulumi-plugin.json says the package has no resource plugin: without it the language
