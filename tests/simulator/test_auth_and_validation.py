@@ -151,12 +151,12 @@ def test_unknown_ids_are_404_and_conflicts_are_409(simulator: RunningSimulator) 
 
 
 def test_transitional_states_follow_the_clock(tmp_path: object) -> None:
-    running = start_simulator(transition_seconds=0.6)
+    running = start_simulator(transition_seconds=2)  # long enough for a busy machine's next request
     try:
         client = running.client()
         volume = client.volumes.create_volume({"name": "slow", "size": 8})
         assert client.volumes.show_volume(volume.id).state == "creating"
-        time.sleep(0.8)
+        time.sleep(2.3)
         assert client.volumes.show_volume(volume.id).state == "available"
     finally:
         running.stop()
