@@ -61,6 +61,7 @@ from benchmarks.resilience import (
     ACCESS_KEY,
     SCPVS_TYPE,
     SECRET_KEY,
+    config_set_all,
     file_backend_url,
     is_cloud_resource,
     pulumi_bin,
@@ -186,10 +187,7 @@ class Project:
             )
         self.run("stack", "init", "bench")
         self.run(
-            "config",
-            "set-all",
-            *("--plaintext", f"scpvs:endpoint={url}"),
-            *("--secret", f"scpvs:accessKey={ACCESS_KEY}", "--secret", f"scpvs:secretKey={SECRET_KEY}"),
+            *config_set_all({"scpvs:endpoint": url}, {"scpvs:accessKey": ACCESS_KEY, "scpvs:secretKey": SECRET_KEY})
         )
 
     def attempt(self, *args: str) -> tuple[float, subprocess.CompletedProcess[str]]:

@@ -226,6 +226,13 @@ def file_backend_url(directory: Path) -> str:
     return f"file://{directory}?metadata=skip"
 
 
+def config_set_all(plain: dict[str, str], secret: dict[str, str] | None = None, *, path: bool = False) -> list[str]:
+    """Arguments of one ``pulumi config set-all`` for every key (one CLI process, not one per key)."""
+    args = ["config", "set-all", *(["--path"] if path else [])]
+    args += [arg for key, value in plain.items() for arg in ("--plaintext", f"{key}={value}")]
+    return args + [arg for key, value in (secret or {}).items() for arg in ("--secret", f"{key}={value}")]
+
+
 def pulumi_bin() -> str:
     given = os.environ.get("PULUMI_SCPVS_PULUMI_BIN")
     if given:
@@ -273,12 +280,8 @@ class Stack:
         self.env.pop(JOURNAL_ENV, None)  # the provider keeps its journal in the project directory
         # Both stacks have the same project and stack name: only their backends differ.
         self.pulumi("stack", "init", "dev")
-        self.pulumi(
-            "config",
-            "set-all",
-            *("--plaintext", f"scpvs:endpoint={url}", "--plaintext", f"servers={servers}"),
-            *("--secret", f"scpvs:accessKey={ACCESS_KEY}", "--secret", f"scpvs:secretKey={SECRET_KEY}"),
-        )
+        credentials = {"scpvs:accessKey": ACCESS_KEY, "scpvs:secretKey": SECRET_KEY}
+        self.pulumi(*config_set_all({"scpvs:endpoint": url, "servers": str(servers)}, credentials))
 
     @property
     def journal(self) -> Path:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks.resilience import file_backend_url
+from benchmarks.resilience import config_set_all, file_backend_url
 
 from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator, start_simulator
 
@@ -81,10 +81,7 @@ class PulumiProject:
 
     def configure(self, plain: dict[str, str], secret: dict[str, str] | None = None, *, path: bool = False) -> None:
         """Set stack config in one ``pulumi config set-all`` (one CLI process, not one per key)."""
-        args = ["config", "set-all", *(["--path"] if path else [])]
-        args += [arg for key, value in plain.items() for arg in ("--plaintext", f"{key}={value}")]
-        args += [arg for key, value in (secret or {}).items() for arg in ("--secret", f"{key}={value}")]
-        self.run(*args)
+        self.run(*config_set_all(plain, secret, path=path))
 
     def target(self, endpoint: str) -> None:
         """Point the stack at a simulator: its endpoint and the test credentials."""
