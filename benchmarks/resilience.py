@@ -102,6 +102,8 @@ def is_cloud_resource(resource: dict[str, Any]) -> bool:
 
 
 JOURNAL_ENV = "SCPVS_JOURNAL"
+# A create SCP answered 5xx: the client does not send a POST again (see scp/_retry.py).
+CREATE_STOP = re.compile(r"SCP answered 5\d\d to POST ")
 ADOPT_HINT = re.compile(r"pulumi-python:dynamic/scpvs:\w+ \(([^)]+)\):\s*\n\s*error:[^\n]*?adopt_id=\"([^\"]+)\"")
 
 
@@ -133,6 +135,11 @@ class Report:
     lost_state_entries: list[str] = field(default_factory=list)
     target_change_refused: bool | None = None
     unconverged: list[str] = field(default_factory=list)  # phases still failing after every attempt
+    failed_runs: list[str] = field(default_factory=list)
+    """Each run that failed without an adopt hint: its phase and the errors it printed."""
+    create_stops: dict[str, int] = field(default_factory=dict)
+    """Per phase: runs stopped by a 5xx answer to a create (a POST), which the provider does not
+    send again (it may have been made); the next run adopts it on proof or creates it."""
     left_after_destroy: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -167,10 +174,13 @@ class Report:
     @property
     def most_runs_besides_hints(self) -> int:
         """The most runs a phase needed, not counting the one each hint costs by design (followed,
-        or refused because it named another stack's object)."""
+        or refused because it named another stack's object), nor the one each create stop costs."""
         return max(
             (
-                runs - self.hints_followed.get(phase, 0) - self.hints_refused.get(phase, 0)
+                runs
+                - self.hints_followed.get(phase, 0)
+                - self.hints_refused.get(phase, 0)
+                - self.create_stops.get(phase, 0)
                 for phase, runs in self.up_runs.items()
             ),
             default=0,
@@ -208,6 +218,8 @@ class Report:
             f"lost state entries            {listed(self.lost_state_entries)}",
             f"target change refused         {self.target_change_refused}",
             f"phases that never succeeded   {self.unconverged or 0}",
+            f"runs failed without a hint    {len(self.failed_runs)} (on a create's 5xx: {self.create_stops or 0})",
+            *(f"  {failure}" for failure in self.failed_runs),
             f"left after destroy            {sum(self.left_after_destroy.values())}",
             f"final mismatch count          {self.mismatches}",
             f"wall time                     {self.seconds:.0f} s",
@@ -349,8 +361,13 @@ class Stack:
                     empty = self.lost_private_keys()
                     report.keys_lost |= {what for key, what in empty.items() if key not in report.keys_warned}
                 break
+            found_hints = dict.fromkeys(ADOPT_HINT.findall(output))
+            if not found_hints:
+                report.failed_runs.append(f"{phase} (run {runs}): {' | '.join(errors_of(output)) or output[-300:]}")
+                if CREATE_STOP.search(output):
+                    report.create_stops[phase] = report.create_stops.get(phase, 0) + 1
             theirs = other.recorded_ids() if other is not None else set()
-            for resource, object_id in dict.fromkeys(ADOPT_HINT.findall(output)):
+            for resource, object_id in found_hints:
                 if object_id in theirs:
                     if opt_in == "rename":
                         self.pulumi("config", "set", "--path", f"rename.{resource}", f"{resource}-{self.label}")
@@ -399,6 +416,12 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict) and "ciphertext" in value:
         return "(encrypted)"
     return value
+
+
+def errors_of(output: str) -> list[str]:
+    """The distinct ``error:`` lines of a CLI run, shortened: what made it fail."""
+    lines = (line.strip() for line in output.splitlines())
+    return list(dict.fromkeys(line[:300] for line in lines if line.startswith("error:")))
 
 
 def interrupt_up(

@@ -29,6 +29,9 @@ def test_a_stack_survives_faults_without_duplicates_or_orphans(
     assert report.unconverged == []
     # A phase may take one more run per adopt hint: when an interrupted create left an object
     # the provider cannot prove its own, it stops and names it (the user's call, by design).
+    # And one more per create that SCP answered 5xx: a POST is not sent again, since it may
+    # have been made (the next run adopts it on proof or creates it); which request meets
+    # an injected fault depends on the order of parallel requests, so this too is timing.
     # The kill lands at a different moment each run, so whether that happens is timing.
     # Seed 11 is odd: the next run is on a fresh runner (no journal), so an explicitly named
     # volume whose create the kill cut off is named, not adopted. The twin stack meets the
@@ -37,5 +40,5 @@ def test_a_stack_survives_faults_without_duplicates_or_orphans(
     assert sum(report.hints_refused.values()) <= 2, f"hints naming the other stack's objects: {report.refused}"
     assert report.most_runs_besides_hints <= 2, (
         f"every phase converges in two runs besides adopt hints: {report.up_runs}, hints {report.hints_followed}, "
-        f"{report.hints_refused}"
+        f"{report.hints_refused}; runs that failed without a hint: {report.failed_runs}"
     )
