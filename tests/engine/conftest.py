@@ -83,9 +83,10 @@ class PulumiProject:
         """Set stack config in one ``pulumi config set-all`` (one CLI process, not one per key)."""
         self.run(*config_set_all(plain, secret, path=path))
 
-    def target(self, endpoint: str) -> None:
-        """Point the stack at a simulator: its endpoint and the test credentials."""
-        self.configure({"scpvs:endpoint": endpoint}, {"scpvs:accessKey": ACCESS_KEY, "scpvs:secretKey": SECRET_KEY})
+    def target(self, endpoint: str, settings: dict[str, str] | None = None) -> None:
+        """Point the stack at a simulator (its endpoint and the test credentials), with ``settings`` beside."""
+        plain = {"scpvs:endpoint": endpoint, **(settings or {})}
+        self.configure(plain, {"scpvs:accessKey": ACCESS_KEY, "scpvs:secretKey": SECRET_KEY})
 
     def use_program(self, program: str, name: str = "engine-test") -> None:
         (self.directory / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")

@@ -65,7 +65,7 @@ def test_a_broken_configuration_fails_the_first_preview_naming_the_setting(
     for settings, removed, said in CASES:
         if removed:
             project.run("config", "rm-all", *removed)
-        project.run("config", "set-all", "--path", *(f"--plaintext={key}={value}" for key, value in settings.items()))
+        project.configure(settings, path=True)
         before = engine_simulator.requests()
         preview = project.run("preview", check=False)
         output = preview.stdout + preview.stderr

@@ -20,7 +20,7 @@ import pytest
 
 from benchmarks.resilience import ADOPT_HINT, interrupt_up
 
-from ..conftest import ACCESS_KEY, SECRET_KEY, RunningSimulator, start_simulator
+from ..conftest import RunningSimulator, start_simulator
 from .conftest import PulumiProject
 
 pytestmark = pytest.mark.engine
@@ -38,13 +38,7 @@ def make_project(
     project = PulumiProject(directory, pulumi_bin)
     project.use_program(program, name=program.removesuffix(".py"))
     project.run("stack", "init", stack)
-    settings = {"scpvs:endpoint": simulator.url, **config}
-    project.run(
-        "config",
-        "set-all",
-        *(arg for key, value in settings.items() for arg in ("--plaintext", f"{key}={value}")),
-        *("--secret", f"scpvs:accessKey={ACCESS_KEY}", "--secret", f"scpvs:secretKey={SECRET_KEY}"),
-    )
+    project.target(simulator.url, config)
     return project
 
 
@@ -206,12 +200,7 @@ def test_a_fresh_runner_after_a_crash_stops_on_each_named_volume_and_makes_no_du
     assert data_volumes(slow_simulator) == made, "a second volume of a name, or one deleted"
 
     # The user follows each hint (they are this stack's: the killed run made them).
-    adopt = [
-        arg
-        for resource, object_id in hints(stopped).items()
-        for arg in ("--plaintext", f"adopt.{resource}={object_id}")
-    ]
-    project.run("config", "set-all", "--path", *adopt)
+    project.configure({f"adopt.{resource}": object_id for resource, object_id in hints(stopped).items()}, path=True)
     project.run("up", "--yes", "--skip-preview")
     outputs = project.outputs()
     assert sorted(outputs["volume_ids"]) == sorted(object_id for _, object_id in made)
