@@ -18,8 +18,8 @@ class ScpModel(BaseModel):
 
     ``defer_build``: a model's validator is built when it first validates, not on import.
     Every ``pulumi`` command starts two processes that import this package (the program,
-    which validates nothing, and the provider, which uses a few models), and building
-    all of them took a third of the import.
+    which validates nothing, and the provider, which uses a few models); building them
+    all took about a fifth of the package's own import time (0.32 s of CPU against 0.26 s).
     """
 
     model_config = ConfigDict(extra="allow", regex_engine="python-re", populate_by_name=True, defer_build=True)
